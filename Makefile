@@ -1,0 +1,74 @@
+# PayTerm — two commands set everything up on a fresh Debian machine:
+#   make demo   install into .venv and start the terminal on the built-in sandbox wallet
+#   make test   install and run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+
+# Debian packages the register needs at run time (Qt's xcb/EGL libs, sound, Japanese fonts,
+# zbar for the pyzbar fallback decoder) ...
+DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 libgl1 \
+               libxkbcommon-x11-0 fonts-noto-cjk libzbar0
+# ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page).
+DEB_TEST    := xvfb softhsm2 chromium
+
+.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox clean
+
+help:
+	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
+	@echo "make test   - install everything and run the whole test suite"
+	@echo "make sandbox - only run the sandbox wallet server"
+
+# --- system packages ------------------------------------------------------------------------
+# Installs what is missing when run as root; otherwise prints the exact apt command and stops.
+define ensure_debs
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	      || { echo "apt-get install failed for:$$missing"; exit 1; }; \
+	  else \
+	    echo "PayTerm needs these Debian packages. Please run:"; \
+	    echo "    sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+sysdeps:
+	$(call ensure_debs,$(DEB_RUNTIME))
+
+sysdeps-test: sysdeps
+	$(call ensure_debs,$(DEB_TEST))
+
+# --- Python environment ---------------------------------------------------------------------
+$(VENV)/.stamp-install: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e ".[test]"
+	@if ldconfig -p 2>/dev/null | grep -q libzbar; then $(PIP) install -q -e ".[zbar]"; fi
+	@touch $@
+
+venv: $(VENV)/.stamp-install
+
+# --- entry points ---------------------------------------------------------------------------
+demo: sysdeps venv
+	$(VENV)/bin/payterm demo
+
+sandbox: venv
+	$(VENV)/bin/payterm sandbox serve
+
+test: sysdeps-test venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
+
+test-fast: venv
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow and not browser"
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

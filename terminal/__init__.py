@@ -1,0 +1,3 @@
+"""PayTerm: the register application."""
+
+__version__ = "0.1.0"

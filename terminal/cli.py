@@ -1,0 +1,57 @@
+"""`payterm`: the register's command line.
+
+Each subcommand lives in its own module under ``terminal/commands/`` and exposes
+``register(subparsers)``; the module adds its parser and sets ``func`` to a callable taking the
+parsed arguments and returning the process exit status. Modules are imported lazily per command
+name so that ``payterm --version`` or ``payterm charge`` never pays for Qt or OpenCV imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from terminal import __version__
+
+# command name -> module under terminal.commands (or the demo launcher) that registers it
+COMMANDS: dict[str, str] = {
+    "sandbox": "terminal.demo_cli",
+    "demo": "terminal.demo_cli",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="payterm",
+        description="PayTerm payment terminal: mobile-wallet payments at the register.",
+    )
+    parser.add_argument("--version", action="version", version=f"payterm {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    done: set[str] = set()
+    for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            continue
+        if module_name in done:
+            continue
+        done.add(module_name)
+        module = importlib.import_module(module_name)
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(only=first if first in COMMANDS else None)
+    args = parser.parse_args(args_list)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    return int(func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
