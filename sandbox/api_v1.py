@@ -1,0 +1,163 @@
+"""Wallet API v1 routes. The SignedApi middleware has verified the request before any of these
+run (and put the verified keyid in request.state); each route is one SQLite transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Path, Query, Request
+from fastapi.responses import Response
+
+from sandbox import charges, devices, reversals, settlement, stepup
+from sandbox.auth import Verifier, unauthorized
+from sandbox.errors import Unauthorized, Unprocessable
+from sandbox.idempotency import StoredResponse
+from sandbox.state import Sandbox
+from terminal.crypto import SignatureError, UnknownKey, VerifyKey, verify_request
+from terminal.wallet.messages import (
+    IDEMPOTENCY_KEY_PATTERN,
+    PROBLEM_CONTENT_TYPE,
+    ChargeList,
+    ChargeRequest,
+    ChargeResponse,
+    EnrollRequest,
+    EnrollResponse,
+    Problem,
+    ProblemCode,
+    RefundRequest,
+    RefundResponse,
+    RotateKeyRequest,
+    RotateKeyResponse,
+    SettlementResponse,
+    StepUpRequest,
+)
+
+router = APIRouter(prefix="/v1")
+
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
+                                       description="8-128 characters A-Z a-z 0-9 _ -")]
+ChargeId = Annotated[str, Path(min_length=1, max_length=64, description="charge id, e.g. ch_…")]
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": Problem, "content": {PROBLEM_CONTENT_TYPE: {}}, "description": "problem+json"}
+            for s in (400, 401, 413, 415, 422, 503, *statuses)}
+
+
+def _sandbox(request: Request) -> Sandbox:
+    sb: Sandbox = request.app.state.sandbox
+    return sb
+
+
+def _device(request: Request, conn: Any) -> charges.Device:
+    return charges.load_device(conn, request.state.keyid)
+
+
+def _stored(response: StoredResponse) -> Response:
+    return Response(response.body, status_code=response.status, media_type="application/json")
+
+
+@router.post("/devices/enroll", response_model=EnrollResponse, status_code=201, responses=_problems(),
+             summary="Enroll a register with a one-time code (signed with keyid 'enroll')")
+def enroll(request: Request, body: EnrollRequest) -> EnrollResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        return devices.enroll(conn, body, sb.keys, sb.clock.now())
+
+
+@router.post("/devices/rotate-key", response_model=RotateKeyResponse, responses=_problems(),
+             summary="Replace the device key (sig1 by the old key, sig2 by the new one)")
+def rotate_key(request: Request, body: RotateKeyRequest) -> RotateKeyResponse:
+    sb = _sandbox(request)
+    device_id: str = request.state.keyid
+    now = sb.clock.now()
+    try:
+        new_key = devices.verify_key_from(body.public_key, body.alg.value)
+    except ValueError as exc:
+        raise Unprocessable(ProblemCode.KEY_INVALID, "public_key is not a valid key for alg", str(exc)) from None
+
+    def resolve(keyid: str) -> VerifyKey:
+        if keyid != device_id:
+            raise UnknownKey("sig2 must use the device id as keyid")
+        return new_key
+
+    verifier = Verifier(sb.db)
+    try:
+        verify_request(request.state.http_request, resolve_key=resolve, now=now, label="sig2",
+                       nonce_check=lambda k, n, e: verifier.nonce_first_seen(k, n, e, now))
+    except SignatureError as exc:
+        err = unauthorized(exc)
+        raise Unauthorized(err.code, "sig2 (proof of the new key): " + err.title, err.detail) from None
+    with sb.db.tx() as conn:
+        return devices.rotate(conn, device_id, body, now)
+
+
+@router.post("/charges", response_model=ChargeResponse, status_code=201,
+             responses={200: {"model": ChargeResponse, "description": "idempotent replay of the first answer"},
+                        **_problems(409)},
+             summary="Charge a customer's payment code")
+def create_charge(request: Request, body: ChargeRequest, idempotency_key: IdempotencyKey) -> Response:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        return _stored(charges.create_charge(conn, device, idempotency_key, body, sb.knobs.risk, sb.clock.now()))
+
+
+@router.get("/charges", response_model=ChargeList, responses=_problems(),
+            summary="Find this device's charge by its idempotency key")
+def find_charges(request: Request,
+                 idempotency_key: Annotated[str, Query(pattern=IDEMPOTENCY_KEY_PATTERN)]) -> ChargeList:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        rows = charges.find_by_key(conn, device, idempotency_key, sb.clock.now())
+        return ChargeList(charges=[charges.charge_view(conn, r, sb.knobs.risk) for r in rows])
+
+
+@router.get("/charges/{charge_id}", response_model=ChargeResponse, responses=_problems(404),
+            summary="Read a charge (its current status)")
+def get_charge(request: Request, charge_id: ChargeId) -> ChargeResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        row = charges.fetch_for_device(conn, _device(request, conn), charge_id, sb.clock.now())
+        return charges.charge_view(conn, row, sb.knobs.risk)
+
+
+@router.post("/charges/{charge_id}/step-up", response_model=ChargeResponse, responses=_problems(404, 409),
+             summary="Answer a PIN or OTP step-up")
+def step_up(request: Request, charge_id: ChargeId, body: Annotated[StepUpRequest, Body()]) -> ChargeResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        row = stepup.submit(conn, _device(request, conn), charge_id, body, sb.keys.pin_private,
+                            sb.knobs.risk, sb.clock.now())
+        return charges.charge_view(conn, row, sb.knobs.risk)
+
+
+@router.post("/charges/{charge_id}/cancel", response_model=ChargeResponse, responses=_problems(404, 409),
+             summary="Void a pending, step-up or same-day approved charge (idempotent)")
+def cancel(request: Request, charge_id: ChargeId) -> ChargeResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        row = reversals.cancel(conn, _device(request, conn), charge_id, sb.clock.now())
+        return charges.charge_view(conn, row, sb.knobs.risk)
+
+
+@router.post("/charges/{charge_id}/refunds", response_model=RefundResponse, status_code=201,
+             responses={200: {"model": RefundResponse, "description": "idempotent replay"},
+                        **_problems(404, 409)},
+             summary="Refund all or part of an approved charge")
+def refund(request: Request, charge_id: ChargeId, body: RefundRequest,
+           idempotency_key: IdempotencyKey) -> Response:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        return _stored(reversals.refund(conn, device, charge_id, idempotency_key, body, sb.clock.now()))
+
+
+@router.get("/settlement", response_model=SettlementResponse, responses=_problems(),
+            summary="The day's totals for this device (store-local date)")
+def get_settlement(request: Request, date_: Annotated[date, Query(alias="date")]) -> SettlementResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        return settlement.settlement(conn, _device(request, conn), date_, sb.clock.now())

@@ -1,0 +1,161 @@
+"""Money: integer minor units plus an ISO 4217 currency code, never a float.
+
+The currency table gives each code its minor-unit exponent so that amounts can be validated,
+compared and shown ("¥1,200", "$12.00") without any floating-point arithmetic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+MAX_AMOUNT: Final[int] = 10**12
+"""Upper bound for any single charge or refund, in minor units (guards against typos and overflow)."""
+
+
+class MoneyError(ValueError):
+    """An amount or currency that is not valid money."""
+
+
+class UnknownCurrency(MoneyError):
+    """A currency code that is not in the table of supported ISO 4217 currencies."""
+
+
+@dataclass(frozen=True, slots=True)
+class Currency:
+    """One ISO 4217 currency: its code, minor-unit exponent and display symbol."""
+
+    code: str
+    exponent: int
+    symbol: str
+    name: str
+
+
+_TABLE: Final[tuple[Currency, ...]] = (
+    Currency("JPY", 0, "¥", "Japanese yen"),
+    Currency("KRW", 0, "₩", "South Korean won"),
+    Currency("VND", 0, "₫", "Vietnamese dong"),
+    Currency("USD", 2, "$", "US dollar"),
+    Currency("EUR", 2, "€", "Euro"),
+    Currency("GBP", 2, "£", "Pound sterling"),
+    Currency("CNY", 2, "CN¥", "Chinese yuan"),
+    Currency("TWD", 2, "NT$", "New Taiwan dollar"),
+    Currency("HKD", 2, "HK$", "Hong Kong dollar"),
+    Currency("SGD", 2, "S$", "Singapore dollar"),
+    Currency("THB", 2, "฿", "Thai baht"),
+    Currency("MYR", 2, "RM", "Malaysian ringgit"),
+    Currency("PHP", 2, "₱", "Philippine peso"),
+    Currency("IDR", 2, "Rp", "Indonesian rupiah"),
+    Currency("AUD", 2, "A$", "Australian dollar"),
+    Currency("CAD", 2, "CA$", "Canadian dollar"),
+    Currency("CHF", 2, "CHF", "Swiss franc"),
+    Currency("INR", 2, "₹", "Indian rupee"),
+    Currency("KWD", 3, "KD", "Kuwaiti dinar"),
+    Currency("BHD", 3, "BD", "Bahraini dinar"),
+    Currency("JOD", 3, "JD", "Jordanian dinar"),
+    Currency("OMR", 3, "OMR", "Omani rial"),
+)
+
+CURRENCIES: Final[dict[str, Currency]] = {c.code: c for c in _TABLE}
+"""ISO 4217 code -> Currency, for every currency PayTerm accepts."""
+
+
+def currency(code: str) -> Currency:
+    """The Currency for an ISO 4217 code (upper case, exactly three letters)."""
+    found = CURRENCIES.get(code) if isinstance(code, str) else None
+    if found is None:
+        raise UnknownCurrency(f"unknown currency {code!r}: expected an ISO 4217 code such as 'JPY'")
+    return found
+
+
+def check_amount(amount: object, *, maximum: int = MAX_AMOUNT) -> int:
+    """Return ``amount`` if it is an int in [0, maximum]; reject bools, floats and strings."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise MoneyError(f"amount must be an integer number of minor units, got {type(amount).__name__}")
+    if amount < 0:
+        raise MoneyError(f"amount must not be negative, got {amount}")
+    if amount > maximum:
+        raise MoneyError(f"amount {amount} exceeds the maximum of {maximum}")
+    return amount
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in integer minor units of a known currency (0 <= amount <= MAX_AMOUNT)."""
+
+    amount: int
+    currency: str
+
+    def __post_init__(self) -> None:
+        check_amount(self.amount)
+        currency(self.currency)
+
+    @property
+    def exponent(self) -> int:
+        return CURRENCIES[self.currency].exponent
+
+    def __add__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same_currency(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount <= other.amount
+
+    def _same_currency(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise MoneyError(f"currency mismatch: {self.currency} vs {other.currency}")
+
+    def major_str(self) -> str:
+        """The amount in major units as a plain decimal string, e.g. "12.05" (no grouping)."""
+        return format_minor(self.amount, self.exponent, grouping=False)
+
+    def format(self, *, symbol: bool = True) -> str:
+        """Human display: "¥1,200", "$12.05", "KD1.250"; with symbol=False, "1,200 JPY"."""
+        digits = format_minor(self.amount, self.exponent, grouping=True)
+        if symbol:
+            return f"{CURRENCIES[self.currency].symbol}{digits}"
+        return f"{digits} {self.currency}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def format_minor(amount: int, exponent: int, *, grouping: bool) -> str:
+    """Integer minor units -> decimal string with ``exponent`` fraction digits, no floats involved."""
+    sign = "-" if amount < 0 else ""
+    whole, frac = divmod(abs(amount), 10**exponent)
+    whole_str = f"{whole:,}" if grouping else str(whole)
+    if exponent == 0:
+        return f"{sign}{whole_str}"
+    return f"{sign}{whole_str}.{frac:0{exponent}d}"
+
+
+def parse_major(text: str, currency_code: str) -> Money:
+    """Parse a decimal string in major units ("12.5", "1,200") into Money, exactly.
+
+    Used for amounts typed by people; rejects more fraction digits than the currency has.
+    """
+    cur = currency(currency_code)
+    cleaned = text.strip().replace(",", "")
+    if not cleaned or cleaned.count(".") > 1:
+        raise MoneyError(f"not an amount: {text!r}")
+    whole, _, frac = cleaned.partition(".")
+    if not (whole or frac) or not (whole.isdigit() or whole == "") or not (frac.isdigit() or frac == ""):
+        raise MoneyError(f"not an amount: {text!r}")
+    if not whole.isascii() or not frac.isascii():
+        raise MoneyError(f"not an amount: {text!r}")
+    if len(frac) > cur.exponent:
+        raise MoneyError(f"{cur.code} has {cur.exponent} decimal places, got {text!r}")
+    minor = int(whole or "0") * 10**cur.exponent + int(frac.ljust(cur.exponent, "0") or "0")
+    return Money(minor, cur.code)

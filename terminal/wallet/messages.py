@@ -1,0 +1,287 @@
+"""Wallet API v1 wire messages (pydantic v2), shared by the sandbox wallet and the register.
+
+Field names are the contract of docs/wallet-api.md: clients and wallets written in other
+languages rely on them. Readers are tolerant (unknown fields are ignored) so that either side
+may add fields without breaking the other. Amounts are strict integers in minor units: a float,
+a bool or a numeric string is a validation error, never silently converted.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Final, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
+
+from terminal.domain.money import CURRENCIES, MAX_AMOUNT
+
+API_TAG: Final = "payterm-v1"
+IDEMPOTENCY_KEY_PATTERN: Final = r"^[A-Za-z0-9_-]{8,128}$"
+IDEMPOTENCY_KEY_RE: Final = re.compile(IDEMPOTENCY_KEY_PATTERN)
+PROBLEM_TYPE_PREFIX: Final = "urn:payterm:problem:"
+PROBLEM_CONTENT_TYPE: Final = "application/problem+json"
+
+
+class ChargeStatus(StrEnum):
+    APPROVED = "approved"
+    DECLINED = "declined"
+    STEP_UP_REQUIRED = "step_up_required"
+    PENDING = "pending"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in (ChargeStatus.APPROVED, ChargeStatus.DECLINED, ChargeStatus.CANCELLED)
+
+
+class DeclineCode(StrEnum):
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    UNKNOWN_CODE = "unknown_code"
+    ACCOUNT_LOCKED = "account_locked"
+    LIMIT_EXCEEDED = "limit_exceeded"
+    STEP_UP_FAILED = "step_up_failed"
+    STEP_UP_EXPIRED = "step_up_expired"
+    STEP_UP_REJECTED = "step_up_rejected"
+    CURRENCY_NOT_SUPPORTED = "currency_not_supported"
+    CANCELLED = "cancelled"
+
+
+class StepUpMethod(StrEnum):
+    PIN = "pin"
+    OTP = "otp"
+    APP_CONFIRM = "app_confirm"
+
+
+class KeyAlg(StrEnum):
+    """Device/wallet signature algorithms on the wire (same names as terminal.crypto.Alg)."""
+
+    ED25519 = "ed25519"
+    ECDSA_P256_SHA256 = "ecdsa-p256-sha256"
+
+
+class ProblemCode(StrEnum):
+    """Machine codes of problem+json errors (signature failures use the SignatureError codes)."""
+
+    INVALID_JSON = "invalid_json"
+    VALIDATION_ERROR = "validation_error"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
+    IDEMPOTENCY_KEY_INVALID = "idempotency_key_invalid"
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"
+    CHARGE_NOT_FOUND = "charge_not_found"
+    INVALID_STATE = "invalid_state"
+    STEP_UP_METHOD_MISMATCH = "step_up_method_mismatch"
+    PIN_BLOCK_INVALID = "pin_block_invalid"
+    CANCEL_WINDOW_PASSED = "cancel_window_passed"
+    REFUND_EXCEEDS_CHARGE = "refund_exceeds_charge"
+    CURRENCY_MISMATCH = "currency_mismatch"
+    ENROLLMENT_CODE_INVALID = "enrollment_code_invalid"
+    KEY_INVALID = "key_invalid"
+    SERVICE_UNAVAILABLE = "service_unavailable"
+    FORBIDDEN = "forbidden"
+    INTERNAL_ERROR = "internal_error"
+
+
+Amount = Annotated[StrictInt, Field(ge=0, le=MAX_AMOUNT, description="integer minor units")]
+PositiveAmount = Annotated[StrictInt, Field(ge=1, le=MAX_AMOUNT, description="integer minor units, > 0")]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code")]
+B64 = Annotated[str, Field(min_length=1, max_length=4096, pattern=r"^[A-Za-z0-9+/]+={0,2}$")]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def _known_currency(value: str) -> str:
+    if value not in CURRENCIES:
+        raise ValueError(f"unknown currency {value!r}")
+    return value
+
+
+# --- enrollment -----------------------------------------------------------------------------
+
+class EnrollRequest(_Message):
+    enrollment_code: str = Field(min_length=4, max_length=64)
+    public_key: B64
+    alg: KeyAlg
+
+
+class WalletKey(_Message):
+    keyid: str
+    alg: KeyAlg
+    public_key: str
+
+
+class PinKey(_Message):
+    keyid: str
+    kem: Literal["X25519"]
+    kdf: Literal["HKDF-SHA256"]
+    aead: Literal["AES-128-GCM"]
+    public_key: str
+
+
+class ConfigHints(_Message):
+    currency: CurrencyCode
+    timezone: str
+    merchant_name: str
+    store_name: str
+    step_up_max_seconds: int
+
+
+class EnrollResponse(_Message):
+    device_id: str
+    merchant_id: str
+    store_id: str
+    terminal_name: str
+    wallet_keys: list[WalletKey]
+    pin_key: PinKey
+    config_hints: ConfigHints
+
+
+class RotateKeyRequest(_Message):
+    public_key: B64
+    alg: KeyAlg
+
+
+class RotateKeyResponse(_Message):
+    device_id: str
+    alg: KeyAlg
+    public_key: str
+    rotated_at: AwareDatetime
+
+
+# --- charges --------------------------------------------------------------------------------
+
+class ChargeRequest(_Message):
+    amount: Amount
+    currency: CurrencyCode
+    payment_code: str = Field(pattern=r"^[0-9]{16,24}$", description="the customer's one-time code")
+    merchant_reference: str = Field(min_length=1, max_length=64, pattern=r"^[\x20-\x7e]+$")
+    items_summary: str | None = Field(default=None, max_length=500)
+
+    _currency = field_validator("currency")(_known_currency)
+
+
+class Decline(_Message):
+    code: DeclineCode
+    message: str
+
+
+class StepUp(_Message):
+    method: StepUpMethod
+    expires_at: AwareDatetime
+    attempts_left: int
+
+
+class ChargeResponse(_Message):
+    id: str
+    status: ChargeStatus
+    amount: int
+    currency: str
+    merchant_reference: str
+    approval_code: str | None
+    decline: Decline | None
+    step_up: StepUp | None
+    refunded_amount: int
+    created_at: AwareDatetime
+    wallet: str
+    code_last4: str
+
+
+class ChargeList(_Message):
+    charges: list[ChargeResponse]
+
+
+class PinStepUpRequest(_Message):
+    method: Literal["pin"]
+    pin_block: B64
+
+
+class OtpStepUpRequest(_Message):
+    method: Literal["otp"]
+    otp: str = Field(pattern=r"^[0-9]{6}$")
+
+
+StepUpRequest = Annotated[PinStepUpRequest | OtpStepUpRequest, Field(discriminator="method")]
+
+
+class RefundRequest(_Message):
+    amount: PositiveAmount
+    currency: CurrencyCode
+    reason: str | None = Field(default=None, max_length=200)
+
+    _currency = field_validator("currency")(_known_currency)
+
+
+class RefundStatus(StrEnum):
+    SUCCEEDED = "succeeded"
+
+
+class RefundResponse(_Message):
+    id: str
+    charge_id: str
+    status: RefundStatus
+    amount: int
+    currency: str
+    created_at: AwareDatetime
+    charge_refunded_amount: int
+
+
+# --- settlement -----------------------------------------------------------------------------
+
+class SettlementTotal(_Message):
+    currency: str
+    approved_count: int
+    approved_amount: int
+    cancelled_count: int
+    cancelled_amount: int
+    refunded_count: int
+    refunded_amount: int
+    net_amount: int
+
+
+class SettlementCharge(_Message):
+    id: str
+    merchant_reference: str
+    status: ChargeStatus
+    amount: int
+    currency: str
+    refunded_amount: int
+
+
+class SettlementResponse(_Message):
+    date: date
+    device_id: str
+    store_id: str
+    timezone: str
+    totals: list[SettlementTotal]
+    charges: list[SettlementCharge]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+class FieldError(_Message):
+    loc: list[str | int]
+    msg: str
+
+
+class Problem(_Message):
+    """RFC 9457 problem details; `code` is the stable machine code clients switch on."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldError] | None = None
+
+
+def problem_type(code: str) -> str:
+    return PROBLEM_TYPE_PREFIX + code

@@ -1,0 +1,3 @@
+"""Project-wide pytest fixtures: each area keeps its own in a tests/*_fixtures.py module."""
+
+from tests.sandbox_fixtures import enrolled, sandbox_server  # noqa: F401
