@@ -1,0 +1,285 @@
+"""Reading the journal: recovery lists, history, end-of-day totals.
+
+``Reader`` opens a short-lived query-only connection per call, so it is safe from any thread
+and from other processes (``payterm history`` while the register runs).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from terminal.domain.flow import FINAL_STATES
+from terminal.journal import audit
+from terminal.journal.db import open_read_connection
+from terminal.journal.errors import JournalError
+from terminal.journal.records import (
+    ChainVerification,
+    CurrencyTotals,
+    HistoryQuery,
+    OperationRecord,
+    SaleRecord,
+    from_db_time,
+    to_db_time,
+)
+from terminal.journal.states import (
+    FINAL_OPERATION_STATES,
+    OperationKind,
+    OperationState,
+    SaleState,
+    StepUpMethod,
+)
+
+SALE_COLUMNS = (
+    "idempotency_key, amount, currency, code_hash, code_last4, merchant_reference, wallet, state, "
+    "created_at, updated_at, charge_id, approval_code, decline_code, decline_message, "
+    "step_up_method, step_up_expires_at, deadline"
+)
+OPERATION_COLUMNS = (
+    "o.idempotency_key, o.kind, o.sale_key, s.charge_id, o.amount, o.currency, o.state, o.actor, "
+    "o.reason, o.created_at, o.updated_at, o.wallet_ref, o.error_code, o.error_message"
+)
+_OPERATIONS_FROM = "FROM operations o JOIN sales s ON s.idempotency_key = o.sale_key"
+
+
+def _time(text: str | None) -> datetime | None:
+    return None if text is None else from_db_time(text)
+
+
+def sale_from_row(row: tuple[Any, ...]) -> SaleRecord:
+    (
+        key,
+        amount,
+        currency,
+        code_hash,
+        last4,
+        reference,
+        wallet,
+        state,
+        created,
+        updated,
+        charge_id,
+        approval,
+        decline_code,
+        decline_message,
+        method,
+        step_up_expires,
+        deadline,
+    ) = row
+    return SaleRecord(
+        idempotency_key=key,
+        amount=amount,
+        currency=currency,
+        code_hash=code_hash,
+        code_last4=last4,
+        merchant_reference=reference,
+        wallet=wallet,
+        state=SaleState(state),
+        created_at=from_db_time(created),
+        updated_at=from_db_time(updated),
+        charge_id=charge_id,
+        approval_code=approval,
+        decline_code=decline_code,
+        decline_message=decline_message,
+        step_up_method=None if method is None else StepUpMethod(method),
+        step_up_expires_at=_time(step_up_expires),
+        deadline=_time(deadline),
+    )
+
+
+def operation_from_row(row: tuple[Any, ...]) -> OperationRecord:
+    (
+        key,
+        kind,
+        sale_key,
+        charge_id,
+        amount,
+        currency,
+        state,
+        actor,
+        reason,
+        created,
+        updated,
+        wallet_ref,
+        error_code,
+        error_message,
+    ) = row
+    return OperationRecord(
+        idempotency_key=key,
+        kind=OperationKind(kind),
+        sale_key=sale_key,
+        charge_id=charge_id,
+        amount=amount,
+        currency=currency,
+        state=OperationState(state),
+        actor=actor,
+        reason=reason,
+        created_at=from_db_time(created),
+        updated_at=from_db_time(updated),
+        wallet_ref=wallet_ref,
+        error_code=error_code,
+        error_message=error_message,
+    )
+
+
+def get_sale(conn: sqlite3.Connection, key: str) -> SaleRecord | None:
+    row = conn.execute(f"SELECT {SALE_COLUMNS} FROM sales WHERE idempotency_key = ?", (key,)).fetchone()
+    return None if row is None else sale_from_row(row)
+
+
+def get_operation(conn: sqlite3.Connection, key: str) -> OperationRecord | None:
+    row = conn.execute(
+        f"SELECT {OPERATION_COLUMNS} {_OPERATIONS_FROM} WHERE o.idempotency_key = ?", (key,)
+    ).fetchone()
+    return None if row is None else operation_from_row(row)
+
+
+def operations_for_sale(conn: sqlite3.Connection, sale_key: str) -> list[OperationRecord]:
+    rows = conn.execute(
+        f"SELECT {OPERATION_COLUMNS} {_OPERATIONS_FROM} WHERE o.sale_key = ? ORDER BY o.created_at, o.rowid",
+        (sale_key,),
+    )
+    return [operation_from_row(r) for r in rows]
+
+
+def _not_in(values: frozenset[SaleState] | frozenset[OperationState]) -> tuple[str, list[str]]:
+    return ", ".join("?" for _ in values), sorted(v.value for v in values)
+
+
+def unfinished_sales(conn: sqlite3.Connection) -> list[SaleRecord]:
+    marks, params = _not_in(FINAL_STATES)
+    rows = conn.execute(
+        f"SELECT {SALE_COLUMNS} FROM sales WHERE state NOT IN ({marks}) ORDER BY created_at, rowid", params
+    )
+    return [sale_from_row(r) for r in rows]
+
+
+def unfinished_operations(conn: sqlite3.Connection) -> list[OperationRecord]:
+    marks, params = _not_in(FINAL_OPERATION_STATES)
+    rows = conn.execute(
+        f"SELECT {OPERATION_COLUMNS} {_OPERATIONS_FROM} WHERE o.state NOT IN ({marks}) "
+        "ORDER BY o.created_at, o.rowid",
+        params,
+    )
+    return [operation_from_row(r) for r in rows]
+
+
+def history(conn: sqlite3.Connection, query: HistoryQuery) -> list[SaleRecord]:
+    """Sales matching every given filter, newest first."""
+    where: list[str] = []
+    params: list[object] = []
+    filters: list[tuple[str, object | None]] = [
+        ("created_at >= ?", None if query.since is None else to_db_time(query.since)),
+        ("created_at < ?", None if query.until is None else to_db_time(query.until)),
+        ("amount = ?", query.amount),
+        ("currency = ?", query.currency),
+        ("code_last4 = ?", query.last4),
+        ("merchant_reference = ?", query.reference),
+        ("state = ?", None if query.state is None else query.state.value),
+    ]
+    for clause, value in filters:
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    sql = f"SELECT {SALE_COLUMNS} FROM sales"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
+    params.append(query.limit)
+    return [sale_from_row(r) for r in conn.execute(sql, params)]
+
+
+def totals(conn: sqlite3.Connection, since: datetime, until: datetime) -> list[CurrencyTotals]:
+    """Per-currency figures for sales and operations created in [since, until)."""
+    span = (to_db_time(since), to_db_time(until))
+    sales: dict[str, dict[str, int]] = {}
+    for currency, state, count, amount in conn.execute(
+        "SELECT currency, state, COUNT(*), SUM(amount) FROM sales "
+        "WHERE created_at >= ? AND created_at < ? GROUP BY currency, state",
+        span,
+    ):
+        sales.setdefault(currency, {})[state] = count
+        sales[currency][state + ":amount"] = amount
+    ops: dict[str, dict[str, int]] = {}
+    for currency, kind, count, amount in conn.execute(
+        "SELECT currency, kind, COUNT(*), SUM(amount) FROM operations "
+        "WHERE created_at >= ? AND created_at < ? AND state = ? GROUP BY currency, kind",
+        (*span, OperationState.SUCCEEDED.value),
+    ):
+        ops.setdefault(currency, {})[kind] = count
+        ops[currency][kind + ":amount"] = amount
+    result: list[CurrencyTotals] = []
+    for currency in sorted(set(sales) | set(ops)):
+        s, o = sales.get(currency, {}), ops.get(currency, {})
+        result.append(
+            CurrencyTotals(
+                currency=currency,
+                approved_count=s.get(SaleState.APPROVED.value, 0),
+                approved_amount=s.get(SaleState.APPROVED.value + ":amount", 0),
+                declined_count=s.get(SaleState.DECLINED.value, 0),
+                reversed_count=s.get(SaleState.REVERSED.value, 0),
+                refunded_count=o.get(OperationKind.REFUND.value, 0),
+                refunded_amount=o.get(OperationKind.REFUND.value + ":amount", 0),
+                voided_count=o.get(OperationKind.VOID.value, 0),
+                voided_amount=o.get(OperationKind.VOID.value + ":amount", 0),
+            )
+        )
+    return result
+
+
+class Reader:
+    """Read-only access to a journal file that may be in use by the register."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(open_read_connection(self.path)) as conn:
+            yield conn
+
+    def sale(self, key: str) -> SaleRecord | None:
+        with self._connect() as conn:
+            return get_sale(conn, key)
+
+    def operation(self, key: str) -> OperationRecord | None:
+        with self._connect() as conn:
+            return get_operation(conn, key)
+
+    def operations_for_sale(self, sale_key: str) -> list[OperationRecord]:
+        with self._connect() as conn:
+            return operations_for_sale(conn, sale_key)
+
+    def unfinished_sales(self) -> list[SaleRecord]:
+        with self._connect() as conn:
+            return unfinished_sales(conn)
+
+    def unfinished_operations(self) -> list[OperationRecord]:
+        with self._connect() as conn:
+            return unfinished_operations(conn)
+
+    def history(self, query: HistoryQuery) -> list[SaleRecord]:
+        with self._connect() as conn:
+            return history(conn, query)
+
+    def totals(self, since: datetime, until: datetime) -> list[CurrencyTotals]:
+        with self._connect() as conn:
+            return totals(conn, since, until)
+
+    def audit_head(self) -> tuple[int, str] | None:
+        """(seq, hash) of the last audit entry: print it on the end-of-day slip as an outside anchor."""
+        with self._connect() as conn:
+            return audit.read_head(conn)
+
+
+def verify_chain(path: Path) -> ChainVerification:
+    """Check the audit chain of the journal at ``path`` (any schema version with an audit table)."""
+    try:
+        with closing(open_read_connection(path, check_version=False)) as conn:
+            return audit.verify(conn)
+    except sqlite3.DatabaseError as exc:  # not a journal, or no audit table
+        raise JournalError(f"{path}: cannot read the audit log: {exc}") from None

@@ -1,0 +1,181 @@
+"""Values going into and coming out of the journal (frozen; no dicts cross the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from terminal.domain.money import Money
+from terminal.journal.errors import InvalidRecordError
+from terminal.journal.states import OperationKind, OperationState, SaleState, StepUpMethod
+
+_DB_TIME = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def to_db_time(value: datetime) -> str:
+    """UTC, fixed width: text order is time order, so range queries work on the column."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidRecordError(f"time must be timezone-aware, got naive {value.isoformat()}")
+    return value.astimezone(UTC).strftime(_DB_TIME)
+
+
+def from_db_time(text: str) -> datetime:
+    return datetime.strptime(text, _DB_TIME).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CodeFingerprint:
+    """What the journal keeps of a payment code: a keyed hash and the last four characters."""
+
+    hash: str
+    last4: str
+
+
+@dataclass(frozen=True)
+class SaleAnswer:
+    """One wallet answer (or the terminal's own decision to reverse), recorded before it is shown.
+
+    ``deadline`` is the terminal's own limit for the state (end of IN_DOUBT polling); the step-up
+    deadline is the wallet's ``step_up_expires_at``. Fields left ``None`` keep their stored value,
+    except the step-up fields, which describe the current state only.
+    """
+
+    state: SaleState
+    charge_id: str | None = None
+    approval_code: str | None = None
+    decline_code: str | None = None
+    decline_message: str | None = None
+    step_up_method: StepUpMethod | None = None
+    step_up_expires_at: datetime | None = None
+    deadline: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SaleRecord:
+    idempotency_key: str
+    amount: int  # minor units of ``currency``
+    currency: str
+    code_hash: str
+    code_last4: str
+    merchant_reference: str
+    wallet: str
+    state: SaleState
+    created_at: datetime
+    updated_at: datetime
+    charge_id: str | None
+    approval_code: str | None
+    decline_code: str | None
+    decline_message: str | None
+    step_up_method: StepUpMethod | None
+    step_up_expires_at: datetime | None
+    deadline: datetime | None
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class OperationAnswer:
+    state: OperationState
+    wallet_ref: str | None = None  # the wallet's refund id, or the charge id for a void
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class OperationRecord:
+    """A refund or void: its own idempotency key and life, linked to the sale it gives back."""
+
+    idempotency_key: str
+    kind: OperationKind
+    sale_key: str
+    charge_id: str | None
+    amount: int
+    currency: str
+    state: OperationState
+    actor: str
+    reason: str
+    created_at: datetime
+    updated_at: datetime
+    wallet_ref: str | None
+    error_code: str | None
+    error_message: str | None
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    """Filters for the manager's history screen and ``payterm history``; all optional, ANDed."""
+
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+    amount: int | None = None
+    currency: str | None = None
+    last4: str | None = None
+    reference: str | None = None
+    state: SaleState | None = None
+    limit: int = 1000
+
+
+@dataclass(frozen=True)
+class CurrencyTotals:
+    """End-of-day figures for one currency, in minor units. net = approved - refunded - voided."""
+
+    currency: str
+    approved_count: int
+    approved_amount: int
+    declined_count: int
+    reversed_count: int
+    refunded_count: int
+    refunded_amount: int
+    voided_count: int
+    voided_amount: int
+
+    @property
+    def net_amount(self) -> int:
+        return self.approved_amount - self.refunded_amount - self.voided_amount
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    details: str  # canonical JSON
+    prev_hash: str
+    hash: str
+
+
+class BreakKind(StrEnum):
+    EDITED = "edited"  # the entry's contents no longer match its hash
+    DELETED = "deleted"  # a gap in the sequence numbers
+    REORDERED = "reordered"  # the entry links to an entry that is not the one before it
+    BAD_PREV_HASH = "bad_prev_hash"  # links to a hash that no entry has (the previous was rewritten)
+    TRUNCATED = "truncated"  # the tail is gone: the head row names a later entry
+    HEAD_MISMATCH = "head_mismatch"  # the last entry is not the one the head row names
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    seq: int
+    kind: BreakKind
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainVerification:
+    """``ok`` with the entry count, or the first broken link."""
+
+    count: int
+    head_hash: str | None
+    broken: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None

@@ -1,0 +1,125 @@
+"""Schema and step-by-step migrations, versioned with ``PRAGMA user_version``.
+
+``MIGRATIONS[i]`` takes a database at version ``i`` to ``i + 1``. Never edit a released step:
+append a new one. Each step runs in its own transaction together with its version bump, so a
+crash mid-migration leaves the file at the previous version.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+from collections.abc import Callable
+
+from terminal.journal.errors import SchemaVersionError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _v1_core(conn: sqlite3.Connection) -> None:
+    """meta (per-register code salt, audit head), sales, and the append-only audit log."""
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT")
+    conn.execute("INSERT INTO meta (key, value) VALUES ('code_salt', ?)", (secrets.token_hex(32),))
+    conn.execute(
+        """CREATE TABLE sales (
+            idempotency_key TEXT PRIMARY KEY,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            code_hash TEXT NOT NULL,
+            code_last4 TEXT NOT NULL,
+            merchant_reference TEXT NOT NULL,
+            wallet TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            charge_id TEXT,
+            approval_code TEXT,
+            decline_code TEXT,
+            decline_message TEXT,
+            step_up_method TEXT,
+            step_up_expires_at TEXT
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        ) STRICT"""
+    )
+    # Append-only against the program's own mistakes; raw SQL can drop these, which is what
+    # the hash chain is for.
+    conn.execute(
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit "
+        "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+    )
+
+
+def _v2_operations(conn: sqlite3.Connection) -> None:
+    """Refunds and voids as their own rows; the terminal's own deadline on a sale."""
+    conn.execute("ALTER TABLE sales ADD COLUMN deadline TEXT")
+    conn.execute(
+        """CREATE TABLE operations (
+            idempotency_key TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            sale_key TEXT NOT NULL REFERENCES sales (idempotency_key),
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            state TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            wallet_ref TEXT,
+            error_code TEXT,
+            error_message TEXT
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX operations_sale ON operations (sale_key)")
+
+
+def _v3_used_codes_and_indexes(conn: sqlite3.Connection) -> None:
+    """Used-codes memory, and indexes for the history and recovery queries."""
+    conn.execute("CREATE TABLE used_codes (code_hash TEXT PRIMARY KEY, first_seen TEXT NOT NULL) STRICT")
+    conn.execute("CREATE INDEX used_codes_first_seen ON used_codes (first_seen)")
+    conn.execute("CREATE INDEX sales_created ON sales (created_at)")
+    conn.execute("CREATE INDEX sales_state ON sales (state)")
+    conn.execute("CREATE INDEX sales_last4 ON sales (code_last4)")
+    conn.execute("CREATE INDEX operations_created ON operations (created_at)")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_operations, _v3_used_codes_and_indexes)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> list[int]:
+    """Bring ``conn`` (autocommit mode) up to ``target``; returns the versions reached."""
+    current = user_version(conn)
+    if current > LATEST_VERSION:
+        raise SchemaVersionError(
+            f"journal schema version {current} is newer than this program ({LATEST_VERSION})"
+        )
+    reached: list[int] = []
+    for version in range(current, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        reached.append(version + 1)
+    return reached
