@@ -17,8 +17,16 @@ from terminal import __version__
 
 # command name -> module under terminal.commands (or the demo launcher) that registers it
 COMMANDS: dict[str, str] = {
+    "audit": "terminal.commands.audit",
+    "config": "terminal.commands.config_cmd",
+    "history": "terminal.commands.history",
+    "enroll": "terminal.commands.enroll",
+    "rotate-key": "terminal.commands.enroll",
+    "charge": "terminal.commands.charge",
+    "recover": "terminal.commands.charge",
     "sandbox": "terminal.demo_cli",
     "demo": "terminal.demo_cli",
+    "decode": "terminal.commands.decode",
 }
 
 

@@ -170,6 +170,23 @@ class OutcomeUnknown:
 
 
 @dataclass(frozen=True)
+class ChargeRefused:
+    """The wallet verifiably refused the charge request itself (a signed 4xx): no charge exists."""
+
+    decline: Decline
+    at: float
+
+
+@dataclass(frozen=True)
+class ChargeNotSent:
+    """Every attempt to send the charge failed before it could reach the wallet (connection
+    refused, DNS, TLS): known outcome, nothing was charged."""
+
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True)
 class ChargeAbsent:
     """The wallet has no charge for our idempotency key. ``request_dead`` is true once our
     signed request has expired by the wallet's clock, so it can never be applied any more."""
@@ -200,7 +217,7 @@ class ReversalConfirmed:
 
 
 Event = (
-    AmountEntered | CodeRead | WalletAnswered | OutcomeUnknown | ChargeAbsent | StepUpEntered
+    AmountEntered | CodeRead | WalletAnswered | OutcomeUnknown | ChargeRefused | ChargeNotSent | ChargeAbsent | StepUpEntered
     | CashierCancel | Tick | ReversalConfirmed
 )
 
@@ -412,6 +429,16 @@ class PaymentFlow:
         )
         return [persist]
 
+    def _refused(self, ev: ChargeRefused) -> list[Effect]:
+        if self.sale.cancel_requested:
+            persist = self._move(SaleState.DECLINED, decline=Decline("cancelled", "Cancelled"), next_action_at=None)
+        else:
+            persist = self._move(SaleState.DECLINED, decline=ev.decline, next_action_at=None)
+        return [persist, PlaySound(Sound.DECLINED)]
+
+    def _not_sent(self, ev: ChargeNotSent) -> list[Effect]:
+        return self._finish_reversed(ev.at, note=ev.reason)
+
     def _absent(self, ev: ChargeAbsent) -> list[Effect]:
         """The wallet has no charge under our key (yet). While in doubt, keep asking: a delayed
         request may still land. When reversing, nothing to cancel is only final once our signed
@@ -504,6 +531,8 @@ _on({_S.AWAITING_CODE}, CashierCancel, PaymentFlow._cancel_before_send)
 _on({_S.AWAITING_CODE}, CodeRead, PaymentFlow._code)
 _on({_S.AUTHORIZING, _S.STEP_UP, _S.IN_DOUBT}, WalletAnswered, PaymentFlow._answer)
 _on({_S.AUTHORIZING, _S.STEP_UP, _S.IN_DOUBT}, OutcomeUnknown, PaymentFlow._unknown)
+_on({_S.AUTHORIZING}, ChargeRefused, PaymentFlow._refused)
+_on({_S.AUTHORIZING}, ChargeNotSent, PaymentFlow._not_sent)
 _on({_S.IN_DOUBT, _S.REVERSING}, ChargeAbsent, PaymentFlow._absent)
 _on({_S.STEP_UP}, StepUpEntered, PaymentFlow._step_up_input)
 _on({_S.AUTHORIZING, _S.STEP_UP, _S.IN_DOUBT}, CashierCancel, PaymentFlow._cancel_at_wallet)

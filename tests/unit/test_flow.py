@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from terminal.domain.flow import (
-    FINAL_STATES, TRANSITIONS, AmountEntered, Answer, CancelCharge, CashierCancel, ChargeAbsent,
+    FINAL_STATES, TRANSITIONS, AmountEntered, Answer, CancelCharge, CashierCancel, ChargeAbsent, ChargeNotSent, ChargeRefused,
     ChargeStatus, CodeRead, Decline, IllegalTransition, OutcomeUnknown, PaymentFlow, Persist,
     PlaySound, PollCharge, PrintReceipt, ReversalConfirmed, Sale, SaleState, SendCharge, Sound,
     StartScanner, StepUp, StepUpEntered, StepUpMethod, StopScanner, SubmitStepUp, Tick, Timings,
@@ -55,6 +55,18 @@ def test_declined_keeps_reason() -> None:
     flow = started()
     flow.handle(WalletAnswered(answer(ChargeStatus.DECLINED, decline=Decline("insufficient_funds", "x")), T0))
     assert flow.state is SaleState.DECLINED and flow.sale.decline == Decline("insufficient_funds", "x")
+
+
+def test_signed_refusal_is_a_decline_not_a_doubt() -> None:
+    flow = started()
+    flow.handle(ChargeRefused(Decline("validation_error", "amount too large"), T0 + 1))
+    assert flow.state is SaleState.DECLINED and flow.sale.decline == Decline("validation_error", "amount too large")
+
+
+def test_charge_that_never_left_is_not_charged() -> None:
+    flow = started()
+    flow.handle(ChargeNotSent("connection refused", T0 + 1))
+    assert flow.state is SaleState.REVERSED and flow.sale.note == "connection refused"
 
 
 def test_unknown_outcome_is_in_doubt_then_polled_then_reversed_at_deadline() -> None:
@@ -205,6 +217,8 @@ EVENTS = st.one_of(
     st.builds(Tick, st.floats(T0, T0 + 500)),
     st.just(ReversalConfirmed(T0)),
     st.just(StepUpEntered("1234", T0)),
+    st.just(ChargeRefused(Decline("validation_error"), T0)),
+    st.just(ChargeNotSent("refused", T0)),
 )
 
 

@@ -1,0 +1,215 @@
+"""`payterm charge`: one whole sale from the command line (for scripts and for registers driven
+by other POS software), and `payterm recover`: resolve unfinished sales after a crash.
+
+Before a new sale, every unfinished sale in the journal is resolved with the wallet. On a
+terminal, a PIN or one-time code is asked for at the prompt (the PIN is not echoed) and an in-app
+confirmation is waited for with a countdown. Ctrl-C cancels the sale (at the wallet when needed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import queue
+import signal
+import sys
+from types import FrameType
+from typing import TextIO
+
+from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
+from terminal.domain.flow import Sale, SaleState, StepUpMethod
+from terminal.domain.money import Money, MoneyError
+from terminal.domain.paymentcode import Symbology
+from terminal.register.register import Register
+from terminal.register.runner import Hooks
+from terminal.wallet.errors import WalletError
+
+FINAL_EXIT = {SaleState.APPROVED: Exit.OK, SaleState.DECLINED: Exit.DECLINED, SaleState.REVERSED: Exit.REVERSED}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("charge", help="take one payment", description=__doc__,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--amount", type=int, required=True, help="amount in minor units (JPY: yen)")
+    p.add_argument("--currency", help="ISO 4217 code (default: register.currency)")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--code", help="the payment code (visible to other users in the process list: "
+                                    "prefer --code-stdin)")
+    src.add_argument("--code-stdin", action="store_true", help="read the payment code from standard input")
+    p.add_argument("--reference", help="merchant reference (default: made by the register)")
+    p.add_argument("--step-up-stdin", action="store_true",
+                   help="read PIN / one-time code from standard input instead of prompting (POS integration)")
+    p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    p.set_defaults(func=run_charge)
+
+    r = sub.add_parser("recover", help="resolve unfinished sales with the wallet")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=run_recover)
+
+
+def sale_json(sale: Sale) -> dict[str, object]:
+    return {
+        "status": sale.state.value,
+        "amount": sale.amount.amount if sale.amount else None,
+        "currency": sale.amount.currency if sale.amount else None,
+        "reference": sale.reference, "wallet": sale.wallet, "last4": sale.last4,
+        "charge_id": sale.charge_id, "approval_code": sale.approval_code,
+        "decline": {"code": sale.decline.code, "message": sale.decline.message} if sale.decline else None,
+        "idempotency_key": sale.idempotency_key,
+    }
+
+
+def describe(sale: Sale) -> str:
+    amount = sale.amount.format() if sale.amount else ""
+    if sale.state is SaleState.APPROVED:
+        return f"APPROVED {amount} {sale.wallet or ''} approval {sale.approval_code} (code …{sale.last4})"
+    if sale.state is SaleState.DECLINED:
+        reason = sale.decline.message or sale.decline.code if sale.decline else "declined"
+        return f"DECLINED {amount}: {reason}"
+    return f"NOT CHARGED {amount}: the payment was cancelled{f' ({sale.note})' if sale.note else ''}"
+
+
+def run_recover(args: argparse.Namespace) -> int:
+    try:
+        reg = open_the_register(settings())
+    except CommandError as exc:
+        return fail("recover", exc)
+    try:
+        done = reg.recover()
+    finally:
+        reg.close()
+    if args.json:
+        print(json.dumps([sale_json(s) for s in done]))
+    else:
+        for sale in done:
+            print(f"{sale.reference}: {describe(sale)}")
+        if not done:
+            print("nothing to recover")
+    return int(Exit.OK)
+
+
+def run_charge(args: argparse.Namespace) -> int:
+    updates: queue.Queue[Sale | BaseException] = queue.Queue()
+    try:
+        loaded = settings()
+        currency = args.currency or loaded.settings.register.currency
+        try:
+            amount = Money(args.amount, currency)
+        except MoneyError as exc:
+            raise CommandError(f"bad amount: {exc}", Exit.USAGE) from None
+        if amount.amount <= 0:
+            raise CommandError("the amount must be above zero", Exit.USAGE)
+        code = sys.stdin.readline().strip() if args.code_stdin else args.code
+        if not code:
+            raise CommandError("no payment code given", Exit.USAGE)
+        reg = open_the_register(loaded, Hooks(on_sale=updates.put, on_error=updates.put))
+    except CommandError as exc:
+        return fail("charge", exc)
+    try:
+        return _charge(reg, amount, code, args, updates)
+    except WalletError as exc:
+        return fail("charge", exc)
+    finally:
+        reg.close()
+
+
+def _charge(
+    reg: Register, amount: Money, code: str, args: argparse.Namespace, updates: queue.Queue[Sale | BaseException],
+) -> int:
+    err = sys.stderr
+    for sale in reg.recover():
+        print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
+    reg.start_sale(amount)
+    reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+    rejection = reg.code_read(code, Symbology.KEYED, reference=args.reference)
+    del code
+    if rejection is not None:
+        reg.cancel()
+        print(f"payterm charge: {rejection.message}", file=err)
+        return int(Exit.USAGE)
+
+    interrupted = {"count": 0}
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        interrupted["count"] += 1
+        if interrupted["count"] > 1:
+            raise KeyboardInterrupt
+        print("\ncancelling…", file=err)
+        reg.cancel()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        sale = _follow(reg, updates, args, err)
+    except CommandError as exc:
+        return fail("charge", exc)
+    except KeyboardInterrupt:
+        print("payterm charge: interrupted; the sale stays in the journal and is resolved on the next run",
+              file=err)
+        return int(Exit.INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if args.json:
+        print(json.dumps(sale_json(sale), ensure_ascii=False))
+    else:
+        print(describe(sale))
+    return int(FINAL_EXIT[sale.state])
+
+
+def _follow(
+    reg: Register, updates: queue.Queue[Sale | BaseException], args: argparse.Namespace, err: TextIO,
+) -> Sale:
+    """Show progress until the sale is final; ask for step-up input when the wallet wants it."""
+    asked: tuple[str | None, int] | None = None
+    shown: SaleState | None = None
+    interactive = sys.stdin.isatty() and not args.step_up_stdin
+    while True:
+        try:
+            update = updates.get(timeout=1.0)
+        except queue.Empty:
+            update = None
+        if isinstance(update, BaseException):
+            raise CommandError(f"the register failed: {update}")
+        sale = reg.sale
+        if sale.state.is_final:
+            return sale
+        if sale.state is not shown:
+            shown = sale.state
+            if not args.json:
+                print(_progress(sale), file=err)
+        step = sale.step_up
+        if sale.state is not SaleState.STEP_UP or step is None:
+            continue
+        if step.method is StepUpMethod.APP_CONFIRM:
+            if interactive:
+                left = max(0, int(step.deadline - reg.now()))
+                print(f"\rwaiting for the customer to confirm in the app… {left:3d} s ", end="", file=err)
+            continue
+        attempt = (sale.charge_id, step.attempts_left)
+        if sale.step_up_submitting or asked == attempt:
+            continue
+        asked = attempt
+        secret = _ask(step.method, step.attempts_left, interactive, err)
+        if secret is None:
+            print("payterm charge: the customer's step-up cannot be asked here; cancelling", file=err)
+            reg.cancel()
+        else:
+            reg.step_up_input(secret)
+
+
+def _ask(method: StepUpMethod, attempts_left: int, interactive: bool, err: TextIO) -> str | None:
+    what = "PIN" if method is StepUpMethod.PIN else "one-time code from the customer's app"
+    if interactive:
+        prompt = f"Customer {what} ({attempts_left} tries left): "
+        return getpass.getpass(prompt) if method is StepUpMethod.PIN else input(prompt)
+    line = sys.stdin.readline()
+    return line.strip() or None
+
+
+def _progress(sale: Sale) -> str:
+    return {
+        SaleState.AUTHORIZING: "asking the wallet…",
+        SaleState.STEP_UP: "the wallet asks the customer to confirm",
+        SaleState.IN_DOUBT: f"no clear answer yet ({sale.note}); checking with the wallet…",
+        SaleState.REVERSING: "cancelling at the wallet…",
+    }.get(sale.state, sale.state.value)

@@ -1,0 +1,155 @@
+"""This register's enrollment with its wallet: made once by ``payterm enroll`` (or the first-run
+wizard), read at every start. It pins the wallet's signing keys and PIN key.
+
+The file holds only public material (ids, the wallet's public keys), but it decides whom the
+register trusts, so it is written atomically with mode 0600 and checked on load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
+from terminal.crypto.keystore import KeyStore, check_private_file, fingerprint
+from terminal.wallet.client import WalletClient
+from terminal.wallet.messages import EnrollResponse
+
+FILE_NAME = "enrollment.json"
+FORMAT = 1
+
+
+class NotEnrolled(Exception):
+    """No (readable) enrollment: run ``payterm enroll``."""
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    wallet_url: str
+    device_id: str
+    merchant_id: str
+    store_id: str
+    terminal_name: str
+    wallet_keys: dict[str, VerifyKey]
+    pin_keyid: str
+    pin_key: bytes
+    currency: str
+    timezone: str
+    merchant_name: str
+    store_name: str
+    step_up_max_seconds: int
+    key_alg: Alg
+    enrolled_at: datetime
+
+    @classmethod
+    def from_answer(cls, wallet_url: str, answer: EnrollResponse, alg: Alg, at: datetime) -> Enrollment:
+        hints = answer.config_hints
+        return cls(
+            wallet_url=wallet_url, device_id=answer.device_id, merchant_id=answer.merchant_id,
+            store_id=answer.store_id, terminal_name=answer.terminal_name,
+            wallet_keys={k.keyid: VerifyKey(Alg(k.alg.value), public_key_from_b64(k.public_key))
+                         for k in answer.wallet_keys},
+            pin_keyid=answer.pin_key.keyid, pin_key=public_key_from_b64(answer.pin_key.public_key),
+            currency=hints.currency, timezone=hints.timezone, merchant_name=hints.merchant_name,
+            store_name=hints.store_name, step_up_max_seconds=hints.step_up_max_seconds,
+            key_alg=alg, enrolled_at=at,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT, "wallet_url": self.wallet_url, "device_id": self.device_id,
+            "merchant_id": self.merchant_id, "store_id": self.store_id, "terminal_name": self.terminal_name,
+            "wallet_keys": [{"keyid": k, "alg": v.alg.value, "public_key": public_key_b64(v.public_key)}
+                            for k, v in self.wallet_keys.items()],
+            "pin_key": {"keyid": self.pin_keyid, "public_key": public_key_b64(self.pin_key)},
+            "currency": self.currency, "timezone": self.timezone, "merchant_name": self.merchant_name,
+            "store_name": self.store_name, "step_up_max_seconds": self.step_up_max_seconds,
+            "key_alg": self.key_alg.value, "enrolled_at": self.enrolled_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Enrollment:
+        if data.get("format") != FORMAT:
+            raise NotEnrolled(f"unknown enrollment file format {data.get('format')!r}")
+        return cls(
+            wallet_url=data["wallet_url"], device_id=data["device_id"], merchant_id=data["merchant_id"],
+            store_id=data["store_id"], terminal_name=data["terminal_name"],
+            wallet_keys={k["keyid"]: VerifyKey(Alg(k["alg"]), public_key_from_b64(k["public_key"]))
+                         for k in data["wallet_keys"]},
+            pin_keyid=data["pin_key"]["keyid"], pin_key=public_key_from_b64(data["pin_key"]["public_key"]),
+            currency=data["currency"], timezone=data["timezone"], merchant_name=data["merchant_name"],
+            store_name=data["store_name"], step_up_max_seconds=int(data["step_up_max_seconds"]),
+            key_alg=Alg(data["key_alg"]), enrolled_at=datetime.fromisoformat(data["enrolled_at"]),
+        )
+
+    def wallet_fingerprints(self) -> list[str]:
+        return [fingerprint(k.public_key) for k in self.wallet_keys.values()]
+
+
+def enrollment_path(data_dir: Path) -> Path:
+    return data_dir / FILE_NAME
+
+
+def save(enrollment: Enrollment, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(enrollment.to_json(), fh, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def load(path: Path) -> Enrollment:
+    try:
+        check_private_file(path, "enrollment file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Enrollment.from_json(data)
+    except FileNotFoundError:
+        raise NotEnrolled(f"this register is not enrolled ({path} missing): run `payterm enroll`") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise NotEnrolled(f"the enrollment file {path} is damaged ({exc}): enroll again") from None
+
+
+def enroll(
+    wallet_url: str,
+    code: str,
+    store: KeyStore,
+    *,
+    alg: Alg = Alg.ED25519,
+    replace: bool = False,
+    expected_wallet_key: str | None = None,
+    client_options: dict[str, Any] | None = None,
+) -> tuple[Enrollment, KeySigner]:
+    """Make the device key, enroll it, and return what to pin. If the wallet says no, a key made
+    here is deleted again (a failed enrollment leaves no half-made register behind)."""
+    had_key = store.exists()
+    signer = store.generate(alg, replace=replace)
+    try:
+        with WalletClient.for_enrollment(wallet_url, signer, **(client_options or {})) as client:
+            answer = client.enroll(code, expected_wallet_key=expected_wallet_key)
+    except BaseException:
+        if not had_key:
+            store.delete()
+        raise
+    return Enrollment.from_answer(client.base_url, answer, alg, datetime.now(UTC)), signer
+
+
+def rotate_key(store: KeyStore, client: WalletClient) -> KeySigner:
+    """Replace the device key: the new key is made as pending, registered with the wallet (signed
+    by the old key and the new), and only then promoted. If the wallet never confirms, the old
+    key stays in use and the pending one is discarded."""
+    if store.has_pending():
+        store.discard_pending()
+    new = store.generate_pending(store.load().alg)
+    try:
+        client.rotate_key(new)
+    except BaseException:
+        store.discard_pending()
+        raise
+    return store.promote_pending()

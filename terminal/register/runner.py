@@ -1,0 +1,189 @@
+"""Runs a sale's payment flow: effects out to worker threads, results back in as events.
+
+One dispatcher thread owns the flow: it takes events from a queue, lets the flow decide, commits
+``Persist`` effects to the journal *before* telling anyone about the new state, and hands the
+slow effects (wallet calls) to a small pool of workers whose results come back as events. The
+dispatcher also sends the flow its ``Tick`` when ``sale.next_action_at`` comes due. Nothing here
+blocks the caller: the UI thread only calls ``submit`` and listens.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Protocol
+
+from terminal.domain.flow import (
+    CancelCharge, Effect, Event, IllegalTransition, OutcomeUnknown, PaymentFlow, Persist, PlaySound, PollCharge,
+    PrintReceipt, Sale, SendCharge, StartScanner, StopScanner, SubmitStepUp, Tick, Timings,
+)
+from terminal.register.wallet_effects import WalletEffects
+
+log = logging.getLogger(__name__)
+
+
+class SaleStore(Protocol):
+    """Where sales are made durable (the journal). ``persist`` returns once committed."""
+
+    def persist(self, sale: Sale, at: float) -> None: ...
+
+
+@dataclass
+class Hooks:
+    """What the runner asks of the outside world besides the wallet and the journal."""
+
+    on_sale: Callable[[Sale], None] = lambda sale: None  # a new state, already committed
+    start_scanner: Callable[[], None] = lambda: None
+    stop_scanner: Callable[[], None] = lambda: None
+    play_sound: Callable[[PlaySound], None] = lambda effect: None
+    print_receipt: Callable[[Sale], None] = lambda sale: None
+    on_error: Callable[[BaseException], None] = lambda exc: None
+
+
+class _Stop:
+    pass
+
+
+class PaymentRunner:
+    def __init__(
+        self,
+        wallet: WalletEffects,
+        store: SaleStore,
+        *,
+        timings: Timings | None = None,
+        hooks: Hooks | None = None,
+        clock: Callable[[], float] = time.time,
+        workers: int = 2,
+    ) -> None:
+        self.timings = timings or Timings()
+        self.hooks = hooks or Hooks()
+        self._wallet = wallet
+        self._store = store
+        self._clock = clock
+        self._events: queue.Queue[tuple[int, Event] | _Stop] = queue.Queue()
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payterm-wallet")
+        self._flow = PaymentFlow(self.timings)
+        self._generation = 0  # bumps with each new sale; stale worker results are dropped
+        self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._thread = threading.Thread(target=self._dispatch, name="payterm-flow", daemon=True)
+        self._thread.start()
+
+    # -- the caller's side (any thread) ---------------------------------------------------------
+
+    @property
+    def sale(self) -> Sale:
+        with self._lock:
+            return self._flow.sale
+
+    def submit(self, event: Event) -> None:
+        with self._lock:
+            generation = self._generation
+        self._events.put((generation, event))
+
+    def new_sale(self) -> None:
+        """Start over with an empty flow. Only allowed when the current sale is not in flight."""
+        with self._lock:
+            if self._flow.sale.state.value not in {"idle", "awaiting_code"} and not self._flow.sale.state.is_final:
+                raise IllegalTransition(self._flow.sale.state, "starting a new sale")
+            self._generation += 1
+            self._flow = PaymentFlow(self.timings)
+        self.hooks.on_sale(self._flow.sale)
+
+    def resume(self, sale: Sale) -> None:
+        """Take over an unfinished sale from the journal (recovery after a restart)."""
+        flow, effects = PaymentFlow.resume(sale, self.timings, at=self._clock())
+        with self._lock:
+            self._generation += 1
+            self._flow = flow
+            generation = self._generation
+        self._events.put((generation, _Effects(effects)))  # type: ignore[arg-type]
+
+    def wait_for(self, predicate: Callable[[Sale], bool], timeout: float | None = None) -> Sale:
+        """Block until the current sale satisfies ``predicate`` or the timeout passes (CLI, tests)."""
+        with self._settled:
+            self._settled.wait_for(lambda: predicate(self._flow.sale), timeout=timeout)
+            return self._flow.sale
+
+    def wait_final(self, timeout: float | None = None) -> Sale:
+        """Block until the current sale is APPROVED, DECLINED or REVERSED."""
+        return self.wait_for(lambda sale: sale.state.is_final, timeout)
+
+    def close(self) -> None:
+        self._events.put(_Stop())
+        self._thread.join(timeout=5)
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- the dispatcher thread ------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        while True:
+            item = self._next_event()
+            if isinstance(item, _Stop):
+                return
+            generation, event = item
+            try:
+                with self._lock:
+                    if generation != self._generation:
+                        continue  # a late result about a sale that is no longer current
+                    effects = event.effects if isinstance(event, _Effects) else self._flow.handle(event)
+                self._run(effects, generation)
+            except IllegalTransition as exc:
+                log.warning("flow refused an event: %s", exc)
+                self.hooks.on_error(exc)
+            except Exception as exc:  # noqa: BLE001 - the dispatcher must survive to finish the sale
+                log.exception("effect failed")
+                self.hooks.on_error(exc)
+
+    def _next_event(self) -> tuple[int, Event] | _Stop:
+        with self._lock:
+            due = self._flow.sale.next_action_at
+            generation = self._generation
+        wait = None if due is None else max(0.0, due - self._clock())
+        try:
+            return self._events.get(timeout=wait)
+        except queue.Empty:
+            return (generation, Tick(self._clock()))
+
+    def _run(self, effects: list[Effect], generation: int) -> None:
+        changed = False
+        for effect in effects:
+            if isinstance(effect, Persist):
+                self._store.persist(effect.sale, self._clock())
+                changed = True
+            elif isinstance(effect, StartScanner):
+                self.hooks.start_scanner()
+            elif isinstance(effect, StopScanner):
+                self.hooks.stop_scanner()
+            elif isinstance(effect, PlaySound):
+                self.hooks.play_sound(effect)
+            elif isinstance(effect, PrintReceipt):
+                self.hooks.print_receipt(effect.sale)
+            elif isinstance(effect, SendCharge | PollCharge | SubmitStepUp | CancelCharge):
+                self._pool.submit(self._call_wallet, effect, generation)
+        with self._settled:
+            sale = self._flow.sale
+            self._settled.notify_all()
+        # Shown only now: every Persist of this step is committed.
+        if changed or effects:
+            self.hooks.on_sale(sale)
+
+    def _call_wallet(self, effect: SendCharge | PollCharge | SubmitStepUp | CancelCharge, generation: int) -> None:
+        try:
+            event = self._wallet.run(effect, self.sale)
+        except Exception as exc:  # noqa: BLE001 - a bug in one call must not strand the sale
+            log.exception("wallet effect crashed")
+            event = OutcomeUnknown(f"internal error: {type(exc).__name__}", self._clock())
+        self._events.put((generation, event))
+
+
+@dataclass(frozen=True)
+class _Effects:
+    """A list of effects to run as if an event had produced them (used by ``resume``)."""
+
+    effects: list[Effect]

@@ -1,0 +1,114 @@
+"""The one place where the register's parts are chosen and put together from the settings:
+key store, enrollment, wallet client, journal, classifier, runner."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+
+from terminal.config.loader import LoadedSettings
+from terminal.config.model import Settings
+from terminal.crypto.keystore import (
+    KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
+)
+from terminal.domain.flow import Timings
+from terminal.domain.paymentcode import PaymentCodeClassifier
+from terminal.domain.wallet_schemes import WalletSchemes
+from terminal.journal.store import Journal
+from terminal.register import enrollment as enrollment_file
+from terminal.register.enrollment import Enrollment
+from terminal.register.journal_store import JournalSaleStore
+from terminal.register.register import Register
+from terminal.register.runner import Hooks, PaymentRunner
+from terminal.register.wallet_effects import WalletEffects
+from terminal.scan.codecheck import default_wallets_text
+from terminal.wallet.client import Timeouts, WalletClient
+
+
+def key_store_settings(settings: Settings) -> KeyStoreSettings:
+    keys = settings.keys
+    return KeyStoreSettings(
+        kind=KeyStoreKind(keys.store.value),
+        label=keys.pkcs11.key_label,
+        key_file=keys.file,
+        kek_file=keys.kek,
+        pkcs11_module=keys.pkcs11.module,
+        pkcs11_token_label=keys.pkcs11.token_label or "payterm",
+    )
+
+
+def ensure_kek(path: Path, environ: Mapping[str, str] = os.environ) -> bool:
+    """Make the file store's key-encryption key (256 random bits, mode 0600) if there is none and
+    no passphrase is given in the environment. Returns True if it made one."""
+    if environ.get(KEY_PASSPHRASE_ENV) or path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(base64.b64encode(secrets.token_bytes(32)) + b"\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return True
+
+
+def open_keys(settings: Settings, *, create_kek: bool = False) -> KeyStore:
+    ks = key_store_settings(settings)
+    if create_kek and ks.kind is KeyStoreKind.FILE and ks.kek_file is not None:
+        ensure_kek(ks.kek_file)
+    return open_key_store(ks)
+
+
+def timings(settings: Settings) -> Timings:
+    wallet = settings.wallet
+    return Timings(
+        poll_interval=wallet.poll_interval, poll_max=wallet.poll_max,
+        step_up_max=wallet.step_up_max, reversal_retry=wallet.reversal.initial_delay,
+    )
+
+
+def classifier() -> PaymentCodeClassifier:
+    return PaymentCodeClassifier(WalletSchemes.from_toml(default_wallets_text()))
+
+
+def enrollment_path(loaded: LoadedSettings) -> Path:
+    return enrollment_file.enrollment_path(loaded.paths.data_dir)
+
+
+def load_enrollment(loaded: LoadedSettings) -> Enrollment:
+    return enrollment_file.load(enrollment_path(loaded))
+
+
+def wallet_client(
+    settings: Settings, enrollment: Enrollment, store: KeyStore, *, transport: httpx.BaseTransport | None = None,
+) -> WalletClient:
+    return WalletClient(
+        enrollment.wallet_url,
+        signer=store.load(),
+        device_id=enrollment.device_id,
+        wallet_keys=enrollment.wallet_keys,
+        timeouts=Timeouts(connect=settings.wallet.timeouts.connect, charge=settings.wallet.timeouts.charge),
+        transport=transport,
+    )
+
+
+def open_register(
+    loaded: LoadedSettings, hooks: Hooks | None = None, *, transport: httpx.BaseTransport | None = None,
+) -> Register:
+    """Everything a register needs to take payments. Raises ``NotEnrolled`` before enrollment,
+    ``KeyStoreError`` when the key cannot be unlocked, ``JournalError`` for a bad journal."""
+    settings = loaded.settings
+    enrollment = load_enrollment(loaded)
+    store = open_keys(settings)
+    client = wallet_client(settings, enrollment, store, transport=transport)
+    journal = Journal(settings.journal.path)
+    effects = WalletEffects(client, pin_key=enrollment.pin_key)
+    runner = PaymentRunner(effects, JournalSaleStore(journal), timings=timings(settings), hooks=hooks)
+    return Register(
+        journal=journal, client=client, effects=effects, runner=runner, classifier=classifier(),
+        enrollment=enrollment, register_name=settings.register.name,
+    )

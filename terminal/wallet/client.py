@@ -1,0 +1,311 @@
+"""The register's wallet client: every request signed, every answer verified and bound to the
+request that asked, explicit timeouts, bounded retries that keep the idempotency key.
+
+Only answers that pass ``verify_response`` against the pinned wallet keys come out of here as
+values; anything else is a ``WalletError`` (see ``terminal.wallet.errors`` for the hierarchy and
+which errors leave the outcome unknown).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
+from terminal.crypto.keystore import fingerprint
+from terminal.crypto.errors import SignatureError
+from terminal.crypto.httpsig import verify_response
+from terminal.wallet import messages as m
+from terminal.wallet.errors import (
+    TransportError, UnverifiedResponse, WalletError, WalletUnavailable, rejection_for,
+)
+from terminal.wallet.transport import (
+    SigningAuth, SigningKey, check_wallet_url, tls_context, to_http_request, to_http_response,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+ENROLL_KEYID = "enroll"
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 3.0
+    charge: float = 15.0  # a charge request, end to end
+    other: float = 10.0  # status, cancel, refunds, settlement
+
+
+@dataclass(frozen=True)
+class Retry:
+    attempts: int = 3  # first try included
+    base_delay: float = 0.2
+    max_delay: float = 1.0
+
+    def delay(self, attempt: int) -> float:
+        """Capped exponential back-off with full jitter."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** attempt))
+
+
+_SENT_MAYBE = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+class WalletClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        signer: KeySigner,
+        device_id: str,
+        wallet_keys: Mapping[str, VerifyKey],
+        timeouts: Timeouts | None = None,
+        retry: Retry | None = None,
+        transport: httpx.BaseTransport | None = None,
+        cafile: str | None = None,
+        clock: Callable[[], float] = time.time,
+        extra_keys: tuple[SigningKey, ...] = (),
+    ) -> None:
+        self.base_url = check_wallet_url(base_url)
+        self.device_id = device_id
+        self.timeouts = timeouts or Timeouts()
+        self.retry = retry or Retry()
+        self._keys = dict(wallet_keys)
+        self._clock = clock
+        self._auth = SigningAuth((SigningKey(signer, device_id), *extra_keys), clock)
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            transport=transport,
+            verify=tls_context(cafile),
+            timeout=httpx.Timeout(self.timeouts.other, connect=self.timeouts.connect),
+            headers={"Accept": "application/json", "Accept-Encoding": "identity",
+                     "User-Agent": "payterm/1"},
+            follow_redirects=False,
+        )
+        self.clock_offset: float | None = None  # wallet clock minus ours, from the last answer
+        self.last_latency: float | None = None
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> WalletClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- operations -----------------------------------------------------------------------------
+
+    def create_charge(self, idempotency_key: str, request: m.ChargeRequest) -> m.ChargeResponse:
+        charge = self._call("POST", "/v1/charges", m.ChargeResponse, body=request,
+                            idempotency_key=idempotency_key, timeout=self.timeouts.charge)
+        if (charge.amount, charge.currency, charge.merchant_reference) != (
+            request.amount, request.currency, request.merchant_reference,
+        ):
+            raise UnverifiedResponse("the wallet answered about another charge", code="mismatched_answer")
+        return charge
+
+    def get_charge(self, charge_id: str) -> m.ChargeResponse:
+        charge = self._call("GET", f"/v1/charges/{_seg(charge_id)}", m.ChargeResponse)
+        return self._same_charge(charge, charge_id)
+
+    def find_charge(self, idempotency_key: str) -> m.ChargeResponse | None:
+        """The charge made under this idempotency key, or None if the wallet has none."""
+        found = self._call("GET", "/v1/charges", m.ChargeList, params={"idempotency_key": idempotency_key})
+        if len(found.charges) > 1:
+            raise UnverifiedResponse("the wallet lists several charges for one key", code="mismatched_answer")
+        return found.charges[0] if found.charges else None
+
+    def submit_step_up(self, charge_id: str, body: m.PinStepUpRequest | m.OtpStepUpRequest) -> m.ChargeResponse:
+        # Not retried once it may have been sent: a second submission would spend an attempt.
+        charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/step-up", m.ChargeResponse,
+                            body=body, retry_when_maybe_sent=False)
+        return self._same_charge(charge, charge_id)
+
+    def cancel_charge(self, charge_id: str) -> m.ChargeResponse:
+        charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/cancel", m.ChargeResponse, body={})
+        return self._same_charge(charge, charge_id)
+
+    def refund(self, charge_id: str, idempotency_key: str, request: m.RefundRequest) -> m.RefundResponse:
+        return self._call("POST", f"/v1/charges/{_seg(charge_id)}/refunds", m.RefundResponse,
+                          body=request, idempotency_key=idempotency_key)
+
+    def settlement(self, date: str) -> m.SettlementResponse:
+        return self._call("GET", "/v1/settlement", m.SettlementResponse, params={"date": date})
+
+    def rotate_key(self, new_signer: KeySigner) -> m.RotateKeyResponse:
+        """Register ``new_signer``'s public key: the request is signed by the current key (sig1)
+        and by the new one (sig2, proof of possession). The caller switches keys only after this
+        returns, and keeps the old key until then."""
+        body = m.RotateKeyRequest(public_key=public_key_b64(new_signer.public_key_bytes()),
+                                  alg=m.KeyAlg(new_signer.alg.value))
+        auth = SigningAuth((self._auth.keys[0], SigningKey(new_signer, self.device_id, "sig2")), self._clock)
+        answer = self._call("POST", "/v1/devices/rotate-key", m.RotateKeyResponse, body=body, auth=auth)
+        if answer.public_key != body.public_key or answer.device_id != self.device_id:
+            raise UnverifiedResponse("the wallet confirmed another key", code="mismatched_answer")
+        return answer
+
+    @classmethod
+    def for_enrollment(cls, base_url: str, signer: KeySigner, **kwargs: Any) -> WalletClient:
+        """A client for the one enrollment call: it signs under keyid "enroll" (proof that we
+        hold the key we present) and has no wallet key pinned yet."""
+        return cls(base_url, signer=signer, device_id=ENROLL_KEYID, wallet_keys={}, **kwargs)
+
+    def enroll(self, enrollment_code: str, *, expected_wallet_key: str | None = None) -> m.EnrollResponse:
+        """Enroll this register. The answer must be signed by a key it names itself (trust on
+        first use, then pinned by the caller); ``expected_wallet_key`` (a fingerprint from
+        ``terminal.crypto.keystore.fingerprint``, given to IT out of band) closes that gap."""
+        if self.device_id != ENROLL_KEYID or self._keys:
+            raise WalletError("enroll() needs a client from WalletClient.for_enrollment()", outcome_unknown=False)
+        signer = self._auth.keys[0].signer
+        body = m.EnrollRequest(enrollment_code=enrollment_code,
+                               public_key=public_key_b64(signer.public_key_bytes()), alg=m.KeyAlg(signer.alg.value))
+
+        def trust(raw: bytes) -> Mapping[str, VerifyKey]:
+            try:
+                keys = m.EnrollResponse.model_validate_json(raw).wallet_keys
+            except ValidationError:
+                return {}  # an error answer: verified against no key, so it fails as unsigned
+            found = {k.keyid: VerifyKey(Alg(k.alg.value), public_key_from_b64(k.public_key)) for k in keys}
+            if expected_wallet_key is not None:
+                # Only the expected key may vouch for the answer: an impostor naming the
+                # genuine key next to its own must not get its own key pinned.
+                return {kid: v for kid, v in found.items()
+                        if fingerprint(v.public_key) == expected_wallet_key}
+            return found
+
+        answer = self._call("POST", "/v1/devices/enroll", m.EnrollResponse, body=body, trust=trust)
+        return answer
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _same_charge(self, charge: m.ChargeResponse, charge_id: str) -> m.ChargeResponse:
+        if charge.id != charge_id:
+            raise UnverifiedResponse("the wallet answered about another charge", code="mismatched_answer")
+        return charge
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        body: BaseModel | dict[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        idempotency_key: str | None = None,
+        timeout: float | None = None,
+        retry_when_maybe_sent: bool = True,
+        auth: SigningAuth | None = None,
+        trust: Callable[[bytes], Mapping[str, VerifyKey]] | None = None,
+    ) -> M:
+        headers: dict[str, str] = {}
+        content: bytes | None = None
+        if body is not None:
+            data = body.model_dump(mode="json", exclude_none=True) if isinstance(body, BaseModel) else body
+            content = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+            headers["Content-Type"] = "application/json"
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
+        # GETs, keyed POSTs and cancel are idempotent at the wallet: safe to repeat.
+        idempotent = method == "GET" or idempotency_key is not None or path.endswith("/cancel")
+        repeatable = idempotent and retry_when_maybe_sent
+        total = timeout or self.timeouts.other
+        deadline = self._clock() + total
+        attempt = 0
+        maybe_sent = False  # did any attempt possibly reach the wallet?
+        while True:
+            # A call that may be repeated after a read timeout gives each attempt its share of
+            # what is left; otherwise the first silent answer would use up the whole budget.
+            shares = max(1, self.retry.attempts - attempt) if repeatable else 1
+            remaining = max(0.5, (deadline - self._clock()) / shares)
+            request = self._http.build_request(
+                method, path, content=content, headers=headers, params=params,
+                timeout=httpx.Timeout(remaining, connect=min(self.timeouts.connect, remaining)),
+            )
+            try:
+                return self._exchange(request, model, auth or self._auth, trust)
+            except WalletError as exc:
+                attempt += 1
+                maybe_sent = maybe_sent or exc.outcome_unknown
+                retryable = isinstance(exc, TransportError | WalletUnavailable) and (
+                    not exc.outcome_unknown or repeatable
+                )
+                pause = self.retry.delay(attempt)
+                if isinstance(exc, WalletUnavailable) and exc.retry_after is not None:
+                    pause = min(exc.retry_after, self.retry.max_delay * 2)
+                if not retryable or attempt >= self.retry.attempts or self._clock() + pause >= deadline:
+                    if maybe_sent and not exc.outcome_unknown:
+                        raise TransportError(f"{exc} (an earlier attempt may have reached the wallet)",
+                                             outcome_unknown=True) from exc
+                    raise
+                time.sleep(pause)
+
+    def _exchange(
+        self, request: httpx.Request, model: type[M], auth: SigningAuth,
+        trust: Callable[[bytes], Mapping[str, VerifyKey]] | None,
+    ) -> M:
+        started = self._clock()
+        try:
+            response = self._http.send(request, auth=auth)
+        except _NOT_SENT as exc:
+            raise TransportError(f"cannot reach the wallet: {exc!r}", outcome_unknown=False) from exc
+        except _SENT_MAYBE as exc:
+            raise TransportError(f"no answer from the wallet: {exc!r}", outcome_unknown=True) from exc
+        except httpx.HTTPError as exc:
+            raise TransportError(f"wallet connection failed: {exc!r}", outcome_unknown=True) from exc
+        finished = self._clock()
+        self.last_latency = finished - started
+        status = response.status_code
+        if status >= 500 or status == 429:
+            retry_after = _retry_after(response.headers.get("retry-after"))
+            raise WalletUnavailable(f"wallet unavailable ({status})", status=status, retry_after=retry_after)
+        sent = response.request  # as signed by the auth hook: the request this answer must be bound to
+        try:
+            keys = trust(response.content) if trust is not None else self._keys
+            verified = verify_response(to_http_response(response), to_http_request(sent),
+                                       keys=keys, now=int(finished))
+        except SignatureError as exc:
+            raise UnverifiedResponse(f"wallet answer not trusted: {exc}", code=exc.code) from exc
+        self.clock_offset = verified.created - (started + finished) / 2
+        if status >= 400:
+            problem = _problem(response.content)
+            raise rejection_for(status, str(problem.get("title") or "rejected"),
+                                code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
+        if status not in (200, 201):
+            raise UnverifiedResponse(f"unexpected status {status}", code="unexpected_status")
+        try:
+            return model.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise UnverifiedResponse(f"wallet answer is not a {model.__name__}", code="malformed_body") from exc
+
+
+def _seg(value: str) -> str:
+    """A path segment that cannot escape its place in the URL."""
+    if not value or any(c in value for c in "/?#%\\") or value in {".", ".."}:
+        raise ValueError(f"not a valid id: {value!r}")
+    return value
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _problem(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
