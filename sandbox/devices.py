@@ -82,7 +82,7 @@ def enroll(conn: sqlite3.Connection, req: EnrollRequest, keys: WalletKeys, now: 
                                public_key=public_key_b64(keys.sign_public))],
         pin_key=PinKey(keyid=keys.pin_keyid, kem="X25519", kdf="HKDF-SHA256", aead="AES-128-GCM",
                        public_key=public_key_b64(keys.pin_public)),
-        config_hints=ConfigHints(currency=code["currency"], timezone=code["timezone"],
+        config_hints=ConfigHints(training=True, currency=code["currency"], timezone=code["timezone"],
                                  merchant_name=MERCHANT_NAME, store_name=code["store_name"],
                                  step_up_max_seconds=STEP_UP_MAX_SECONDS),
     )

@@ -44,6 +44,7 @@ class Enrollment:
     step_up_max_seconds: int
     key_alg: Alg
     enrolled_at: datetime
+    training: bool = False  # the wallet says it is a test wallet (sandbox): no real money
 
     @classmethod
     def from_answer(cls, wallet_url: str, answer: EnrollResponse, alg: Alg, at: datetime) -> Enrollment:
@@ -56,7 +57,7 @@ class Enrollment:
             pin_keyid=answer.pin_key.keyid, pin_key=public_key_from_b64(answer.pin_key.public_key),
             currency=hints.currency, timezone=hints.timezone, merchant_name=hints.merchant_name,
             store_name=hints.store_name, step_up_max_seconds=hints.step_up_max_seconds,
-            key_alg=alg, enrolled_at=at,
+            key_alg=alg, enrolled_at=at, training=hints.training,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -69,6 +70,7 @@ class Enrollment:
             "currency": self.currency, "timezone": self.timezone, "merchant_name": self.merchant_name,
             "store_name": self.store_name, "step_up_max_seconds": self.step_up_max_seconds,
             "key_alg": self.key_alg.value, "enrolled_at": self.enrolled_at.isoformat(),
+            "training": self.training,
         }
 
     @classmethod
@@ -84,6 +86,7 @@ class Enrollment:
             currency=data["currency"], timezone=data["timezone"], merchant_name=data["merchant_name"],
             store_name=data["store_name"], step_up_max_seconds=int(data["step_up_max_seconds"]),
             key_alg=Alg(data["key_alg"]), enrolled_at=datetime.fromisoformat(data["enrolled_at"]),
+            training=bool(data.get("training", False)),
         )
 
     def wallet_fingerprints(self) -> list[str]:

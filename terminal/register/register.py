@@ -22,6 +22,7 @@ from terminal.domain.paymentcode import (
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
 from terminal.register.journal_store import to_sale
+from terminal.register.operations import resume_operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
 from terminal.wallet.client import WalletClient
@@ -148,6 +149,7 @@ class Register:
             log.info("recovering sale %s (%s)", record.merchant_reference, record.state.value)
             self.runner.resume(to_sale(record))
             done.append(self.runner.wait_final(timeout_each))
+        resume_operations(self.journal, self.client)
         if done:
             self.runner.new_sale()
         return done
@@ -157,7 +159,7 @@ class Register:
             wallet_url=self.enrollment.wallet_url, terminal_name=self.enrollment.terminal_name,
             merchant_name=self.enrollment.merchant_name, store_name=self.enrollment.store_name,
             latency=self.client.last_latency, clock_offset=self.client.clock_offset,
-            training=self.enrollment.merchant_id.startswith("sandbox") or "sandbox" in self.enrollment.wallet_url,
+            training=self.enrollment.training,
         )
 
     def close(self) -> None:

@@ -24,7 +24,7 @@ from terminal.crypto.errors import SignatureError
 from terminal.crypto.httpsig import verify_response
 from terminal.wallet import messages as m
 from terminal.wallet.errors import (
-    TransportError, UnverifiedResponse, WalletError, WalletUnavailable, rejection_for,
+    AuthenticationRejected, TransportError, UnverifiedResponse, WalletError, WalletUnavailable, rejection_for,
 )
 from terminal.wallet.transport import (
     SigningAuth, SigningKey, check_wallet_url, tls_context, to_http_request, to_http_response,
@@ -33,6 +33,7 @@ from terminal.wallet.transport import (
 M = TypeVar("M", bound=BaseModel)
 
 ENROLL_KEYID = "enroll"
+CLOCK_CODES = frozenset({"expired", "clock_skew"})  # wallet codes for a request signed at the wrong time
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ class WalletClient:
         self.retry = retry or Retry()
         self._keys = dict(wallet_keys)
         self._clock = clock
-        self._auth = SigningAuth((SigningKey(signer, device_id), *extra_keys), clock)
+        # Requests are signed on the wallet's clock as far as we know it (learned from its signed
+        # answers), so a register whose clock drifts keeps working; `payterm doctor` reports it.
+        self._auth = SigningAuth((SigningKey(signer, device_id), *extra_keys), self.wallet_time)
         self._http = httpx.Client(
             base_url=self.base_url,
             transport=transport,
@@ -90,6 +93,10 @@ class WalletClient:
         )
         self.clock_offset: float | None = None  # wallet clock minus ours, from the last answer
         self.last_latency: float | None = None
+
+    def wallet_time(self) -> float:
+        """Our best estimate of the wallet's clock now."""
+        return self._clock() + (self.clock_offset or 0.0)
 
     def close(self) -> None:
         self._http.close()
@@ -145,7 +152,7 @@ class WalletClient:
         returns, and keeps the old key until then."""
         body = m.RotateKeyRequest(public_key=public_key_b64(new_signer.public_key_bytes()),
                                   alg=m.KeyAlg(new_signer.alg.value))
-        auth = SigningAuth((self._auth.keys[0], SigningKey(new_signer, self.device_id, "sig2")), self._clock)
+        auth = SigningAuth((self._auth.keys[0], SigningKey(new_signer, self.device_id, "sig2")), self.wallet_time)
         answer = self._call("POST", "/v1/devices/rotate-key", m.RotateKeyResponse, body=body, auth=auth)
         if answer.public_key != body.public_key or answer.device_id != self.device_id:
             raise UnverifiedResponse("the wallet confirmed another key", code="mismatched_answer")
@@ -219,6 +226,7 @@ class WalletClient:
         deadline = self._clock() + total
         attempt = 0
         maybe_sent = False  # did any attempt possibly reach the wallet?
+        clock_corrected = False
         while True:
             # A call that may be repeated after a read timeout gives each attempt its share of
             # what is left; otherwise the first silent answer would use up the whole budget.
@@ -230,6 +238,12 @@ class WalletClient:
             )
             try:
                 return self._exchange(request, model, auth or self._auth, trust)
+            except AuthenticationRejected as exc:
+                # Our signature was refused for its time only: the signed refusal told us the
+                # wallet's clock, so sign again once on that clock.
+                if exc.code not in CLOCK_CODES or clock_corrected:
+                    raise
+                clock_corrected = True
             except WalletError as exc:
                 attempt += 1
                 maybe_sent = maybe_sent or exc.outcome_unknown

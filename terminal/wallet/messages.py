@@ -133,6 +133,7 @@ class ConfigHints(_Message):
     merchant_name: str
     store_name: str
     step_up_max_seconds: int
+    training: bool = Field(default=False, description="a test wallet: no real money moves (TRAINING banner)")
 
 
 class EnrollResponse(_Message):

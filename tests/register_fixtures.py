@@ -1,0 +1,59 @@
+"""A real register (file key store, journal, signed client) enrolled with a real sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from terminal.config.loader import load_settings
+from terminal.domain.flow import Sale, SaleState
+from terminal.domain.money import Money
+from terminal.domain.paymentcode import Symbology
+from terminal.register import enrollment as enrollment_file
+from terminal.register.register import Register
+from terminal.register.setup import enrollment_path, open_keys, open_register
+from tests.sandbox_fixtures import RunningSandbox
+
+# Short timings so that doubt, step-up and reversal paths finish within a test.
+FAST_ENV = {
+    "PAYTERM_WALLET__POLL_INTERVAL": "0.2",
+    "PAYTERM_WALLET__POLL_MAX": "3",
+    "PAYTERM_WALLET__TIMEOUTS__CHARGE": "3",
+    "PAYTERM_WALLET__REVERSAL__INITIAL_DELAY": "0.3",
+}
+
+
+def make_register(home: Path, sandbox: RunningSandbox, **extra_env: str) -> Register:
+    env = {"PAYTERM_HOME": str(home), **FAST_ENV, **extra_env}
+    loaded = load_settings(env)
+    path = enrollment_path(loaded)
+    if not path.exists():
+        store = open_keys(loaded.settings, create_kek=True)
+        enrollment, _ = enrollment_file.enroll(sandbox.url, sandbox.enrollment_code(), store)
+        enrollment_file.save(enrollment, path)
+    return open_register(loaded)
+
+
+@pytest.fixture
+def register(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[Register]:
+    reg = make_register(tmp_path / "register", sandbox_server)
+    try:
+        yield reg
+    finally:
+        reg.close()
+
+
+def pay(reg: Register, amount: int, code: str, *, currency: str = "JPY",
+        during: Callable[[Register], None] | None = None, timeout: float = 20) -> Sale:
+    """Ring up ``amount``, present ``code``; ``during`` acts once the wallet has answered
+    (step-up input, cancel …). Returns the final sale."""
+    reg.start_sale(Money(amount, currency))
+    reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+    rejection = reg.code_read(code, Symbology.QR_CODE)
+    assert rejection is None, rejection
+    if during is not None:
+        reg.runner.wait_for(lambda s: s.state not in {SaleState.AWAITING_CODE, SaleState.AUTHORIZING}, timeout)
+        during(reg)
+    return reg.wait_final(timeout)
