@@ -27,6 +27,11 @@ COMMANDS: dict[str, str] = {
     "sandbox": "terminal.demo_cli",
     "demo": "terminal.demo_cli",
     "decode": "terminal.commands.decode",
+    "gui": "terminal.commands.gui",
+    "cancel": "terminal.commands.ops",
+    "refund": "terminal.commands.ops",
+    "report": "terminal.commands.report",
+    "doctor": "terminal.commands.doctor",
 }
 
 

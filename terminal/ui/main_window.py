@@ -1,0 +1,261 @@
+"""The cashier window: top bar; camera view and recent sales on the left; the flow panel on the
+right. It draws ``register.sale`` whenever the register says it changed, and passes the cashier's
+requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no sale state itself."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
+
+from terminal.config.model import Language
+from terminal.domain.flow import Sale, SaleState
+from terminal.domain.money import Money
+from terminal.domain.paymentcode import Symbology
+from terminal.scan.types import ScanResult, SourceState
+from terminal.ui.bridge import RegisterBridge
+from terminal.ui.camera_view import CameraView
+from terminal.ui.code_reader import CodeReader, ReadAnswer
+from terminal.ui.i18n import Languages
+from terminal.ui.keyboard import Command, KeyRouter
+from terminal.ui.manager import PinCheck, PinDialog, SettingsDialog
+from terminal.ui.manual_entry import ManualEntryDialog
+from terminal.ui.panels.stack import FlowView
+from terminal.ui.ports import ManagerGate, RegisterPort
+from terminal.ui.recent import RecentSales
+from terminal.ui.scanning import ScannerHub
+from terminal.ui.sounds import Cue, SoundPlayer
+from terminal.ui.texts import rejection_text
+from terminal.ui.topbar import TopBar
+
+log = logging.getLogger(__name__)
+
+
+class CashierWindow(QMainWindow):
+    finished = Signal()  # the manager closed PayTerm
+
+    def __init__(
+        self,
+        register: RegisterPort,
+        hub: ScannerHub,
+        languages: Languages,
+        *,
+        currency: str,
+        sounds: SoundPlayer | None = None,
+        gate: ManagerGate | None = None,
+        kiosk: bool = False,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("cashierWindow")
+        self.register = register
+        self.hub = hub
+        self.languages = languages
+        self.sounds = sounds or SoundPlayer(self)
+        self.kiosk = kiosk
+        self._gate = gate
+        self._may_close = not kiosk
+        self.ready = True
+        self.bridge = RegisterBridge(self)
+        self.bridge.attach(register.hooks)
+        self.reader = CodeReader(register, self)
+        self.keys = KeyRouter(hub.wedge, self)
+        self.dialog: ManualEntryDialog | PinDialog | SettingsDialog | None = None
+
+        self.topbar = TopBar(self)
+        self.camera = CameraView(self)
+        self.camera.set_frames(hub.latest_frame)
+        self.recent = RecentSales(self)
+        self.flow = FlowView(currency, self)
+        self._build_layout()
+        self._connect()
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(1000)
+        self._status_timer.timeout.connect(self._refresh_status)
+        self._status_timer.start()
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.retranslate()
+        self._refresh_status()
+        self.show_sale(register.sale)
+        if kiosk:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+
+    def _build_layout(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.topbar)
+        body = QHBoxLayout()
+        body.setContentsMargins(12, 12, 12, 12)
+        body.setSpacing(12)
+        left = QVBoxLayout()
+        left.addWidget(self.camera, 1)
+        left.addWidget(self.recent)
+        body.addLayout(left, 5)
+        body.addWidget(self.flow, 6)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+    def _connect(self) -> None:
+        self.bridge.sale_changed.connect(self.show_sale)
+        self.bridge.scanner_wanted.connect(self.hub.set_running)
+        self.bridge.sound.connect(lambda sound: self.sounds.play(Cue.of(sound)))
+        self.bridge.error.connect(lambda exc: log.error("register error: %s", exc))
+        self.hub.scanned.connect(self._scanned)
+        self.hub.state_changed.connect(self._camera_state)
+        self.reader.answered.connect(self._read_answered)
+        self.reader.failed.connect(lambda exc: self.flow.awaiting.show_problem(str(exc)))
+        self.keys.typed.connect(lambda text: self.flow.current.type_text(text))
+        self.keys.command.connect(self._command)
+        self.flow.charge.connect(self._charge)
+        self.flow.secret.connect(self.register.step_up_input)
+        self.flow.cancel.connect(self._cancel)
+        self.flow.next_sale.connect(self._next_sale)
+        self.flow.manual_entry.connect(self.open_manual_entry)
+
+    # -- the sale -------------------------------------------------------------------------------
+
+    def show_sale(self, sale: Sale) -> None:
+        self.flow.show_sale(sale)
+        self.recent.add(sale, datetime.now().astimezone())
+
+    def _charge(self, amount: Money) -> None:
+        if self.ready and self.register.sale.state is SaleState.IDLE:
+            self.register.start_sale(amount)
+
+    def _cancel(self) -> None:
+        if self.register.sale.state.cancellable:
+            self.register.cancel()
+
+    def _next_sale(self) -> None:
+        if self.register.sale.state.is_final:
+            self.register.next_sale()
+
+    def set_ready(self, ready: bool, note: str = "") -> None:
+        """False while unfinished sales are recovered: no new sale before that."""
+        self.ready = ready
+        self.topbar.show_note(note)
+
+    # -- codes ----------------------------------------------------------------------------------
+
+    def _scanned(self, result: ScanResult) -> None:
+        if self.register.sale.state is not SaleState.AWAITING_CODE:
+            return  # between sales the camera may see anything; only a waiting sale takes a code
+        self.reader.read(result.text, result.symbology, result.quad)
+
+    def _read_answered(self, answer: ReadAnswer) -> None:
+        self.camera.highlight(answer.quad, answer.rejection is None)
+        if answer.rejection is None:
+            self.sounds.play(Cue.READ)
+            self.flow.awaiting.show_problem(None)
+        else:
+            self.flow.awaiting.show_problem(rejection_text(answer.rejection))
+
+    def open_manual_entry(self) -> None:
+        if self.register.sale.state is not SaleState.AWAITING_CODE:
+            return
+        dialog = ManualEntryDialog(self)
+        dialog.code_entered.connect(lambda text: self.reader.read(text, Symbology.KEYED))
+        self._open(dialog)
+
+    def _camera_state(self, state: SourceState) -> None:
+        self.camera.set_message(state.message)
+        if not state.ok:
+            self.camera.clear_picture()
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.keys.key_press(event):
+            super().keyPressEvent(event)
+
+    def _command(self, command: Command) -> None:
+        panel = self.flow.current
+        if command is Command.ENTER:
+            panel.enter()
+        elif command is Command.BACKSPACE:
+            panel.backspace()
+        elif command is Command.ESCAPE:
+            panel.escape()
+        elif command is Command.MANUAL_ENTRY:
+            self.open_manual_entry()
+        else:
+            self.open_manager()
+
+    # -- manager, language, kiosk ---------------------------------------------------------------
+
+    def open_manager(self) -> None:
+        if not self.kiosk:
+            self._open_settings()
+            return
+        if self._gate is None:
+            return  # a kiosk without a manager gate has no way out, by design
+        dialog = PinDialog(self)
+        check = PinCheck(self._gate, dialog)
+        dialog.pin_entered.connect(check.start)
+        check.done.connect(lambda ok: self._pin_checked(dialog, ok))
+        self._open(dialog)
+
+    def _pin_checked(self, dialog: PinDialog, ok: bool) -> None:
+        if not ok:
+            dialog.wrong()
+            return
+        dialog.accept()
+        self._open_settings()
+
+    def _open_settings(self) -> None:
+        dialog = SettingsDialog(self.languages.current, self)
+        dialog.language_chosen.connect(self.switch_language)
+        dialog.quit_requested.connect(self.quit_by_manager)
+        self._open(dialog)
+
+    def _open(self, dialog: ManualEntryDialog | PinDialog | SettingsDialog) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = dialog
+        dialog.finished.connect(lambda _: self.setFocus())
+        dialog.open()
+
+    def switch_language(self, language: Language) -> None:
+        self.languages.switch(language)
+
+    def quit_by_manager(self) -> None:
+        self._may_close = True
+        if self.dialog is not None:
+            self.dialog.close()
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self._may_close:
+            event.ignore()  # kiosk: the way out is F10 and the manager PIN
+            return
+        self._status_timer.stop()
+        self.hub.close()
+        self.reader.close()
+        super().closeEvent(event)
+        self.finished.emit()
+
+    def show_kiosk_or_normal(self) -> None:
+        if self.kiosk:
+            self.showFullScreen()
+        else:
+            self.resize(1280, 800)
+            self.show()
+
+    # -- language -------------------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("PayTerm register"))
+        self.camera.set_message(self.tr("The camera starts when a sale waits for a code."))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            self.flow.show_sale(self.register.sale)
+        super().changeEvent(event)
+
+    def _refresh_status(self) -> None:
+        self.topbar.show_status(self.register.status())

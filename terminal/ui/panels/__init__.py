@@ -1,0 +1,1 @@
+"""One panel per state of the payment flow, each drawn from the ``Sale`` snapshot it is given."""

@@ -1,0 +1,38 @@
+"""AWAITING_CODE: the customer shows their payment code to the camera or the handheld scanner;
+a code that will not scan is typed in (F2). A refused code is said here, plainly."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QWidget
+
+from terminal.ui.panels.base import Panel
+from terminal.ui.widgets.verdict_icon import Shape
+
+
+class AwaitingCodePanel(Panel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("awaitingPanel", parent, shape=Shape.ALERT)
+        self.problem = QLabel(self)
+        self.problem.setObjectName("problem")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.layout_.addWidget(self.problem)
+        self.manual_button = self.add_button("manualButton", self.manual_entry.emit)
+        self.add_cancel_button()
+        self.finish_layout()
+
+    def activate(self) -> None:
+        self.show_problem(None)
+
+    def show_problem(self, text: str | None) -> None:
+        """A refused read (not a payment code, not accepted here, already used), or None."""
+        self.problem.setVisible(bool(text))
+        self.problem.setText(f"⚠ {text}" if text else "")
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.title.setText(self.tr("Scan the customer's payment code"))
+        self.body.setText(self.tr(
+            "Hold the code in the camera frame or use the handheld scanner. "
+            "If it will not scan, type it in (F2)."))
+        self.manual_button.setText(self.tr("Type the code (F2)"))

@@ -1,0 +1,77 @@
+"""Chooses the panel for the sale on hand: one per SaleState, and one per step-up method."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QStackedWidget, QWidget
+
+from terminal.domain.flow import Sale, SaleState, StepUpMethod
+from terminal.ui.panels.authorizing import AuthorizingPanel
+from terminal.ui.panels.awaiting import AwaitingCodePanel
+from terminal.ui.panels.base import Panel
+from terminal.ui.panels.entry import EntryPanel
+from terminal.ui.panels.final import ApprovedPanel, DeclinedPanel, ReversedPanel
+from terminal.ui.panels.in_doubt import InDoubtPanel
+from terminal.ui.panels.reversing import ReversingPanel
+from terminal.ui.panels.stepup_app import StepUpAppPanel
+from terminal.ui.panels.stepup_otp import StepUpOtpPanel
+from terminal.ui.panels.stepup_pin import StepUpPinPanel
+
+PanelKey = SaleState | StepUpMethod
+
+
+def panel_key(sale: Sale) -> PanelKey:
+    if sale.state is SaleState.STEP_UP and sale.step_up is not None:
+        return sale.step_up.method
+    return sale.state
+
+
+class FlowView(QStackedWidget):
+    """Every panel's requests, gathered: the window connects these to the register."""
+
+    charge = Signal(object)
+    secret = Signal(str)
+    cancel = Signal()
+    next_sale = Signal()
+    manual_entry = Signal()
+
+    def __init__(self, currency_code: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.awaiting = AwaitingCodePanel(self)
+        self.panels: dict[PanelKey, Panel] = {
+            SaleState.IDLE: EntryPanel(currency_code, self),
+            SaleState.AWAITING_CODE: self.awaiting,
+            SaleState.AUTHORIZING: AuthorizingPanel(self),
+            StepUpMethod.APP_CONFIRM: StepUpAppPanel(self),
+            StepUpMethod.PIN: StepUpPinPanel(self),
+            StepUpMethod.OTP: StepUpOtpPanel(self),
+            SaleState.STEP_UP: StepUpAppPanel(self),  # a step-up without its details: wait for the app
+            SaleState.IN_DOUBT: InDoubtPanel(self),
+            SaleState.REVERSING: ReversingPanel(self),
+            SaleState.APPROVED: ApprovedPanel(self),
+            SaleState.DECLINED: DeclinedPanel(self),
+            SaleState.REVERSED: ReversedPanel(self),
+        }
+        for panel in self.panels.values():
+            self.addWidget(panel)
+            panel.charge.connect(self.charge)
+            panel.secret.connect(self.secret)
+            panel.cancel.connect(self.cancel)
+            panel.next_sale.connect(self.next_sale)
+            panel.manual_entry.connect(self.manual_entry)
+        self.setCurrentWidget(self.panels[SaleState.IDLE])
+
+    @property
+    def current(self) -> Panel:
+        widget = self.currentWidget()
+        if not isinstance(widget, Panel):
+            raise TypeError("the flow view holds only panels")
+        return widget
+
+    def show_sale(self, sale: Sale) -> None:
+        panel = self.panels[panel_key(sale)]
+        if panel is not self.currentWidget():
+            self.current.deactivate()
+            panel.activate()
+            self.setCurrentWidget(panel)
+        panel.show_sale(sale)

@@ -1,0 +1,34 @@
+"""What the three step-up panels share: the amount, the time left to answer, the attempts left,
+and cancel (which cancels the charge at the wallet, not only on screen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QLabel, QWidget
+
+from terminal.domain.flow import Sale
+from terminal.ui.panels.base import Panel
+from terminal.ui.widgets.countdown import Countdown
+from terminal.ui.widgets.verdict_icon import Shape
+
+
+class StepUpPanel(Panel):
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(name, parent, shape=Shape.ALERT)
+        self.countdown = Countdown(self)
+        self.attempts = QLabel(self)
+        self.attempts.setObjectName("attempts")
+        self.layout_.addWidget(self.countdown)
+        self.layout_.addWidget(self.attempts)
+
+    def show_sale(self, sale: Sale) -> None:
+        super().show_sale(sale)
+        step = sale.step_up
+        self.countdown.run_until(step.deadline if step else None)
+        left = step.attempts_left if step else 0
+        self.attempts.setVisible(left > 0)
+        self.attempts.setText(
+            QCoreApplication.translate("StepUpPanel", "Attempts left: %1").replace("%1", str(left)))
+
+    def deactivate(self) -> None:
+        self.countdown.stop()

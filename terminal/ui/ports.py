@@ -1,0 +1,40 @@
+"""What the window needs of the register and of a manager check: small protocols, so that a
+panel test can drive the window with a recording fake and the real ``Register`` fits as is."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from terminal.domain.flow import Sale
+from terminal.domain.money import Money
+from terminal.domain.paymentcode import Rejection, Symbology
+from terminal.register.register import RegisterStatus
+from terminal.register.runner import Hooks
+
+
+class RegisterPort(Protocol):
+    """``terminal.register.register.Register`` as the window uses it. Never blocks."""
+
+    @property
+    def hooks(self) -> Hooks: ...
+
+    @property
+    def sale(self) -> Sale: ...
+
+    def start_sale(self, amount: Money) -> None: ...
+
+    def code_read(self, text: str, symbology: Symbology) -> Rejection | None: ...
+
+    def step_up_input(self, secret: str) -> None: ...
+
+    def cancel(self) -> None: ...
+
+    def next_sale(self) -> None: ...
+
+    def status(self) -> RegisterStatus: ...
+
+
+class ManagerGate(Protocol):
+    """Checks the manager PIN (issue #6 stores and locks it; the window only asks)."""
+
+    def check_pin(self, pin: str) -> bool: ...

@@ -1,0 +1,71 @@
+"""The strip along the top: register name, wallet connection with its latency, a clock-skew
+warning, and the TRAINING banner when the wallet is a sandbox (no real money)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from terminal.register.register import RegisterStatus
+
+SKEW_WARNING_S = 60.0  # the wallet refuses requests beyond 300 s; warn well before that
+
+
+class TopBar(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("topBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 4, 12, 4)
+        self.name = QLabel(self)
+        self.name.setObjectName("registerName")
+        self.training = QLabel(self)
+        self.training.setObjectName("trainingBanner")
+        self.training.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.training.hide()
+        self.note = QLabel(self)
+        self.note.setObjectName("topNote")
+        self.skew = QLabel(self)
+        self.skew.setObjectName("skewWarning")
+        self.skew.hide()
+        self.wallet = QLabel(self)
+        self.wallet.setObjectName("walletStatus")
+        row.addWidget(self.name)
+        row.addWidget(self.training, 1)
+        row.addWidget(self.note)
+        row.addWidget(self.skew)
+        row.addWidget(self.wallet)
+        self._status: RegisterStatus | None = None
+        self._note = ""
+        self.retranslate()
+
+    def show_status(self, status: RegisterStatus) -> None:
+        self._status = status
+        self.name.setText(f"{status.store_name} · {status.terminal_name}")
+        self.training.setVisible(status.training)
+        if status.latency is None:
+            self.wallet.setText(self.tr("Wallet: not contacted yet"))
+        else:
+            ms = round(status.latency * 1000)
+            self.wallet.setText(self.tr("Wallet: connected · %1 ms").replace("%1", str(ms)))
+        offset = status.clock_offset
+        skewed = offset is not None and abs(offset) > SKEW_WARNING_S
+        self.skew.setVisible(skewed)
+        if skewed and offset is not None:
+            self.skew.setText(self.tr("⚠ Clock off by %1 s: check the time").replace("%1", str(round(offset))))
+
+    def show_note(self, text: str) -> None:
+        """A passing word from the window (recovery running, scanner problem)."""
+        self._note = text
+        self.note.setText(text)
+
+    def retranslate(self) -> None:
+        self.training.setText(self.tr("TRAINING · test money only"))
+        if self._status is not None:
+            self.show_status(self._status)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

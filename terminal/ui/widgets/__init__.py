@@ -1,0 +1,1 @@
+"""Small reusable widgets: keypad, amount display, countdown, verdict icon."""
