@@ -48,8 +48,8 @@ def run_enroll(args: argparse.Namespace) -> int:
         )
         enrollment_file.save(enrollment, path)
     except WalletRejected as exc:
-        print(f"payterm enroll: the wallet refused the enrollment: {exc.title}"
-              + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
+        extra = f" ({exc.detail})" if exc.detail and exc.detail != exc.title else ""
+        print(f"payterm enroll: the wallet refused the enrollment: {exc.title}{extra}", file=sys.stderr)
         return int(Exit.FAILED)
     except (CommandError, WalletError) as exc:
         return fail("enroll", exc)

@@ -280,8 +280,14 @@ class WalletClient:
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise WalletUnavailable(f"wallet unavailable ({status})", status=status, retry_after=retry_after)
         sent = response.request  # as signed by the auth hook: the request this answer must be bound to
+        keys = trust(response.content) if trust is not None else self._keys
+        if trust is not None and not keys and status >= 400:
+            # Enrollment refused (bad or used code …): nothing is pinned yet, so the refusal cannot
+            # be verified. Believing an unverified "no" only means we do not enroll.
+            problem = _problem(response.content)
+            raise rejection_for(status, str(problem.get("title") or "refused"),
+                                code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
         try:
-            keys = trust(response.content) if trust is not None else self._keys
             verified = verify_response(to_http_response(response), to_http_request(sent),
                                        keys=keys, now=int(finished))
         except SignatureError as exc:
