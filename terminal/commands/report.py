@@ -1,0 +1,84 @@
+"""`payterm report`: the day's totals from the journal beside the wallet's settlement, matched
+charge by charge. Exit 0 when both agree, 1 with the differences listed.
+
+The day is the store's business day (the store's time zone from enrollment), as the wallet
+counts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from terminal.commands.common import CommandError, Exit, fail, settings
+from terminal.crypto.keystore import KeyStoreError
+from terminal.journal.errors import JournalError
+from terminal.journal.queries import Reader
+from terminal.register.enrollment import NotEnrolled
+from terminal.register.reconcile import Reconciliation, gather
+from terminal.register.setup import load_enrollment, open_keys, wallet_client
+from terminal.wallet.errors import WalletError
+
+DIFFERENT = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="reconcile a day's journal with the wallet's settlement",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD, store-local (default: today)")
+    p.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        loaded = settings()
+        enrollment = load_enrollment(loaded)
+        store = open_keys(loaded.settings)
+        day = args.date or datetime.now(ZoneInfo(enrollment.timezone)).date()
+        with wallet_client(loaded.settings, enrollment, store) as client:
+            result = gather(Reader(loaded.settings.journal.path), client, day, enrollment.timezone)
+    except NotEnrolled as exc:
+        return fail("report", CommandError(str(exc), Exit.SETUP))
+    except KeyStoreError as exc:
+        return fail("report", CommandError(f"cannot use the device key: {exc}", Exit.SETUP))
+    except JournalError as exc:
+        return fail("report", CommandError(f"cannot read the journal: {exc}", Exit.FAILED))
+    except (CommandError, WalletError) as exc:
+        return fail("report", exc)
+    print(json.dumps(as_json(result), ensure_ascii=False) if args.json else as_text(result))
+    return int(Exit.OK) if result.agree else DIFFERENT
+
+
+def as_json(result: Reconciliation) -> dict[str, object]:
+    data = asdict(result)
+    data["day"] = result.day.isoformat()
+    data["agree"] = result.agree
+    data["differences"] = [{**asdict(d), "kind": d.kind.value} for d in result.differences]
+    return data
+
+
+def as_text(result: Reconciliation) -> str:
+    lines = [f"report for {result.day.isoformat()} ({result.timezone}): "
+             f"{result.journal_sales} sales in the journal, {result.wallet_charges} charges at the wallet"]
+    lines.append(f"{'':10}{'journal':>16}{'wallet':>16}")
+    for t in result.totals:
+        for label, ours, theirs in (
+            ("approved", f"{t.journal_approved_count} / {t.journal_approved_amount}",
+             f"{t.wallet_approved_count} / {t.wallet_approved_amount}"),
+            ("refunded", f"{t.journal_refunded_count} / {t.journal_refunded_amount}",
+             f"{t.wallet_refunded_count} / {t.wallet_refunded_amount}"),
+            ("net", str(t.journal_net), str(t.wallet_net)),
+        ):
+            lines.append(f"{t.currency} {label:<6}{ours:>16}{theirs:>16}")
+    if result.agree:
+        lines.append("journal and wallet agree")
+    else:
+        lines.append(f"{len(result.differences)} difference(s):")
+        for d in result.differences:
+            where = " ".join(x for x in (d.reference, d.charge_id) if x)
+            lines.append(f"  {d.kind.value:<19} {where + ': ' if where else ''}{d.message}")
+    return "\n".join(lines)
