@@ -56,7 +56,7 @@ def test_enroll_returns_contract_fields_and_signed(sandbox_server: RunningSandbo
         assert len(base64.b64decode(data["pin_key"]["public_key"])) == 32
         assert data["config_hints"] == {"currency": "JPY", "timezone": "Asia/Tokyo",
                                         "merchant_name": "PayTerm Demo Mart", "store_name": "Shibuya Store",
-                                        "step_up_max_seconds": 120}
+                                        "step_up_max_seconds": 120, "training": True}
         assert client.verify(sent).keyid == data["wallet_keys"][0]["keyid"]
         second = SignedClient(http, sandbox_server.url)
         assert second.enroll(sandbox_server.enrollment_code()).json()["terminal_name"] == "Register 2"

@@ -103,7 +103,8 @@ def test_knobs_validate_and_drop_tokens() -> None:
 
 
 def test_test_values_are_distinct_and_documented() -> None:
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "sandbox.md").read_text(encoding="utf-8")
+    """The README's test-values and demo-customer tables list every seeded value."""
+    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     amounts = [v.amount for v in TEST_VALUES]
     assert len(set(amounts)) == len(amounts)
     for v in TEST_VALUES:
