@@ -150,7 +150,10 @@ class SignedApi:
         return int(start.get("status", 500)), headers, b"".join(chunks)
 
     def _drop(self, scope: Scope, status: int) -> bool:
-        if scope["method"] != "POST" or scope["path"] != "/v1/charges" or not 200 <= status < 300:
+        """Drop the connection after a committed charge or refund (the requests that move money)."""
+        path = scope["path"]
+        moves_money = path == "/v1/charges" or (path.startswith("/v1/charges/") and path.endswith("/refunds"))
+        if scope["method"] != "POST" or not moves_money or not 200 <= status < 300:
             return False
         if self.sb.knobs.take_drop():
             return True

@@ -325,6 +325,18 @@ def test_fault_drop_after_commit(enrolled: SignedClient, sandbox_server: Running
     assert sandbox_server.admin("GET", "/sandbox/faults")["drop_next"] == 0
 
 
+def test_fault_drop_after_commit_covers_refunds(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
+    charge = _ok(enrolled.charge(900, sandbox_server.payment_code("alice")))
+    sandbox_server.set_faults(drop_next=1)
+    path, key = f"/v1/charges/{charge['id']}/refunds", new_key()
+    with pytest.raises(httpx.TransportError):
+        enrolled.call("POST", path, {"amount": 400, "currency": "JPY"}, idempotency_key=key)
+    assert _balance(sandbox_server, "alice") == 50_000 - 900 + 400  # committed although unanswered
+    replay = enrolled.call("POST", path, {"amount": 400, "currency": "JPY"}, idempotency_key=key)
+    assert replay.status == 200 and replay.json()["amount"] == 400
+    assert _balance(sandbox_server, "alice") == 50_000 - 500
+
+
 def test_fault_latency_is_applied(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
     sandbox_server.set_faults(latency_ms=5)
     assert sandbox_server.admin("GET", "/sandbox/faults")["latency_ms"] == 5
