@@ -95,6 +95,10 @@ class ChargeStatus(StrEnum):
     PENDING = "pending"
     CANCELLED = "cancelled"
 
+    @property
+    def is_final(self) -> bool:
+        return self in (ChargeStatus.APPROVED, ChargeStatus.DECLINED, ChargeStatus.CANCELLED)
+
 
 class StepUpMethod(StrEnum):
     APP_CONFIRM = "app_confirm"

@@ -15,6 +15,8 @@ from typing import Annotated, Final, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+# The domain owns the charge states and step-up methods; they are part of the wire contract too.
+from terminal.domain.flow import ChargeStatus, StepUpMethod  # noqa: F401
 from terminal.domain.money import CURRENCIES, MAX_AMOUNT
 
 API_TAG: Final = "payterm-v1"
@@ -22,18 +24,6 @@ IDEMPOTENCY_KEY_PATTERN: Final = r"^[A-Za-z0-9_-]{8,128}$"
 IDEMPOTENCY_KEY_RE: Final = re.compile(IDEMPOTENCY_KEY_PATTERN)
 PROBLEM_TYPE_PREFIX: Final = "urn:payterm:problem:"
 PROBLEM_CONTENT_TYPE: Final = "application/problem+json"
-
-
-class ChargeStatus(StrEnum):
-    APPROVED = "approved"
-    DECLINED = "declined"
-    STEP_UP_REQUIRED = "step_up_required"
-    PENDING = "pending"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_final(self) -> bool:
-        return self in (ChargeStatus.APPROVED, ChargeStatus.DECLINED, ChargeStatus.CANCELLED)
 
 
 class DeclineCode(StrEnum):
@@ -48,12 +38,6 @@ class DeclineCode(StrEnum):
     STEP_UP_REJECTED = "step_up_rejected"
     CURRENCY_NOT_SUPPORTED = "currency_not_supported"
     CANCELLED = "cancelled"
-
-
-class StepUpMethod(StrEnum):
-    PIN = "pin"
-    OTP = "otp"
-    APP_CONFIRM = "app_confirm"
 
 
 class KeyAlg(StrEnum):
