@@ -7,6 +7,8 @@ counts it.
 
 from __future__ import annotations
 
+from terminal.domain.money import Money
+
 import argparse
 import json
 from dataclasses import asdict
@@ -61,19 +63,27 @@ def as_json(result: Reconciliation) -> dict[str, object]:
     return data
 
 
+def _money(amount: int, currency: str, count: int | None = None) -> str:
+    """"¥2,000", "-¥300", or with a count "2: ¥2,000"."""
+    shown = Money(abs(amount), currency).format()
+    shown = "-" + shown if amount < 0 else shown
+    return shown if count is None else f"{count}: {shown}"
+
+
 def as_text(result: Reconciliation) -> str:
     lines = [f"report for {result.day.isoformat()} ({result.timezone}): "
              f"{result.journal_sales} sales in the journal, {result.wallet_charges} charges at the wallet"]
-    lines.append(f"{'':10}{'journal':>16}{'wallet':>16}")
+    lines.append(f"{'':13}{'journal':>18}{'wallet':>18}")
     for t in result.totals:
+        c = t.currency
         for label, ours, theirs in (
-            ("approved", f"{t.journal_approved_count} / {t.journal_approved_amount}",
-             f"{t.wallet_approved_count} / {t.wallet_approved_amount}"),
-            ("refunded", f"{t.journal_refunded_count} / {t.journal_refunded_amount}",
-             f"{t.wallet_refunded_count} / {t.wallet_refunded_amount}"),
-            ("net", str(t.journal_net), str(t.wallet_net)),
+            ("approved", _money(t.journal_approved_amount, c, t.journal_approved_count),
+             _money(t.wallet_approved_amount, c, t.wallet_approved_count)),
+            ("refunded", _money(t.journal_refunded_amount, c, t.journal_refunded_count),
+             _money(t.wallet_refunded_amount, c, t.wallet_refunded_count)),
+            ("net", _money(t.journal_net, c), _money(t.wallet_net, c)),
         ):
-            lines.append(f"{t.currency} {label:<6}{ours:>16}{theirs:>16}")
+            lines.append(f"{t.currency} {label:<9}{ours:>18}{theirs:>18}")
     if result.agree:
         lines.append("journal and wallet agree")
     else:

@@ -18,6 +18,10 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+# OpenCV's own console warnings (e.g. "can't open camera by index") would reach the cashier's or
+# IT's terminal; PayTerm reports camera problems itself, in plain words.
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+
 from terminal.scan.types import Frame, SourceState, SourceStatus
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
