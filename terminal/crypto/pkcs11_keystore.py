@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import pkcs11
 from pkcs11 import Attribute, KeyType, Mechanism, MechanismFlag, ObjectClass
@@ -222,7 +223,7 @@ class Pkcs11Signer:
     def _sign_once(self, payload: bytes) -> bytes:
         key = self._key or self._open()
         try:
-            return bytes(key.sign(payload, mechanism=self._spec.sign))
+            return bytes(key.sign(payload, mechanism=self._spec.sign))  # type: ignore[attr-defined]  # SignMixin
         except SESSION_LOST:
             raise
         except PKCS11Error as exc:
@@ -244,8 +245,9 @@ class Pkcs11Signer:
         if len(found) != 1:
             session.close()
             raise KeyNotFound(f"the signing key is no longer in token {self._token.token_label!r}")
-        self._session, self._key = session, found[0]
-        return found[0]
+        key = cast(pkcs11.PrivateKey, found[0])  # get_objects is typed as returning plain Objects
+        self._session, self._key = session, key
+        return key
 
     def _drop(self) -> None:
         session, self._session, self._key = self._session, None, None
@@ -347,7 +349,7 @@ class Pkcs11KeyStore(KeyStore):
         found = list(s.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY, Attribute.LABEL: label}))
         if len(found) > 1:
             raise KeyStoreError(f"token holds {len(found)} private keys labelled {label!r}; remove the extras")
-        return found[0] if found else None
+        return cast(pkcs11.PrivateKey, found[0]) if found else None
 
     def _destroy(self, s: pkcs11.Session, label: str) -> None:
         for obj in self._objects(s, label):

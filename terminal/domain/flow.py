@@ -454,13 +454,13 @@ class PaymentFlow:
         return [Persist(self.sale)]
 
     def _step_up_input(self, ev: StepUpEntered) -> list[Effect]:
-        step = self.sale.step_up
-        if step is None or step.method is StepUpMethod.APP_CONFIRM or self.sale.charge_id is None:
+        step, charge_id = self.sale.step_up, self.sale.charge_id
+        if step is None or step.method is StepUpMethod.APP_CONFIRM or charge_id is None:
             raise IllegalTransition(self.sale.state, "step-up input for an in-app confirmation")
         if self.sale.step_up_submitting:
             return []  # one submission at a time; the pad is disabled meanwhile
         self.sale = replace(self.sale, step_up_submitting=True)
-        return [Persist(self.sale), SubmitStepUp(self.sale.charge_id, step.method, ev.secret)]
+        return [Persist(self.sale), SubmitStepUp(charge_id, step.method, ev.secret)]
 
     def _cancel_at_wallet(self, ev: CashierCancel) -> list[Effect]:
         if self.sale.state is SaleState.AUTHORIZING:
