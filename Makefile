@@ -14,12 +14,13 @@ DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 li
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page).
 DEB_TEST    := xvfb softhsm2 chromium
 
-.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox clean
+.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox package clean
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
 	@echo "make test   - install everything and run the whole test suite"
 	@echo "make sandbox - only run the sandbox wallet server"
+	@echo "make package - PyInstaller one-folder build and .deb in dist/ (see docs/deploy.md)"
 
 # --- system packages ------------------------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the exact apt command and stops.
@@ -69,6 +70,10 @@ test: sysdeps-test venv
 
 test-fast: venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow and not browser"
+
+package: sysdeps venv
+	$(PIP) install -q -e ".[package]"
+	$(PY) packaging/build.py --out dist --work build/package
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

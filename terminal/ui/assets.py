@@ -1,11 +1,12 @@
 """Where the window's assets live: sounds, translations, the style sheet.
 
 Assets sit at the project root (``assets/``) beside the package in a checkout or an editable
-install; ``PAYTERM_ASSETS`` points elsewhere for packaged builds."""
+install; a PyInstaller build has them in its bundle directory; ``PAYTERM_ASSETS`` points elsewhere."""
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 ASSETS_ENV = "PAYTERM_ASSETS"
@@ -15,6 +16,9 @@ def assets_dir() -> Path:
     configured = os.environ.get(ASSETS_ENV)
     if configured:
         return Path(configured)
+    bundle = getattr(sys, "_MEIPASS", None)  # the PyInstaller build (packaging/) carries them inside
+    if bundle:
+        return Path(bundle) / "assets"
     return Path(__file__).resolve().parents[2] / "assets"
 
 

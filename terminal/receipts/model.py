@@ -1,0 +1,163 @@
+"""A receipt as data: what it says, in which language, for whom. Printers, PDF and PNG all draw
+the same ``Receipt``, so the copies cannot disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from terminal.config.model import Language
+from terminal.domain.flow import FINAL_STATES, SaleState
+from terminal.domain.money import Money
+from terminal.journal.records import SaleRecord
+from terminal.receipts.errors import NoReceiptForSale
+from terminal.register.enrollment import Enrollment
+
+
+class ReceiptCopy(StrEnum):
+    CUSTOMER = "customer"
+    MERCHANT = "merchant"
+
+
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+
+
+class Style(StrEnum):
+    NORMAL = "normal"
+    BOLD = "bold"
+    LARGE = "large"  # double width and height: the amount
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed line: ``left`` text, and an optional ``right`` value flush to the right edge."""
+
+    left: str
+    right: str = ""
+    align: Align = Align.LEFT
+    style: Style = Style.NORMAL
+
+
+RULE = Row("-")  # a full-width rule; each renderer draws it to its own width
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    merchant_name: str
+    store_name: str
+    register_name: str
+    timezone: str = "Asia/Tokyo"
+    training: bool = False  # a sandbox wallet: the slip says no money moved
+
+    @classmethod
+    def from_enrollment(cls, enrollment: Enrollment, register_name: str) -> StoreInfo:
+        return cls(enrollment.merchant_name, enrollment.store_name, register_name,
+                   enrollment.timezone, enrollment.training)
+
+
+@dataclass(frozen=True)
+class SaleValues:
+    """What a receipt needs of a sale: from a journal ``SaleRecord`` or given directly."""
+
+    reference: str
+    amount: int  # minor units of ``currency``
+    currency: str
+    state: SaleState
+    at: datetime  # timezone-aware
+    wallet: str
+    last4: str
+    approval_code: str | None = None
+
+    @classmethod
+    def from_record(cls, sale: SaleRecord) -> SaleValues:
+        return cls(sale.merchant_reference, sale.amount, sale.currency, sale.state, sale.created_at,
+                   sale.wallet, sale.code_last4, sale.approval_code)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    copy: ReceiptCopy
+    language: Language
+    rows: tuple[Row, ...]
+    qr_data: str  # the sale reference, printed as a QR code under the rows
+    footer: tuple[Row, ...]
+    sale: SaleValues
+    store: StoreInfo
+    reprint: bool = False
+
+    @property
+    def text(self) -> str:
+        """Every word on the receipt, one row per line (for logs of what was printed, and tests)."""
+        return "\n".join(f"{r.left} {r.right}".strip() for r in self.rows + self.footer)
+
+
+_LABELS: dict[Language, dict[str, str]] = {
+    Language.JA: {
+        "customer": "お客様控え", "merchant": "加盟店控え", "reprint": "再発行", "time": "日時",
+        "register": "端末", "result": "取引結果", "wallet": "決済サービス", "code": "コード",
+        "approval": "承認番号", "reference": "取引番号", "total": "合計",
+        "training": "トレーニング: 実際の支払いではありません", "thanks": "ありがとうございました",
+        SaleState.APPROVED: "承認", SaleState.DECLINED: "不承認", SaleState.REVERSED: "取消",
+    },
+    Language.EN: {
+        "customer": "CUSTOMER COPY", "merchant": "MERCHANT COPY", "reprint": "REPRINT", "time": "Date",
+        "register": "Register", "result": "Result", "wallet": "Wallet", "code": "Code",
+        "approval": "Approval code", "reference": "Reference", "total": "TOTAL",
+        "training": "TRAINING: no money was moved", "thanks": "Thank you",
+        SaleState.APPROVED: "APPROVED", SaleState.DECLINED: "DECLINED", SaleState.REVERSED: "REVERSED",
+    },
+}
+
+
+def _local_time(at: datetime, timezone: str) -> datetime:
+    try:
+        return at.astimezone(ZoneInfo(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return at.astimezone()
+
+
+def render_receipt(
+    sale: SaleRecord | SaleValues,
+    copy: ReceiptCopy,
+    store: StoreInfo,
+    *,
+    language: Language = Language.JA,
+    reprint: bool = False,
+) -> Receipt:
+    """The receipt of a final sale. A sale still in progress has no receipt: it could yet end
+    otherwise (raises ``NoReceiptForSale``)."""
+    values = SaleValues.from_record(sale) if isinstance(sale, SaleRecord) else sale
+    if values.state not in FINAL_STATES:
+        raise NoReceiptForSale(f"sale {values.reference} is {values.state.value}: no receipt until it is final")
+    t = _LABELS[language]
+    rows = [
+        Row(store.merchant_name, align=Align.CENTER, style=Style.BOLD),
+        Row(store.store_name, align=Align.CENTER),
+        Row(t[copy.value], align=Align.CENTER, style=Style.BOLD),
+    ]
+    if reprint:
+        rows.append(Row(f"** {t['reprint']} **", align=Align.CENTER, style=Style.BOLD))
+    rows += [
+        RULE,
+        Row(t["time"], f"{_local_time(values.at, store.timezone):%Y-%m-%d %H:%M}"),
+        Row(t["register"], store.register_name),
+        Row(t["result"], t[values.state]),
+        Row(t["wallet"], values.wallet),
+        Row(t["code"], f"****{values.last4}"),
+    ]
+    if values.approval_code:
+        rows.append(Row(t["approval"], values.approval_code))
+    rows += [
+        Row(t["reference"], values.reference),
+        RULE,
+        Row(t["total"], Money(values.amount, values.currency).format(), style=Style.LARGE),
+        RULE,
+    ]
+    footer = [Row(t["thanks"], align=Align.CENTER)]
+    if store.training:
+        footer.insert(0, Row(t["training"], align=Align.CENTER, style=Style.BOLD))
+    return Receipt(copy, language, tuple(rows), values.reference, tuple(footer), values, store, reprint)

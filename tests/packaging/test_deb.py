@@ -1,0 +1,90 @@
+"""The .deb: its metadata and files, and the installed build running `payterm --version`,
+`payterm doctor` against its own sandbox wallet, and the window offscreen."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from terminal import __version__
+from tests.packaging.conftest import Installed
+
+pytestmark = pytest.mark.slow
+
+CONFFILES = {"/etc/payterm/terminal.toml", "/etc/default/payterm"}
+
+
+def field(deb: Path, name: str) -> str:
+    return subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def test_control_fields_and_depends(package: Installed) -> None:
+    assert field(package.deb, "Package") == "payterm"
+    assert field(package.deb, "Version") == __version__
+    depends = {d.strip().split(" ")[0] for d in field(package.deb, "Depends").split(",")}
+    # Qt's xcb platform and its X libraries, EGL/GL, sound, the Japanese font, zbar, libusb.
+    for needed in ("libc6", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
+                   "libegl1", "libgl1", "libpulse0", "fonts-noto-cjk", "libzbar0", "adduser"):
+        assert needed in depends, needed
+    assert "libgtk-3-0" not in depends
+    assert field(package.deb, "Recommends") == "libusb-1.0-0"
+    # Every dependency is a real Debian package: installed here, or at least known to apt.
+    installed = subprocess.run(["dpkg-query", "-W", "-f=${Package}\n", *sorted(depends)],
+                               capture_output=True, text=True, check=False).stdout.split()
+    unknown = sorted(depends - set(installed))
+    if unknown:
+        shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *unknown], capture_output=True,
+                               text=True, check=False).stdout
+        assert {ln.split(": ")[1] for ln in shown.splitlines() if ln.startswith("Package: ")} == set(unknown)
+
+
+def test_files_conffiles_and_maintainer_scripts(package: Installed, tmp_path: Path) -> None:
+    subprocess.run(["dpkg-deb", "-e", str(package.deb), str(tmp_path / "DEBIAN")], check=True)
+    assert set((tmp_path / "DEBIAN" / "conffiles").read_text().split()) == CONFFILES
+    for script in ("postinst", "prerm", "postrm"):
+        path = tmp_path / "DEBIAN" / script
+        assert os.access(path, os.X_OK)
+        subprocess.run(["sh", "-n", str(path)], check=True)
+    root = package.root
+    for conffile in CONFFILES:
+        assert (root / conffile.lstrip("/")).is_file()
+    assert (root / "usr/bin/payterm").read_text().strip().endswith('exec /opt/payterm/payterm "$@"')
+    assert (root / "opt/payterm/_internal/assets/translations/payterm_ja.qm").is_file()
+    assert (root / "opt/payterm/_internal/assets/sounds/approved.wav").is_file()
+    assert (root / "opt/payterm/_internal/PySide6/Qt/plugins/platforms/libqxcb.so").is_file()
+    assert (root / "opt/payterm/docs/deploy.md").stat().st_size > 0
+
+
+def test_systemd_unit_runs_the_kiosk_as_payterm_and_restarts(package: Installed) -> None:
+    unit = (package.root / "lib/systemd/system/payterm.service").read_text()
+    for line in ("User=payterm", "ExecStart=/usr/bin/payterm gui --kiosk", "Restart=always",
+                 "EnvironmentFile=-/etc/default/payterm", "WantedBy=multi-user.target"):
+        assert line in unit.splitlines(), line
+    if package.by_dpkg and Path("/usr/bin/systemd-analyze").exists():
+        check = subprocess.run(["systemd-analyze", "verify", "/lib/systemd/system/payterm.service"],
+                               capture_output=True, text=True, check=False)
+        problems = [ln for ln in check.stderr.splitlines() if "payterm.service" in ln]
+        assert problems == [], check.stderr
+
+
+def test_udev_rule_gives_payterm_cameras_and_scanners(package: Installed) -> None:
+    rules = (package.root / "lib/udev/rules.d/70-payterm.rules").read_text()
+    active = [ln for ln in rules.splitlines() if ln.strip() and not ln.startswith("#")]
+    assert any('SUBSYSTEM=="video4linux"' in ln and 'GROUP="payterm"' in ln for ln in active)
+    assert any('KERNEL=="ttyACM[0-9]*"' in ln and 'GROUP="payterm"' in ln for ln in active)
+    assert all(ln.count('"') % 2 == 0 for ln in active)
+
+
+def test_dpkg_install_made_the_user_and_state_directory(package: Installed) -> None:
+    if not package.by_dpkg:
+        pytest.skip("the package was unpacked, not installed (see the session's first line): no postinst ran")
+    user = pwd.getpwnam("payterm")
+    assert user.pw_dir == "/var/lib/payterm" and user.pw_shell == "/usr/sbin/nologin"
+    state = os.stat("/var/lib/payterm")
+    assert state.st_uid == user.pw_uid and state.st_mode & 0o777 == 0o700
+    assert os.stat("/etc/default/payterm").st_mode & 0o777 == 0o640

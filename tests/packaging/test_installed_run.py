@@ -1,0 +1,112 @@
+"""The installed build runs: `payterm --version`, then against its own sandbox wallet (started
+from the installed files) `payterm enroll` and `payterm doctor`, and the window opens offscreen."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from terminal import __version__
+from tests.packaging.conftest import Installed
+
+pytestmark = pytest.mark.slow
+WAIT = 60.0  # seconds for a process of the build to come up (first start unpacks nothing, but is cold)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def env(package: Installed, tmp_path: Path) -> dict[str, str]:
+    """A register home under tmp_path whose IT layer is the packaged /etc/payterm/terminal.toml."""
+    home = tmp_path / "home"
+    (home / "etc").mkdir(parents=True)
+    shutil.copy(package.root / "etc/payterm/terminal.toml", home / "etc" / "terminal.toml")
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("PAYTERM_", "PYTHON", "VIRTUAL_ENV"))}
+    return {**keep, "PAYTERM_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
+            "PAYTERM_SCANNER__CAMERA": "none", "HOME": str(tmp_path)}
+
+
+def run(package: Installed, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(package.payterm), *args], env=env, capture_output=True, text=True, timeout=120,
+                          cwd="/", check=False)
+
+
+@pytest.fixture
+def sandbox(package: Installed, env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    port, db = free_port(), tmp_path / "sandbox.sqlite3"
+    proc = subprocess.Popen([str(package.payterm), "sandbox", "serve", "--port", str(port), "--db", str(db)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd="/")
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + WAIT
+        while True:
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else "sandbox exited"
+            try:
+                httpx.get(url + "/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the installed sandbox did not come up"
+                time.sleep(0.2)
+        yield url, db
+    finally:
+        proc.terminate()
+        proc.wait(20)
+
+
+def test_version(package: Installed, env: dict[str, str]) -> None:
+    done = run(package, env, "--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"payterm {__version__}"
+
+
+def test_doctor_before_enrollment_names_the_fix(package: Installed, env: dict[str, str]) -> None:
+    done = run(package, env, "doctor", "--json")
+    assert done.returncode == 1, done.stderr
+    checks = {c["check"]: c for c in json.loads(done.stdout)["checks"]}
+    assert checks["config"]["status"] == "ok"  # the packaged /etc file is a valid config
+    assert checks["enrollment"]["status"] == "fail" and "payterm enroll" in checks["enrollment"]["hint"]
+
+
+def test_enroll_then_doctor_all_ok_then_window_opens(package: Installed, env: dict[str, str],
+                                                     sandbox: tuple[str, Path]) -> None:
+    url, db = sandbox
+    code = run(package, env, "sandbox", "enrollment-code", "--db", str(db))
+    assert code.returncode == 0, code.stderr
+    enrolled = run(package, env, "enroll", "--wallet", url, "--code", code.stdout.strip())
+    assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+
+    done = run(package, env, "doctor", "--json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 0 and report["ok"], done.stdout + done.stderr
+    statuses = {c["check"]: c["status"] for c in report["checks"]}
+    assert statuses["wallet"] == "ok" and statuses["device_key"] == "ok" and statuses["journal"] == "ok"
+
+    # The window (PySide6 from the bundle, offscreen; not kiosk: that needs the manager PIN).
+    journal = Path(env["PAYTERM_HOME"]) / "data" / "journal.sqlite3"
+    window = subprocess.Popen([str(package.payterm), "gui"], env={**env, "PAYTERM_REGISTER__KIOSK": "false"},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
+    try:
+        deadline = time.monotonic() + WAIT
+        while not journal.exists():  # the register is opened after the QApplication exists
+            assert window.poll() is None, window.communicate()[1]
+            assert time.monotonic() < deadline, "the window did not open the register"
+            time.sleep(0.2)
+        with pytest.raises(subprocess.TimeoutExpired):  # it keeps running: the window is up
+            window.wait(5)
+    finally:
+        window.terminate()
+        _, err = window.communicate(timeout=20)
+    assert "Traceback" not in err, err
