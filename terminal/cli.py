@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "refund": "terminal.commands.ops",
     "report": "terminal.commands.report",
     "doctor": "terminal.commands.doctor",
+    "receipt": "terminal.commands.receipt",
 }
 
 

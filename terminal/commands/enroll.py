@@ -1,16 +1,25 @@
-"""`payterm enroll` (make the device key, enroll it, pin the wallet's keys) and
-`payterm rotate-key` (replace the device key, signed by the old and the new)."""
+"""`payterm enroll` (make the device key, enroll it, pin the wallet's keys, set the first manager
+PIN) and `payterm rotate-key` (replace the device key, signed by the old and the new).
+
+The manager PIN is read from stdin with ``--manager-pin-stdin`` (silent enrollment) or asked
+twice on a terminal. On a register already enrolled without one, ``--manager-pin-stdin`` alone
+sets it (the PIN can only be set this way while none exists; changing it needs the old one)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from terminal.commands.common import CommandError, Exit, fail, settings
+from terminal.config.loader import LoadedSettings
 from terminal.crypto import Alg
 from terminal.crypto.keystore import KeyStoreError, fingerprint
+from terminal.journal.errors import JournalError
+from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import NotEnrolled
+from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
 from terminal.register.setup import enrollment_path, load_enrollment, open_keys, wallet_client
 from terminal.wallet.errors import WalletError, WalletRejected
 
@@ -18,28 +27,63 @@ from terminal.wallet.errors import WalletError, WalletRejected
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("enroll", help="enroll this register with its wallet (makes the device key)")
     p.add_argument("--wallet", help="wallet API URL (https; http only to this machine). Default: wallet.url")
-    p.add_argument("--code", required=True, help="the one-time enrollment code from the wallet")
+    p.add_argument("--code", help="the one-time enrollment code from the wallet")
     p.add_argument("--alg", type=Alg, choices=list(Alg), default=None,
                    help="device key algorithm (default: ed25519; PKCS#11 tokens without it: ecdsa-p256-sha256)")
     p.add_argument("--wallet-key-fingerprint", metavar="SHA256:…",
                    help="expected fingerprint of the wallet's signing key, given to IT out of band")
     p.add_argument("--force", action="store_true", help="enroll again, replacing this register's key")
+    p.add_argument("--manager-pin-stdin", action="store_true",
+                   help="read the first manager PIN (4-12 digits) from stdin; alone, on an enrolled "
+                        "register without one, sets it")
     p.set_defaults(func=run_enroll)
 
     r = sub.add_parser("rotate-key", help="replace the device key (the wallet confirms before it is used)")
     r.set_defaults(func=run_rotate)
 
 
+def read_manager_pin(from_stdin: bool) -> str | None:
+    """The first manager PIN: one line of stdin, or asked twice on a terminal; None if neither."""
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        pin = getpass.getpass("first manager PIN (4-12 digits): ")
+        if getpass.getpass("the same PIN again: ") != pin:
+            raise CommandError("the two PINs differ", Exit.USAGE)
+    else:
+        return None
+    try:
+        check_policy(pin)
+    except ManagerPinError as exc:
+        raise CommandError(f"manager PIN: {exc}", Exit.USAGE) from None
+    return pin
+
+
+def set_manager_pin(loaded: LoadedSettings, pin: str) -> bool:
+    """Set the first manager PIN; False when this register already has one (it is kept)."""
+    with Journal(loaded.settings.journal.path) as journal:
+        manager_pin = ManagerPin(journal, loaded.settings.manager)
+        if manager_pin.is_set():
+            return False
+        manager_pin.set_first(pin, actor="cli:enroll")
+        return True
+
+
 def run_enroll(args: argparse.Namespace) -> int:
     try:
         loaded = settings()
+        path = enrollment_path(loaded)
+        if path.exists() and not args.force:
+            if args.manager_pin_stdin and args.code is None:
+                return _pin_only(loaded)
+            raise CommandError(f"this register is already enrolled ({path}); use --force to enroll again",
+                               Exit.USAGE)
+        if not args.code:
+            raise CommandError("the enrollment code is missing: pass --code CODE", Exit.USAGE)
         url = args.wallet or loaded.settings.wallet.url
         if not url:
             raise CommandError("no wallet URL: pass --wallet URL (or set wallet.url in the config)", Exit.USAGE)
-        path = enrollment_path(loaded)
-        if path.exists() and not args.force:
-            raise CommandError(f"this register is already enrolled ({path}); use --force to enroll again",
-                               Exit.USAGE)
+        pin = read_manager_pin(args.manager_pin_stdin)
         store = open_keys(loaded.settings, create_kek=True)
         alg = args.alg or (Alg.ED25519 if Alg.ED25519 in store.supported_algs() else Alg.ECDSA_P256_SHA256)
         enrollment, signer = enrollment_file.enroll(
@@ -47,11 +91,12 @@ def run_enroll(args: argparse.Namespace) -> int:
             expected_wallet_key=args.wallet_key_fingerprint,
         )
         enrollment_file.save(enrollment, path)
+        pin_set = pin is not None and set_manager_pin(loaded, pin)
     except WalletRejected as exc:
-        extra = f" ({exc.detail})" if exc.detail and exc.detail != exc.title else ""
-        print(f"payterm enroll: the wallet refused the enrollment: {exc.title}{extra}", file=sys.stderr)
+        print(f"payterm enroll: the wallet refused the enrollment: {exc.title}"
+              + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
         return int(Exit.FAILED)
-    except (CommandError, WalletError) as exc:
+    except (CommandError, WalletError, JournalError) as exc:
         return fail("enroll", exc)
     except KeyStoreError as exc:
         return fail("enroll", CommandError(f"device key: {exc}", Exit.SETUP))
@@ -60,6 +105,22 @@ def run_enroll(args: argparse.Namespace) -> int:
     print(f"device key: {alg.value} {fingerprint(signer.public_key_bytes())}")
     for fp in enrollment.wallet_fingerprints():
         print(f"wallet key pinned: {fp}")
+    if pin_set:
+        print("manager PIN set")
+    elif pin is not None:
+        print("manager PIN: this register already has one; it was kept (change it in manager mode)")
+    else:
+        print("no manager PIN set: manager mode and kiosk mode stay closed until "
+              "`payterm enroll --manager-pin-stdin` sets one", file=sys.stderr)
+    return int(Exit.OK)
+
+
+def _pin_only(loaded: LoadedSettings) -> int:
+    pin = read_manager_pin(True)
+    if pin is None or not set_manager_pin(loaded, pin):
+        raise CommandError("this register already has a manager PIN: change it in manager mode (F10) "
+                           "with the old one", Exit.USAGE)
+    print("manager PIN set")
     return int(Exit.OK)
 
 

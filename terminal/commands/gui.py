@@ -1,22 +1,26 @@
 """`payterm gui [--kiosk]`: the cashier window on this register.
 
-Kiosk mode (full screen, no window frame) can only be left through the manager PIN. Until the
-manager PIN is stored by the register (issue #6), kiosk mode takes its argon2id hash from
-``PAYTERM_MANAGER_PIN_HASH`` and refuses to start without it, rather than lock the screen for good.
+A register that is not enrolled yet opens the first-run wizard first (wallet, key store, manager
+PIN). Manager mode (F10) asks for the manager PIN kept in the journal; kiosk mode (full screen,
+no window frame) can only be left through it, so kiosk mode refuses to start on a register that
+has no manager PIN, rather than lock the screen for good.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
+from terminal.config.writer import ConfigWriter
+from terminal.register.manager_pin import ManagerPin
+from terminal.register.setup import enrollment_path
 
-PIN_HASH_ENV = "PAYTERM_MANAGER_PIN_HASH"
+NO_PIN = ("kiosk mode needs a manager PIN, the only way out of it: set one with "
+          "`payterm enroll --manager-pin-stdin`")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("gui", help="open the cashier window")
+    p = sub.add_parser("gui", help="open the cashier window (the first-run wizard on a new register)")
     p.add_argument("--kiosk", action="store_true", default=None,
                    help="full screen, no window frame, no way out without the manager PIN")
     p.set_defaults(func=run_gui)
@@ -26,23 +30,30 @@ def run_gui(args: argparse.Namespace) -> int:
     # Qt is imported here, not at module level: `payterm --help` stays fast.
     from terminal.ui.app import application, build_window
     from terminal.ui.i18n import Languages
-    from terminal.ui.manager import Argon2Gate
+    from terminal.ui.manager import ManagerServices
+    from terminal.ui.wizard import EnrollmentWizard
 
     try:
         loaded = settings()
-        kiosk = loaded.settings.register.kiosk if args.kiosk is None else True
-        pin_hash = os.environ.get(PIN_HASH_ENV)
-        if kiosk and not pin_hash:
-            raise CommandError(f"kiosk mode needs the manager PIN: set {PIN_HASH_ENV} to its argon2id hash",
-                               Exit.SETUP)
         app = application()
+        languages = Languages(app, loaded.settings.register.language)
+        if not enrollment_path(loaded).exists():
+            wizard = EnrollmentWizard(loaded)
+            wizard.show()
+            if not wizard.exec() or wizard.enroll.result is None:
+                raise CommandError("the register was not enrolled", Exit.SETUP)
+            loaded = settings()  # the wizard wrote the wallet URL and key store choice
+        kiosk = loaded.settings.register.kiosk if args.kiosk is None else True
         register_ = open_the_register(loaded)
     except CommandError as exc:
         return fail("gui", exc)
     try:
-        languages = Languages(app, loaded.settings.register.language)
-        window = build_window(register_, loaded.settings, languages, kiosk=kiosk,
-                              gate=Argon2Gate(pin_hash) if pin_hash else None)
+        pin = ManagerPin(register_.journal, loaded.settings.manager)
+        if kiosk and not pin.is_set():
+            return fail("gui", CommandError(NO_PIN, Exit.SETUP))
+        manager = ManagerServices.for_register(register_, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",
+                                               session_timeout=loaded.settings.manager.session_timeout)
+        window = build_window(register_, loaded.settings, languages, kiosk=kiosk, manager=manager)
         window.finished.connect(app.quit)
         window.show_kiosk_or_normal()
         return int(app.exec())

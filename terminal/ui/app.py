@@ -16,7 +16,7 @@ from terminal.scan.sources import FrameSource
 from terminal.ui.assets import style_sheet
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
-from terminal.ui.ports import ManagerGate
+from terminal.ui.manager import ManagerServices
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import SoundPlayer
 
@@ -52,7 +52,7 @@ class Recovery(QObject):
     def _run(self) -> None:
         try:
             self.done.emit(self._register.recover())
-        except Exception as exc:  # noqa: BLE001 - shown on screen; the register stays closed
+        except Exception as exc:
             log.exception("recovery failed")
             self.done.emit(exc)
 
@@ -70,7 +70,7 @@ def build_window(
     languages: Languages,
     *,
     kiosk: bool = False,
-    gate: ManagerGate | None = None,
+    manager: ManagerServices | None = None,
     camera: FrameSource | None = None,
     muted: bool = False,
 ) -> CashierWindow:
@@ -78,6 +78,6 @@ def build_window(
     demo's virtual camera). Recovery starts at once."""
     hub = ScannerHub.from_settings(settings.scanner, camera)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
-                           sounds=SoundPlayer(muted=muted), gate=gate, kiosk=kiosk)
+                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk)
     Recovery(register, window).start()
     return window

@@ -21,12 +21,18 @@ from terminal.register import enrollment as enrollment_file
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource
 from terminal.register.register import Register
+from terminal.config.writer import ConfigWriter
+from terminal.register.manager_pin import ManagerPin
 from terminal.ui.app import application, build_window
+from terminal.ui.manager import ManagerServices
 from terminal.ui.demo_backend import DemoBackend
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
 from terminal.ui.phone_window import PhoneWindow
 from terminal.ui.virtual_camera import VirtualCamera, WidgetFilm
+
+
+DEMO_MANAGER_PIN = "2468"  # the demo register's manager PIN (manager mode, F10), printed at start-up
 
 
 def demo_settings(home: Path, language: str | None) -> LoadedSettings:
@@ -49,7 +55,8 @@ def print_guide(backend: DemoBackend) -> None:
         "Cashier window: type an amount, press Enter; the register's camera films the phone window.",
         "Pick the phone's customer to choose the outcome:",
         *(f"  {c.display_name:<12} {c.note}" for c in backend.customers),
-        f"Every demo PIN is {backend.demo_pin}. Wallet pages for a real phone on this network:",
+        f"Every demo PIN is {backend.demo_pin}. Manager mode (F10): manager PIN {DEMO_MANAGER_PIN}.",
+        "Wallet pages for a real phone on this network:",
         *(f"  {backend.wallet_page_url(c.name)}" for c in backend.customers[:1]),
     ]
     print("\n".join(lines), flush=True)
@@ -92,7 +99,12 @@ def open_demo(backend: DemoBackend, *, camera: int | None = None, language: str 
     phone = PhoneWindow(backend)
     source: FrameSource = (VirtualCamera(WidgetFilm(phone, phone)) if camera is None
                            else CameraSource(CameraSettings(device=camera)))
-    window = build_window(register, loaded.settings, languages, camera=source, muted=muted)
+    pin = ManagerPin(register.journal, loaded.settings.manager)
+    if not pin.is_set():
+        pin.set_first(DEMO_MANAGER_PIN, actor="demo")
+    manager = ManagerServices.for_register(register, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",
+                                           session_timeout=loaded.settings.manager.session_timeout)
+    window = build_window(register, loaded.settings, languages, camera=source, muted=muted, manager=manager)
     return DemoSession(window, phone, register, home)
 
 

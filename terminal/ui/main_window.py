@@ -21,10 +21,10 @@ from terminal.ui.camera_view import CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
-from terminal.ui.manager import PinCheck, PinDialog, SettingsDialog
+from terminal.ui.manager import ManagerDialog, ManagerPinDialog, ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
 from terminal.ui.panels.stack import FlowView
-from terminal.ui.ports import ManagerGate, RegisterPort
+from terminal.ui.ports import RegisterPort
 from terminal.ui.recent import RecentSales
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
@@ -45,7 +45,7 @@ class CashierWindow(QMainWindow):
         *,
         currency: str,
         sounds: SoundPlayer | None = None,
-        gate: ManagerGate | None = None,
+        manager: ManagerServices | None = None,
         kiosk: bool = False,
     ) -> None:
         super().__init__()
@@ -55,14 +55,15 @@ class CashierWindow(QMainWindow):
         self.languages = languages
         self.sounds = sounds or SoundPlayer(self)
         self.kiosk = kiosk
-        self._gate = gate
+        self._manager = manager
+        self._currency = currency
         self._may_close = not kiosk
         self.ready = True
         self.bridge = RegisterBridge(self)
         self.bridge.attach(register.hooks)
         self.reader = CodeReader(register, self)
         self.keys = KeyRouter(hub.wedge, self)
-        self.dialog: ManualEntryDialog | PinDialog | SettingsDialog | None = None
+        self.dialog: ManualEntryDialog | ManagerPinDialog | ManagerDialog | None = None
 
         self.topbar = TopBar(self)
         self.camera = CameraView(self)
@@ -168,7 +169,7 @@ class CashierWindow(QMainWindow):
 
     # -- keys -----------------------------------------------------------------------------------
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self.keys.key_press(event):
             super().keyPressEvent(event)
 
@@ -188,32 +189,26 @@ class CashierWindow(QMainWindow):
     # -- manager, language, kiosk ---------------------------------------------------------------
 
     def open_manager(self) -> None:
-        if not self.kiosk:
-            self._open_settings()
+        """F10: the manager PIN, then manager mode. Without a manager PIN store (a window on a
+        test register) there is no manager mode, and a kiosk then has no way out, by design."""
+        if self._manager is None:
             return
-        if self._gate is None:
-            return  # a kiosk without a manager gate has no way out, by design
-        dialog = PinDialog(self)
-        check = PinCheck(self._gate, dialog)
-        dialog.pin_entered.connect(check.start)
-        check.done.connect(lambda ok: self._pin_checked(dialog, ok))
+        dialog = ManagerPinDialog(self._manager, parent=self)
+        dialog.accepted.connect(self._open_manager_mode)
         self._open(dialog)
 
-    def _pin_checked(self, dialog: PinDialog, ok: bool) -> None:
-        if not ok:
-            dialog.wrong()
+    def _open_manager_mode(self) -> None:
+        if self._manager is None:
             return
-        dialog.accept()
-        self._open_settings()
-
-    def _open_settings(self) -> None:
-        dialog = SettingsDialog(self.languages.current, self)
+        dialog = ManagerDialog(self._manager, self.languages.current, self._currency, self)
         dialog.language_chosen.connect(self.switch_language)
         dialog.quit_requested.connect(self.quit_by_manager)
         self._open(dialog)
+        if self.kiosk:
+            dialog.showFullScreen()
 
-    def _open(self, dialog: ManualEntryDialog | PinDialog | SettingsDialog) -> None:
-        if self.dialog is not None:
+    def _open(self, dialog: ManualEntryDialog | ManagerPinDialog | ManagerDialog) -> None:
+        if self.dialog is not None and self.dialog is not dialog:
             self.dialog.close()
         self.dialog = dialog
         dialog.finished.connect(lambda _: self.setFocus())
@@ -228,7 +223,7 @@ class CashierWindow(QMainWindow):
             self.dialog.close()
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self._may_close:
             event.ignore()  # kiosk: the way out is F10 and the manager PIN
             return
@@ -251,7 +246,7 @@ class CashierWindow(QMainWindow):
         self.setWindowTitle(self.tr("PayTerm register"))
         self.camera.set_message(self.tr("The camera starts when a sale waits for a code."))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
             self.flow.show_sale(self.register.sale)

@@ -8,13 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 
 from terminal.config.model import Language
 from terminal.domain.flow import SaleState, StepUpMethod
 from terminal.ui.main_window import CashierWindow
 from tests.gui.fakes import FakeRegister, sale_in
-from tests.gui.helpers import press
 from tests.gui.test_panels import shown
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +34,6 @@ def test_switching_to_japanese_and_back(qtbot, window: CashierWindow, register: 
     qtbot.waitUntil(lambda: panel.title.text() == "Declined")
     assert panel.title.text() == "Declined"
     assert panel.amount.text() == "¥1,200"
-
-
-def test_language_is_switched_in_the_settings(qtbot, window: CashierWindow) -> None:  # type: ignore[no-untyped-def]
-    press(window, Qt.Key.Key_F10)
-    dialog = window.dialog
-    assert dialog is not None and dialog.objectName() == "settingsDialog"
-    dialog.language.setCurrentIndex(dialog.language.findData(Language.JA))
-    assert window.languages.current is Language.JA
-    qtbot.waitUntil(lambda: window.flow.panels[SaleState.IDLE].title.text() != "Enter the amount")
-    assert window.flow.panels[SaleState.IDLE].title.text() == "金額を入力してください"
 
 
 def test_every_panel_has_japanese_text(qtbot, window: CashierWindow, register: FakeRegister) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,169 @@
+"""End of day: the journal's totals beside the wallet's settlement (differences marked with
+"≠" and colour, never colour alone), the charge-by-charge differences, a CSV export and the
+Z-report PDF. Asking the wallet runs on a worker; the run is recorded in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.money import Money
+from terminal.journal.states import AuditAction
+from terminal.register.reconcile import Reconciliation
+from terminal.ui.i18n import format_money
+from terminal.ui.manager.day_export import figures, write_csv
+from terminal.ui.manager.history import qdate
+from terminal.ui.manager.services import ManagerServices
+from terminal.ui.manager.tasks import Tasks
+from terminal.ui.manager.zreport import figure_name, report_lines, write_zreport
+
+DIFFERS = QColor("#fbe4e2")
+
+
+class EndOfDayTab(QWidget):
+    reconciled = Signal(object)  # Reconciliation, or the exception that stopped it
+    exported = Signal(object)  # Path of the file written
+
+    def __init__(self, services: ManagerServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("endOfDayTab")
+        self._services = services
+        self._tasks = Tasks(self)
+        self.result: Reconciliation | None = None
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        today = services.today()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day), self)
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        row.addWidget(QLabel(self.tr("Business day"), self))
+        row.addWidget(self.day)
+        self.run_button = QPushButton(self.tr("Compare with the wallet"), self)
+        self.run_button.setObjectName("okButton")
+        self.run_button.clicked.connect(self.run)
+        row.addWidget(self.run_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("eodVerdict")
+        self.verdict.setWordWrap(True)
+        layout.addWidget(self.verdict)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setObjectName("eodTotals")
+        self.table.setHorizontalHeaderLabels([self.tr("Figure"), self.tr("Journal"), self.tr("Wallet"), ""])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
+        self.differences = QListWidget(self)
+        self.differences.setObjectName("eodDifferences")
+        layout.addWidget(self.differences, 1)
+        buttons = QHBoxLayout()
+        self.csv_button = QPushButton(self.tr("Export CSV"), self)
+        self.csv_button.clicked.connect(self.export_csv)
+        self.pdf_button = QPushButton(self.tr("Z-report (PDF)"), self)
+        self.pdf_button.clicked.connect(self.export_pdf)
+        for button in (self.csv_button, self.pdf_button):
+            button.setEnabled(False)
+            buttons.addWidget(button)
+        self.saved = QLabel(self)
+        self.saved.setWordWrap(True)
+        buttons.addWidget(self.saved, 1)
+        layout.addLayout(buttons)
+
+    def selected_day(self) -> date:
+        return qdate(self.day.date())
+
+    def run(self) -> None:
+        day = self.selected_day()
+        services = self._services
+
+        def work() -> Reconciliation:
+            rec = services.reconcile(day)
+            services.pin.record(AuditAction.MANAGER_END_OF_DAY, {
+                "day": day.isoformat(), "agree": rec.agree, "differences": len(rec.differences)})
+            return rec
+        self.run_button.setEnabled(False)
+        self.verdict.setText(self.tr("Asking the wallet for its settlement…"))
+        self._tasks.run(work, self._show, self._failed)
+
+    def _show(self, rec: Reconciliation) -> None:
+        self.run_button.setEnabled(True)
+        self.result = rec
+        rows = [(pair.currency, f) for pair in rec.totals for f in figures(pair)]
+        self.table.setRowCount(len(rows))
+        for index, (currency, f) in enumerate(rows):
+            if f.name.endswith("amount"):
+                ours, theirs = format_money(Money(f.journal, currency)), format_money(Money(f.wallet, currency))
+            else:
+                ours, theirs = str(f.journal), str(f.wallet)
+            cells = (f"{currency} {figure_name(f.name)}", ours, theirs, "≠" if f.differs else "=")
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if f.differs:
+                    item.setBackground(QBrush(DIFFERS))
+                self.table.setItem(index, column, item)
+        self.differences.clear()
+        for d in rec.differences:
+            where = " ".join(x for x in (d.reference, d.charge_id) if x)
+            self.differences.addItem(f"≠ {where}: {d.message}" if where else f"≠ {d.message}")
+        if rec.agree:
+            self.verdict.setText(self.tr("✔ Journal and wallet agree: %1 sale(s).").replace("%1", str(rec.journal_sales)))
+        else:
+            self.verdict.setText(self.tr("✖ %1 difference(s) between the journal and the wallet: check each "
+                                         "one before closing the day.").replace("%1", str(len(rec.differences))))
+        self.verdict.setProperty("agree", rec.agree)
+        self.csv_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
+        self.reconciled.emit(rec)
+
+    def _failed(self, exc: Exception) -> None:
+        self.run_button.setEnabled(True)
+        self.verdict.setText(self.tr("The wallet could not be asked: %1").replace("%1", str(exc)))
+        self.reconciled.emit(exc)
+
+    def export_csv(self) -> None:
+        rec = self.result
+        if rec is not None:
+            self._export(lambda: write_csv(rec, self._services.reports_dir), "csv")
+
+    def export_pdf(self) -> None:
+        rec = self.result
+        if rec is None:
+            return
+        services = self._services
+        path = services.reports_dir / f"z-report-{rec.day.isoformat()}.pdf"
+        self._export(lambda: write_zreport(path, report_lines(
+            rec, services.store_name, services.register_name, services.now(), services.journal.audit_head())), "pdf")
+
+    def _export(self, write: Callable[[], Path], kind: str) -> None:
+        """Write the file and record it in the audit log, on a worker (both wait on the disk)."""
+        services = self._services
+
+        def work() -> Path:
+            path = write()
+            services.pin.record(AuditAction.MANAGER_END_OF_DAY, {"export": kind, "file": path.name})
+            return path
+        self._tasks.run(work, self._saved, lambda exc: self.saved.setText(str(exc)))
+
+    def _saved(self, path: Path) -> None:
+        self.saved.setText(self.tr("Saved: %1").replace("%1", str(path)))
+        self.exported.emit(path)

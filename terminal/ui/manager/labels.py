@@ -1,0 +1,65 @@
+"""Manager-mode words for journal values (sale states, operation states, audit actions), in
+the screen's language."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from terminal.journal.states import AuditAction, OperationKind, OperationState, SaleState
+
+_SALE_STATES = {
+    SaleState.AUTHORIZING: QT_TRANSLATE_NOOP("ManagerLabels", "authorizing"),
+    SaleState.STEP_UP: QT_TRANSLATE_NOOP("ManagerLabels", "step-up"),
+    SaleState.IN_DOUBT: QT_TRANSLATE_NOOP("ManagerLabels", "in doubt"),
+    SaleState.REVERSING: QT_TRANSLATE_NOOP("ManagerLabels", "reversing"),
+    SaleState.APPROVED: QT_TRANSLATE_NOOP("ManagerLabels", "approved"),
+    SaleState.DECLINED: QT_TRANSLATE_NOOP("ManagerLabels", "declined"),
+    SaleState.REVERSED: QT_TRANSLATE_NOOP("ManagerLabels", "reversed"),
+}
+_OPERATIONS = {
+    (OperationKind.VOID, OperationState.REQUESTED): QT_TRANSLATE_NOOP("ManagerLabels", "void asked"),
+    (OperationKind.VOID, OperationState.IN_DOUBT): QT_TRANSLATE_NOOP("ManagerLabels", "void in doubt"),
+    (OperationKind.VOID, OperationState.SUCCEEDED): QT_TRANSLATE_NOOP("ManagerLabels", "voided"),
+    (OperationKind.VOID, OperationState.FAILED): QT_TRANSLATE_NOOP("ManagerLabels", "void refused"),
+    (OperationKind.REFUND, OperationState.REQUESTED): QT_TRANSLATE_NOOP("ManagerLabels", "refund asked"),
+    (OperationKind.REFUND, OperationState.IN_DOUBT): QT_TRANSLATE_NOOP("ManagerLabels", "refund in doubt"),
+    (OperationKind.REFUND, OperationState.SUCCEEDED): QT_TRANSLATE_NOOP("ManagerLabels", "refunded"),
+    (OperationKind.REFUND, OperationState.FAILED): QT_TRANSLATE_NOOP("ManagerLabels", "refund refused"),
+}
+_ACTIONS = {
+    AuditAction.SALE_INTENT: QT_TRANSLATE_NOOP("ManagerLabels", "sale started"),
+    AuditAction.SALE_ANSWER: QT_TRANSLATE_NOOP("ManagerLabels", "wallet answered"),
+    AuditAction.REFUND_INTENT: QT_TRANSLATE_NOOP("ManagerLabels", "refund asked"),
+    AuditAction.VOID_INTENT: QT_TRANSLATE_NOOP("ManagerLabels", "void asked"),
+    AuditAction.OPERATION_ANSWER: QT_TRANSLATE_NOOP("ManagerLabels", "wallet answered the refund/void"),
+    AuditAction.MANAGER_LOGIN: QT_TRANSLATE_NOOP("ManagerLabels", "manager signed in"),
+    AuditAction.MANAGER_LOGIN_FAILED: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN refused"),
+    AuditAction.MANAGER_LOCKED_OUT: QT_TRANSLATE_NOOP("ManagerLabels", "manager mode locked"),
+    AuditAction.MANAGER_PIN_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN set"),
+    AuditAction.MANAGER_SETTINGS_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "settings changed"),
+    AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
+    AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
+    AuditAction.RECOVERY_FINISHED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery finished"),
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("ManagerLabels", text)
+
+
+def sale_state(state: SaleState) -> str:
+    return _t(_SALE_STATES.get(state, state.value))
+
+
+def operation(kind: OperationKind, state: OperationState) -> str:
+    return _t(_OPERATIONS[(kind, state)])
+
+
+def action(value: str) -> str:
+    try:
+        return _t(_ACTIONS[AuditAction(value)])
+    except ValueError:
+        return value
+
+
+STORED_STATES = tuple(_SALE_STATES)

@@ -1,0 +1,214 @@
+"""One sale: what the journal holds, its timeline from the audit log, its voids and refunds, and
+the two money-back actions. Each action is confirmed with the manager PIN, then sent by
+``Operations`` on a worker (its intent is journalled first; asking twice is safe)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.money import Money, MoneyError, parse_major
+from terminal.journal.records import OperationRecord, SaleRecord
+from terminal.journal.states import OperationKind, OperationState
+from terminal.register.operations import OperationResult
+from terminal.ui.i18n import format_money
+from terminal.ui.manager import labels
+from terminal.ui.manager.pin_dialog import ManagerPinDialog
+from terminal.ui.manager.services import ManagerServices
+from terminal.ui.manager.tasks import Tasks
+from terminal.ui.manager.timeline import TimelineEvent, sale_timeline
+
+_SAID_ELSEWHERE = frozenset({"key", "sale", "reference", "currency", "wallet"})  # shown in the facts
+
+
+def facts_table(facts: list[tuple[str, str]]) -> str:
+    """Two name/value pairs per row: the detail fits above the timeline on a register screen."""
+    cells = [f"<td><b>{escape(name)}</b></td><td>{escape(value)}</td>" for name, value in facts]
+    rows = ["".join(cells[i:i + 2]) for i in range(0, len(cells), 2)]
+    return "<table cellspacing='4'>" + "".join(f"<tr>{row}</tr>" for row in rows) + "</table>"
+
+
+@dataclass(frozen=True)
+class SaleView:
+    sale: SaleRecord
+    operations: list[OperationRecord]
+    timeline: list[TimelineEvent]
+    left: Money
+
+
+class SaleDetailDialog(QDialog):
+    loaded = Signal()  # the detail was (re)read
+    operated = Signal(object)  # OperationResult, or the exception that stopped it
+
+    def __init__(self, services: ManagerServices, sale: SaleRecord, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("saleDetailDialog")
+        self.setWindowTitle(self.tr("Sale %1").replace("%1", sale.merchant_reference))
+        self.resize(900, 760)
+        self._services = services
+        self._tasks = Tasks(self)
+        self.view: SaleView | None = None
+        self.shown_facts: dict[str, str] = {}
+        self.pin_dialog: ManagerPinDialog | None = None
+        layout = QVBoxLayout(self)
+        self.facts = QLabel(self)
+        self.facts.setObjectName("saleFacts")
+        self.facts.setWordWrap(True)
+        layout.addWidget(self.facts)
+        timeline_box = QGroupBox(self.tr("Timeline"), self)
+        inner = QVBoxLayout(timeline_box)
+        self.timeline = QListWidget(timeline_box)
+        self.timeline.setObjectName("saleTimeline")
+        self.timeline.setMinimumHeight(150)
+        inner.addWidget(self.timeline)
+        layout.addWidget(timeline_box, 2)
+        actions = QGroupBox(self.tr("Give money back"), self)
+        form = QFormLayout(actions)
+        self.void_button = QPushButton(self.tr("Void the sale (same day only)"), actions)
+        self.void_button.setObjectName("voidButton")
+        self.void_button.clicked.connect(self.ask_void)
+        form.addRow(self.void_button)
+        self.refund_amount = QLineEdit(actions)
+        self.refund_amount.setObjectName("refundAmount")
+        self.refund_amount.setPlaceholderText(self.tr("empty: all that is left"))
+        form.addRow(self.tr("Refund amount"), self.refund_amount)
+        self.refund_reason = QLineEdit(actions)
+        form.addRow(self.tr("Reason"), self.refund_reason)
+        self.refund_button = QPushButton(self.tr("Refund"), actions)
+        self.refund_button.setObjectName("refundButton")
+        self.refund_button.clicked.connect(self.ask_refund)
+        form.addRow(self.refund_button)
+        layout.addWidget(actions)
+        row = QHBoxLayout()
+        self.message = QLabel(self)
+        self.message.setObjectName("managerMessage")
+        self.message.setWordWrap(True)
+        row.addWidget(self.message, 1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Back"))
+        close.rejected.connect(self.reject)
+        row.addWidget(close)
+        layout.addLayout(row)
+        self.reload(sale)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def reload(self, sale: SaleRecord) -> None:
+        services = self._services
+
+        def read() -> SaleView:
+            fresh = services.journal.sale(sale.idempotency_key) or sale
+            ops = services.journal.reader.operations_for_sale(fresh.idempotency_key)
+            return SaleView(fresh, ops, sale_timeline(services.journal.path, fresh, ops),
+                            services.operations().left_to_refund(fresh))
+        self._tasks.run(read, self._show, lambda exc: self.message.setText(str(exc)))
+
+    def _show(self, view: SaleView) -> None:
+        self.view = view
+        sale, zone = view.sale, ZoneInfo(self._services.timezone)
+        facts = [
+            (self.tr("Amount"), format_money(sale.money)),
+            (self.tr("State"), labels.sale_state(sale.state)),
+            (self.tr("Time"), sale.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
+            (self.tr("Wallet"), sale.wallet),
+            (self.tr("Code"), f"…{sale.code_last4}"),
+            (self.tr("Reference"), sale.merchant_reference),
+            (self.tr("Charge"), sale.charge_id or "—"),
+            (self.tr("Approval code"), sale.approval_code or "—"),
+            (self.tr("Left to refund"), format_money(view.left)),
+        ]
+        if sale.decline_message:
+            facts.append((self.tr("Decline"), sale.decline_message))
+        for op in view.operations:
+            facts.append((labels.operation(op.kind, op.state), format_money(op.money)
+                          + (f" ({op.error_message})" if op.error_message else "")))
+        self.shown_facts = dict(facts)
+        self.facts.setText(facts_table(facts))
+        self.timeline.clear()
+        for event in view.timeline:
+            detail = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()) if k not in _SAID_ELSEWHERE)
+            self.timeline.addItem(f"{event.at.astimezone(zone):%H:%M:%S}  {labels.action(event.action)}"
+                                  f"  [{event.actor}]  {detail}")
+        self.loaded.emit()
+
+    # -- void and refund ------------------------------------------------------------------------
+
+    def ask_void(self) -> None:
+        if self.view is None:
+            return
+        sale = self.view.sale
+        prompt = self.tr("Void %1 of sale %2? Enter the manager PIN to confirm.") \
+            .replace("%1", format_money(sale.money)).replace("%2", sale.merchant_reference)
+        self._confirm(prompt, lambda: self._services.operations().void(sale))
+
+    def ask_refund(self) -> None:
+        if self.view is None:
+            return
+        sale, text = self.view.sale, self.refund_amount.text().strip()
+        try:
+            amount = parse_major(text, sale.currency) if text else None
+        except MoneyError as exc:
+            self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
+            return
+        if amount is not None and amount.amount > self.view.left.amount:
+            self.message.setText(self.tr("Only %1 is left to refund on this sale.")
+                                 .replace("%1", format_money(self.view.left)))
+            return
+        shown = format_money(amount or self.view.left)
+        reason = self.refund_reason.text().strip()
+        prompt = self.tr("Refund %1 of sale %2? Enter the manager PIN to confirm.") \
+            .replace("%1", shown).replace("%2", sale.merchant_reference)
+        self._confirm(prompt, lambda: self._services.operations().refund(sale, amount, reason))
+
+    def _confirm(self, prompt: str, operation: Callable[[], OperationResult]) -> None:
+        dialog = ManagerPinDialog(self._services, prompt, self)
+        dialog.accepted.connect(lambda: self._run(operation))
+        self.pin_dialog = dialog
+        dialog.open()
+
+    def _run(self, operation: Callable[[], OperationResult]) -> None:
+        self.message.setText(self.tr("Asking the wallet…"))
+        self.void_button.setEnabled(False)
+        self.refund_button.setEnabled(False)
+        self._tasks.run(operation, self._done, self._done)
+
+    def _done(self, result: OperationResult | Exception) -> None:
+        self.void_button.setEnabled(True)
+        self.refund_button.setEnabled(True)
+        self.message.setText(self.describe(result))
+        self.refund_amount.clear()
+        if self.view is not None:
+            self.reload(self.view.sale)
+        self.operated.emit(result)
+
+    def describe(self, result: OperationResult | Exception) -> str:
+        if isinstance(result, Exception):
+            return self.tr("Not done: %1").replace("%1", str(result))
+        op = result.operation
+        amount = format_money(op.money)
+        if result.repeated:
+            return self.tr("This sale was already voided: nothing was sent again.")
+        if op.state is OperationState.SUCCEEDED:
+            return (self.tr("Voided: %1.") if op.kind is OperationKind.VOID else self.tr("Refunded: %1.")) \
+                .replace("%1", amount)
+        if op.state is OperationState.FAILED:
+            return self.tr("The wallet refused: %1").replace("%1", op.error_message or op.error_code or "")
+        return self.tr("No clear answer from the wallet: it is asked again with the same key at the next "
+                       "start. Do not give the money back another way.")
