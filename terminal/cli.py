@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-from terminal import __version__
+from terminal import __version__, logs
 
 # command name -> module under terminal.commands (or the demo launcher) that registers it
 COMMANDS: dict[str, str] = {
@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(only=first if first in COMMANDS else None)
     args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
+    logs.configure()
     if func is None:
         parser.print_help()
         return 2

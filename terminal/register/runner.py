@@ -169,6 +169,8 @@ class PaymentRunner:
         with self._settled:
             sale = self._flow.sale
             self._settled.notify_all()
+        if changed and sale.idempotency_key is not None:
+            log.info("sale %s", sale.state.value, extra=_log_fields(sale))
         # Shown only now: every Persist of this step is committed.
         if changed or effects:
             self.hooks.on_sale(sale)
@@ -180,6 +182,17 @@ class PaymentRunner:
             log.exception("wallet effect crashed")
             event = OutcomeUnknown(f"internal error: {type(exc).__name__}", self._clock())
         self._events.put((generation, event))
+
+
+def _log_fields(sale: Sale) -> dict[str, object]:
+    """What a log line may say about a sale: never the code, only its last four digits."""
+    return {
+        "reference": sale.reference, "state": sale.state.value, "wallet": sale.wallet, "last4": sale.last4,
+        "amount": sale.amount.amount if sale.amount else None,
+        "currency": sale.amount.currency if sale.amount else None,
+        "charge_id": sale.charge_id, "decline": sale.decline.code if sale.decline else None,
+        "note": sale.note,
+    }
 
 
 @dataclass(frozen=True)
