@@ -1,7 +1,9 @@
 """Where the register keeps its files: config layers, data directory, journal, key files.
 
 Platform defaults come from platformdirs. ``PAYTERM_HOME`` puts everything under one
-directory (tests, demos, portable installs); ``PAYTERM_CONFIG`` names the local config file.
+directory (tests, demos, portable installs); ``PAYTERM_DATA_DIR`` moves the data and the local
+config layer but keeps /etc for IT (installed registers); ``PAYTERM_CONFIG`` names the local
+config file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ APP_NAME = "payterm"
 CONFIG_FILE_NAME = "terminal.toml"
 HOME_ENV = "PAYTERM_HOME"
 CONFIG_ENV = "PAYTERM_CONFIG"
+DATA_ENV = "PAYTERM_DATA_DIR"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ def resolve_paths(env: Mapping[str, str] | None = None) -> Paths:
             system_config = Path("/etc") / APP_NAME / CONFIG_FILE_NAME
         local_config = platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILE_NAME
         data_dir = platformdirs.user_data_path(APP_NAME, appauthor=False)
+        if environ.get(DATA_ENV):
+            # An installed register (the .deb sets /var/lib/payterm): its state, including the
+            # local config layer that managers change, lives in one directory; /etc stays IT's.
+            data_dir = Path(environ[DATA_ENV]).expanduser()
+            local_config = data_dir / CONFIG_FILE_NAME
     named = environ.get(CONFIG_ENV)
     if named:
         local_config = Path(named).expanduser()

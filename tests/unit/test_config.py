@@ -201,3 +201,13 @@ def test_config_show_command(
     monkeypatch.setenv("PAYTERM_WALLET__POLL_MAX", "soon")
     assert main(["config", "show"]) == 2
     assert "wallet.poll_max: expected a number of seconds, got 'soon'" in capsys.readouterr().err
+
+
+def test_data_dir_moves_state_but_keeps_etc(tmp_path: Path) -> None:
+    from terminal.config.paths import resolve_paths
+
+    paths = resolve_paths({"PAYTERM_DATA_DIR": str(tmp_path / "state")})
+    assert paths.system_config == Path("/etc/payterm/terminal.toml")
+    assert paths.local_config == tmp_path / "state" / "terminal.toml"
+    assert paths.journal == tmp_path / "state" / "journal.sqlite3"
+    assert paths.key_file.parent == tmp_path / "state" / "keys"
