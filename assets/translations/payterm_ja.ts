@@ -1058,6 +1058,10 @@
         <translation>コードを確認中…</translation>
     </message>
     <message>
+        <source>Wrong code. Check the code in the customer&apos;s app and type it again.</source>
+        <translation>コードが違います。お客様のアプリのコードを確認して、もう一度入力してください。</translation>
+    </message>
+    <message>
         <source>Type the one-time code shown in the customer&apos;s wallet app.</source>
         <translation>お客様のウォレットアプリに表示されたワンタイムコードを入力してください。</translation>
     </message>
@@ -1078,6 +1082,10 @@
     <message>
         <source>Checking the PIN…</source>
         <translation>PIN を確認中…</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Ask the customer to try again.</source>
+        <translation>PINが違います。お客様にもう一度入力していただいてください。</translation>
     </message>
     <message>
         <source>Turn the screen to the customer. Only dots are shown.</source>

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
@@ -115,6 +116,25 @@ def test_pin_pad_is_locked_while_the_pin_is_checked(qtbot, window, register) -> 
     panel = window.flow.panels[StepUpMethod.PIN]
     assert not panel.pad.isEnabled()
     assert panel.body.text() == "Checking the PIN…"
+
+
+@pytest.mark.parametrize(("method", "words"), [(StepUpMethod.PIN, "Wrong PIN"), (StepUpMethod.OTP, "Wrong code")])
+def test_a_wrong_answer_is_said_in_words(qtbot, window, register, method: StepUpMethod, words: str) -> None:  # type: ignore[no-untyped-def]
+    first = sale_in(SaleState.STEP_UP, method=method)
+    shown(qtbot, window, register, first)
+    panel = window.flow.panels[method]
+    assert words not in panel.body.text()
+    assert first.step_up is not None
+    shown(qtbot, window, register, replace(first, step_up=replace(first.step_up, attempts_left=2)))
+    qtbot.waitUntil(lambda: panel.attempts.text() == "Attempts left: 2")
+    assert words in panel.body.text()
+
+
+def test_pin_pad_takes_at_most_eight_digits(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    shown(qtbot, window, register, sale_in(SaleState.STEP_UP, method=StepUpMethod.PIN))
+    panel = window.flow.panels[StepUpMethod.PIN]
+    panel.type_text("123456789012")
+    assert panel.pad.length == 8
 
 
 def test_otp_is_typed_visibly_and_sent(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]

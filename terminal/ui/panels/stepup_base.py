@@ -20,6 +20,16 @@ class StepUpPanel(Panel):
         self.attempts.setObjectName("attempts")
         self.layout_.addWidget(self.countdown)
         self.layout_.addWidget(self.attempts)
+        self._charge: str | None = None
+        self._first_attempts = 0
+
+    def wrong_answer(self, sale: Sale) -> bool:
+        """True once the wallet has refused a PIN or code for this charge (fewer attempts left
+        than when the step-up began) and no new answer is being checked."""
+        left = sale.step_up.attempts_left if sale.step_up else 0
+        if sale.charge_id != self._charge:
+            self._charge, self._first_attempts = sale.charge_id, left
+        return left < self._first_attempts and not sale.step_up_submitting
 
     def show_sale(self, sale: Sale) -> None:
         super().show_sale(sale)

@@ -25,8 +25,12 @@ class StepUpOtpPanel(StepUpPanel):
     def show_sale(self, sale: Sale) -> None:
         super().show_sale(sale)
         self.pad.setEnabled(not sale.step_up_submitting)
-        self.body.setText(self.tr("Checking the code…") if sale.step_up_submitting else self.tr(
-            "Type the one-time code shown in the customer's wallet app."))
+        if sale.step_up_submitting:
+            self.body.setText(self.tr("Checking the code…"))
+        elif self.wrong_answer(sale):
+            self.body.setText(self.tr("Wrong code. Check the code in the customer's app and type it again."))
+        else:
+            self.body.setText(self.tr("Type the one-time code shown in the customer's wallet app."))
 
     def type_text(self, text: str) -> None:
         if self.pad.isEnabled():

@@ -14,7 +14,7 @@ from terminal.ui.panels.stepup_base import StepUpPanel
 class StepUpPinPanel(StepUpPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("stepUpPinPanel", parent)
-        self.pad = SecretPad(self, masked=True, min_len=4, max_len=12)
+        self.pad = SecretPad(self, masked=True, min_len=4, max_len=8)  # wallet PINs: 4 to 8 digits
         self.pad.submitted.connect(self.secret.emit)
         self.layout_.addWidget(self.pad, 1)
         self.add_cancel_button()
@@ -26,8 +26,12 @@ class StepUpPinPanel(StepUpPanel):
     def show_sale(self, sale: Sale) -> None:
         super().show_sale(sale)
         self.pad.setEnabled(not sale.step_up_submitting)
-        self.body.setText(self.tr("Checking the PIN…") if sale.step_up_submitting else self.tr(
-            "Turn the screen to the customer. Only dots are shown."))
+        if sale.step_up_submitting:
+            self.body.setText(self.tr("Checking the PIN…"))
+        elif self.wrong_answer(sale):
+            self.body.setText(self.tr("Wrong PIN. Ask the customer to try again."))
+        else:
+            self.body.setText(self.tr("Turn the screen to the customer. Only dots are shown."))
 
     def type_text(self, text: str) -> None:
         if self.pad.isEnabled():
