@@ -35,7 +35,7 @@ from terminal.wallet.messages import (
 
 router = APIRouter(prefix="/v1")
 
-IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", pattern=IDEMPOTENCY_KEY_PATTERN,
+IdempotencyKey = Annotated[str, Header(pattern=IDEMPOTENCY_KEY_PATTERN,  # header idempotency-key
                                        description="8-128 characters A-Z a-z 0-9 _ -")]
 ChargeId = Annotated[str, Path(min_length=1, max_length=64, description="charge id, e.g. ch_…")]
 

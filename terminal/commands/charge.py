@@ -118,6 +118,9 @@ def _charge(
     reg: Register, amount: Money, code: str, args: argparse.Namespace, updates: queue.Queue[Sale | BaseException],
 ) -> int:
     err = sys.stderr
+    waiting = reg.unfinished()
+    if waiting:
+        print(f"resolving {len(waiting)} unfinished earlier sale(s) with the wallet first…", file=err)
     for sale in reg.recover():
         print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
     reg.start_sale(amount)

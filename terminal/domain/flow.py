@@ -339,8 +339,16 @@ class PaymentFlow:
         if sale.state is SaleState.REVERSING:
             flow.sale = replace(sale, next_action_at=at + flow.timings.reversal_retry)
             return flow, [CancelCharge(sale.idempotency_key or "", sale.charge_id)]
+        # A restart does not buy a sale more time: an in-doubt sale keeps its deadline and a
+        # step-up its window; only a sale caught authorizing gets a fresh polling window.
+        if sale.state is SaleState.IN_DOUBT and sale.doubt_deadline is not None:
+            deadline = sale.doubt_deadline
+        elif sale.state is SaleState.STEP_UP and sale.step_up is not None:
+            deadline = sale.step_up.deadline
+        else:
+            deadline = at + flow.timings.poll_max
         flow.sale = replace(
-            sale, state=SaleState.IN_DOUBT, doubt_deadline=at + flow.timings.poll_max,
+            sale, state=SaleState.IN_DOUBT, doubt_deadline=deadline,
             next_action_at=at + flow.timings.poll_interval, step_up_submitting=False, note="recovered after restart",
         )
         return flow, [Persist(flow.sale), PollCharge(sale.idempotency_key or "", sale.charge_id)]
@@ -405,9 +413,12 @@ class PaymentFlow:
         if self.sale.cancel_requested:
             return self._start_reversal(ev.at, **base)
         if a.status is ChargeStatus.STEP_UP_REQUIRED and a.step_up is not None:
-            step = replace(a.step_up, deadline=min(a.step_up.deadline, ev.at + self.timings.step_up_max))
-            poll = ev.at + self.timings.poll_interval
             fresh = self.sale.state is not SaleState.STEP_UP
+            deadline = min(a.step_up.deadline, ev.at + self.timings.step_up_max)
+            if not fresh and self.sale.step_up is not None:
+                deadline = min(deadline, self.sale.step_up.deadline)  # the cap counts from the first ask
+            step = replace(a.step_up, deadline=deadline)
+            poll = ev.at + self.timings.poll_interval
             persist = self._move(SaleState.STEP_UP, step_up=step, next_action_at=min(poll, step.deadline), **base)
             return [persist, PlaySound(Sound.ATTENTION)] if fresh else [persist]
         # pending (or a step-up answer without its details): keep asking until the deadline

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy only for the annotation: importing the types stays cheap (`payterm charge`)
+    import numpy as np
 
-from terminal.domain.paymentcode import Classification, Symbology
+from terminal.domain.paymentcode import Classification, Symbology  # noqa: E402
 
 
 @dataclass(frozen=True)

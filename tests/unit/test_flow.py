@@ -202,6 +202,30 @@ def test_resume_after_restart_asks_the_wallet(state: SaleState) -> None:
     assert flow.state is SaleState.IN_DOUBT and PollCharge("k9", None) in effects
 
 
+def test_restarts_do_not_extend_an_in_doubt_deadline() -> None:
+    sale = Sale(state=SaleState.IN_DOUBT, amount=Money(5, "JPY"), idempotency_key="k", doubt_deadline=T0 + 10)
+    flow, _ = PaymentFlow.resume(sale, at=T0 + 8)
+    assert flow.sale.doubt_deadline == T0 + 10
+    flow.handle(ChargeAbsent(request_dead=False, at=T0 + 8.5))
+    assert CancelCharge("k", None) in flow.handle(Tick(T0 + 11)) and flow.state is SaleState.REVERSING
+
+
+def test_resumed_step_up_keeps_its_window() -> None:
+    step = StepUp(StepUpMethod.APP_CONFIRM, deadline=T0 + 30, attempts_left=1)
+    flow, _ = PaymentFlow.resume(Sale(state=SaleState.STEP_UP, idempotency_key="k", charge_id="c", step_up=step), at=T0)
+    assert flow.state is SaleState.IN_DOUBT and flow.sale.doubt_deadline == T0 + 30
+
+
+def test_step_up_cap_counts_from_the_first_ask() -> None:
+    flow = started()
+    timings_cap = flow.timings.step_up_max
+    long = StepUp(StepUpMethod.APP_CONFIRM, deadline=T0 + 10_000, attempts_left=1)
+    flow.handle(WalletAnswered(answer(ChargeStatus.STEP_UP_REQUIRED, step_up=long), T0))
+    for t in (T0 + 50, T0 + 100):  # later polls that still say "step-up required"
+        flow.handle(WalletAnswered(answer(ChargeStatus.STEP_UP_REQUIRED, step_up=long), t))
+    assert flow.sale.step_up is not None and flow.sale.step_up.deadline == T0 + timings_cap
+
+
 def test_resume_reversing_goes_on_reversing() -> None:
     flow, effects = PaymentFlow.resume(Sale(state=SaleState.REVERSING, idempotency_key="k", charge_id="c"), at=T0)
     assert flow.state is SaleState.REVERSING and effects == [CancelCharge("k", "c")]

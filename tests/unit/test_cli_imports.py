@@ -1,0 +1,14 @@
+"""`payterm charge` (run once per sale by POS software) stays light: no numpy, OpenCV, decoders
+or Qt are imported for it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_charge_command_imports_no_heavy_modules() -> None:
+    code = ("import sys, terminal.cli as c; c.build_parser(only='charge'); "
+            "print(sorted(m for m in ('numpy', 'cv2', 'zxingcpp', 'PySide6') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
