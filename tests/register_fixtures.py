@@ -25,7 +25,7 @@ FAST_ENV = {
 }
 
 
-def make_register(home: Path, sandbox: RunningSandbox, **extra_env: str) -> Register:
+def make_register(home: Path, sandbox: RunningSandbox, *, receipts: bool = False, **extra_env: str) -> Register:
     env = {"PAYTERM_HOME": str(home), **FAST_ENV, **extra_env}
     loaded = load_settings(env)
     path = enrollment_path(loaded)
@@ -33,7 +33,7 @@ def make_register(home: Path, sandbox: RunningSandbox, **extra_env: str) -> Regi
         store = open_keys(loaded.settings, create_kek=True)
         enrollment, _ = enrollment_file.enroll(sandbox.url, sandbox.enrollment_code(), store)
         enrollment_file.save(enrollment, path)
-    return open_register(loaded)
+    return open_register(loaded, receipts=receipts)
 
 
 @pytest.fixture

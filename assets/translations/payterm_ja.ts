@@ -92,6 +92,10 @@
 <context>
     <name>CashierWindow</name>
     <message>
+        <source>Printing the last receipt again…</source>
+        <translation>直前のレシートを再印刷しています…</translation>
+    </message>
+    <message>
         <source>PayTerm register</source>
         <translation>PayTerm レジ</translation>
     </message>

@@ -41,6 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--step-up-stdin", action="store_true",
                    help="read PIN / one-time code from standard input instead of prompting (POS integration)")
     p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    p.add_argument("--receipt", action="store_true",
+                   help="issue the register's receipts for an approved sale (printer, or PDF in the data directory)")
     p.set_defaults(func=run_charge)
 
     r = sub.add_parser("recover", help="resolve unfinished sales with the wallet")
@@ -103,7 +105,7 @@ def run_charge(args: argparse.Namespace) -> int:
         code = sys.stdin.readline().strip() if args.code_stdin else args.code
         if not code:
             raise CommandError("no payment code given", Exit.USAGE)
-        reg = open_the_register(loaded, Hooks(on_sale=updates.put, on_error=updates.put))
+        reg = open_the_register(loaded, Hooks(on_sale=updates.put, on_error=updates.put), receipts=args.receipt)
     except CommandError as exc:
         return fail("charge", exc)
     try:

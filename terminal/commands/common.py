@@ -42,9 +42,11 @@ def settings() -> LoadedSettings:
         raise CommandError(str(exc), Exit.SETUP) from None
 
 
-def open_the_register(loaded: LoadedSettings, hooks: Hooks | None = None) -> Register:
+def open_the_register(loaded: LoadedSettings, hooks: Hooks | None = None, *, receipts: bool = False) -> Register:
+    """The register for a command; receipts are issued only where the command asks (the window
+    does; `payterm charge` with --receipt, since POS software usually prints its own)."""
     try:
-        return open_register(loaded, hooks)
+        return open_register(loaded, hooks, receipts=receipts)
     except NotEnrolled as exc:
         raise CommandError(str(exc), Exit.SETUP) from None
     except KeyStoreError as exc:

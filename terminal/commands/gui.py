@@ -44,7 +44,7 @@ def run_gui(args: argparse.Namespace) -> int:
                 raise CommandError("the register was not enrolled", Exit.SETUP)
             loaded = settings()  # the wizard wrote the wallet URL and key store choice
         kiosk = loaded.settings.register.kiosk if args.kiosk is None else True
-        register_ = open_the_register(loaded)
+        register_ = open_the_register(loaded, receipts=True)
     except CommandError as exc:
         return fail("gui", exc)
     try:

@@ -10,6 +10,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 
 from terminal.domain.flow import (
@@ -25,6 +26,9 @@ from terminal.register.journal_store import to_sale
 from terminal.register.operations import resume_operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
+
+if TYPE_CHECKING:
+    from terminal.receipts.service import ReceiptService
 from terminal.wallet.client import WalletClient
 
 log = logging.getLogger(__name__)
@@ -57,6 +61,7 @@ class Register:
         register_name: str,
         code_lifetime: float = 120.0,
         clock: Callable[[], float] = time.time,
+        receipts: ReceiptService | None = None,
     ) -> None:
         self.journal = journal
         self.client = client
@@ -65,6 +70,7 @@ class Register:
         self.classifier = classifier
         self.enrollment = enrollment
         self.register_name = register_name
+        self.receipts = receipts
         self._code_lifetime = code_lifetime
         self._clock = clock
 
@@ -162,7 +168,14 @@ class Register:
             training=self.enrollment.training,
         )
 
+    def reprint_last_receipt(self) -> None:
+        """Print the last finished sale's receipts again (marked as a reprint). Never blocks."""
+        if self.receipts is not None:
+            self.receipts.reprint_last()
+
     def close(self) -> None:
         self.runner.close()
+        if self.receipts is not None:
+            self.receipts.close()
         self.client.close()
         self.journal.close()

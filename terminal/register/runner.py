@@ -43,6 +43,7 @@ class Hooks:
     play_sound: Callable[[PlaySound], None] = lambda effect: None
     print_receipt: Callable[[Sale], None] = lambda sale: None
     on_error: Callable[[BaseException], None] = lambda exc: None
+    on_notice: Callable[[str], None] = lambda message: None  # a word for the cashier (printer out of paper)
 
 
 class _Stop:
@@ -59,11 +60,13 @@ class PaymentRunner:
         hooks: Hooks | None = None,
         clock: Callable[[], float] = time.time,
         workers: int = 2,
+        receipts: Callable[[Sale], None] | None = None,
     ) -> None:
         self.timings = timings or Timings()
         self.hooks = hooks or Hooks()
         self._wallet = wallet
         self._store = store
+        self._receipts = receipts  # issues an approved sale's receipts (never blocks)
         self._clock = clock
         self._events: queue.Queue[tuple[int, Event] | _Stop] = queue.Queue()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payterm-wallet")
@@ -163,6 +166,8 @@ class PaymentRunner:
             elif isinstance(effect, PlaySound):
                 self.hooks.play_sound(effect)
             elif isinstance(effect, PrintReceipt):
+                if self._receipts is not None:
+                    self._receipts(effect.sale)
                 self.hooks.print_receipt(effect.sale)
             elif isinstance(effect, SendCharge | PollCharge | SubmitStepUp | CancelCharge):
                 self._pool.submit(self._call_wallet, effect, generation)

@@ -16,7 +16,7 @@ from terminal.config.model import Settings
 from terminal.crypto.keystore import (
     KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
 )
-from terminal.domain.flow import Timings
+from terminal.domain.flow import Sale, Timings
 from terminal.domain.paymentcode import PaymentCodeClassifier
 from terminal.domain.wallet_schemes import WalletSchemes
 from terminal.journal.store import Journal
@@ -26,6 +26,8 @@ from terminal.register.journal_store import JournalSaleStore
 from terminal.register.register import Register
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
+from terminal.receipts.model import StoreInfo
+from terminal.receipts.service import ReceiptService
 from terminal.scan.codecheck import default_wallets_text
 from terminal.wallet.client import Timeouts, WalletClient
 
@@ -98,6 +100,7 @@ def wallet_client(
 
 def open_register(
     loaded: LoadedSettings, hooks: Hooks | None = None, *, transport: httpx.BaseTransport | None = None,
+    receipts: bool = True,
 ) -> Register:
     """Everything a register needs to take payments. Raises ``NotEnrolled`` before enrollment,
     ``KeyStoreError`` when the key cannot be unlocked, ``JournalError`` for a bad journal."""
@@ -107,8 +110,20 @@ def open_register(
     client = wallet_client(settings, enrollment, store, transport=transport)
     journal = Journal(settings.journal.path)
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
-    runner = PaymentRunner(effects, JournalSaleStore(journal), timings=timings(settings), hooks=hooks)
+    hooks = hooks or Hooks()
+    service = None if not receipts else ReceiptService(
+        journal, StoreInfo.from_enrollment(enrollment, settings.register.name), settings.printer,
+        loaded.paths.data_dir / "receipts", language=settings.register.language,
+        on_problem=lambda message: runner.hooks.on_notice(message),  # late: the window may swap hooks
+    )
+
+    def issue_receipts(sale: Sale) -> None:
+        if service is not None and sale.idempotency_key is not None:
+            service.issue(sale.idempotency_key)
+
+    runner = PaymentRunner(effects, JournalSaleStore(journal), timings=timings(settings), hooks=hooks,
+                           receipts=issue_receipts)
     return Register(
         journal=journal, client=client, effects=effects, runner=runner, classifier=classifier(),
-        enrollment=enrollment, register_name=settings.register.name,
+        enrollment=enrollment, register_name=settings.register.name, receipts=service,
     )

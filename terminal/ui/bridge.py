@@ -16,6 +16,7 @@ class RegisterBridge(QObject):
     sound = Signal(object)  # terminal.domain.flow.Sound
     receipt = Signal(object)  # Sale to print
     error = Signal(object)  # BaseException from the register's threads
+    notice = Signal(str)  # a word for the cashier (e.g. the printer failed, the receipt is a PDF)
 
     def attach(self, hooks: Hooks) -> None:
         """Point the register's hooks at this bridge. Call before the first sale."""
@@ -25,6 +26,7 @@ class RegisterBridge(QObject):
         hooks.play_sound = self._on_sound
         hooks.print_receipt = self.receipt.emit
         hooks.on_error = self.error.emit
+        hooks.on_notice = self.notice.emit
 
     def _on_sale(self, sale: Sale) -> None:
         self.sale_changed.emit(sale)

@@ -20,10 +20,11 @@ class Command(Enum):
     BACKSPACE = "backspace"
     ESCAPE = "escape"
     MANUAL_ENTRY = "manual_entry"  # F2
+    REPRINT = "reprint"  # F4: the last receipt again
     MANAGER = "manager"  # F10
 
 
-FKEYS = {Qt.Key.Key_F2: Command.MANUAL_ENTRY, Qt.Key.Key_F10: Command.MANAGER}
+FKEYS = {Qt.Key.Key_F2: Command.MANUAL_ENTRY, Qt.Key.Key_F4: Command.REPRINT, Qt.Key.Key_F10: Command.MANAGER}
 PLAIN = {Qt.Key.Key_Backspace: Command.BACKSPACE, Qt.Key.Key_Escape: Command.ESCAPE}
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 

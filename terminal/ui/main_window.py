@@ -105,6 +105,7 @@ class CashierWindow(QMainWindow):
         self.bridge.scanner_wanted.connect(self.hub.set_running)
         self.bridge.sound.connect(lambda sound: self.sounds.play(Cue.of(sound)))
         self.bridge.error.connect(lambda exc: log.error("register error: %s", exc))
+        self.bridge.notice.connect(self.topbar.show_note)
         self.hub.scanned.connect(self._scanned)
         self.hub.state_changed.connect(self._camera_state)
         self.reader.answered.connect(self._read_answered)
@@ -183,6 +184,9 @@ class CashierWindow(QMainWindow):
             panel.escape()
         elif command is Command.MANUAL_ENTRY:
             self.open_manual_entry()
+        elif command is Command.REPRINT:
+            self.register.reprint_last_receipt()
+            self.topbar.show_note(self.tr("Printing the last receipt again…"))
         else:
             self.open_manager()
 

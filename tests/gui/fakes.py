@@ -56,6 +56,9 @@ class FakeRegister:
         self.calls.append(("next_sale", None))
         self.move_to(Sale())
 
+    def reprint_last_receipt(self) -> None:
+        self.calls.append(("reprint_last_receipt", None))
+
     def status(self) -> RegisterStatus:
         return self.status_value
 

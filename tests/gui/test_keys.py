@@ -101,3 +101,9 @@ def test_amounts_follow_the_currency() -> None:
     assert (usd.money, yen.money) == (Money(1205, "USD"), Money(1205, "JPY"))
     assert usd.money.format() == "$12.05"
     assert not usd.type("x") and not usd.type("9" * 10)
+
+
+def test_f4_reprints_the_last_receipt(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    press(window, Qt.Key.Key_F4)
+    assert register.calls[-1] == ("reprint_last_receipt", None)
+    assert "receipt" in window.topbar.note.text().lower()

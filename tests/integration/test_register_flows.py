@@ -248,3 +248,23 @@ def test_not_a_payment_code_never_reaches_the_wallet(register: Register) -> None
     rejection = register.code_read("https://example.com/not-a-code", Symbology.QR_CODE)
     assert rejection is not None and rejection.reason is RejectReason.NOT_A_PAYMENT_CODE
     assert register.journal.unfinished_sales() == [] and register.sale.state is SaleState.AWAITING_CODE
+
+
+def test_an_approved_sale_gets_its_receipts_and_can_be_reprinted(sandbox_server: RunningSandbox, tmp_path: Path) -> None:
+    """No printer configured: the merchant and customer copies are saved as PDF in the data
+    directory, off the payment flow's threads; F4 / reprint makes marked copies."""
+    reg = make_register(tmp_path / "r", sandbox_server, receipts=True)
+    try:
+        sale = pay(reg, 1200, sandbox_server.payment_code("alice"))
+        assert sale.state is SaleState.APPROVED and reg.receipts is not None
+        folder = tmp_path / "r" / "data" / "receipts"
+        deadline = time.monotonic() + 20
+        while len(list(folder.glob("*.pdf"))) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        names = sorted(p.name for p in folder.glob("*.pdf"))
+        assert names == [f"{sale.reference}-customer.pdf", f"{sale.reference}-merchant.pdf"]
+        assert all(p.read_bytes().startswith(b"%PDF") for p in folder.glob("*.pdf"))
+        issued = reg.receipts.reprint_last().result(timeout=20)
+        assert issued and all(i.path is not None and "reprint" in i.path.name for i in issued)
+    finally:
+        reg.close()
