@@ -4,6 +4,8 @@ charge at the wallet."""
 
 from __future__ import annotations
 
+import os
+
 import re
 import time
 from pathlib import Path
@@ -14,7 +16,8 @@ import pytest
 from tests.sandbox_fixtures import RunningSandbox, SignedClient
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "wallet-page.png"
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "wallet-page.png"
+UPDATE_ENV = "PAYTERM_UPDATE_SCREENSHOTS"  # =1: refresh the documented screenshot from this run
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
@@ -41,7 +44,7 @@ def _wait_for_chromium(timeout: float = 120.0) -> None:
 
 
 @pytest.mark.browser
-def test_approve_in_browser(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
+def test_approve_in_browser(enrolled: SignedClient, sandbox_server: RunningSandbox, tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     _wait_for_chromium()
@@ -62,7 +65,9 @@ def test_approve_in_browser(enrolled: SignedClient, sandbox_server: RunningSandb
             expect(page.locator("#qr svg")).to_be_visible()
             approve = page.locator(f"#approve-{charge['id']}")
             expect(approve).to_be_visible()
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            shot = DOCS_SCREENSHOT if os.environ.get(UPDATE_ENV) == "1" else tmp_path / "wallet-page.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.read_bytes().startswith(b"\x89PNG")
             approve.click()
             expect(page.locator(f"#approve-{charge['id']}")).to_have_count(0)
             expect(page.locator("#balance")).to_have_text("¥15,240")
