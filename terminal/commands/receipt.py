@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                         "customer for --pdf/--png)")
     p.add_argument("--reprint", action="store_true", help="mark the receipt as a reprint")
     p.add_argument("--kanji", action="store_true",
-                   help="Japanese as Shift_JIS text in Kanji mode (Japanese-model printers) instead of pictures")
+                   help="Japanese as Shift_JIS text in Kanji mode (Japanese-model printers) instead of pictures "
+                        "(default: printer.japanese)")
     p.add_argument("--journal", type=Path, help="journal file (default: journal.path from the config)")
     p.set_defaults(func=run)
 
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             return int(Exit.OK)
         issued = issue_receipts(sale, store, cfg.printer, pdf_dir=loaded.paths.data_dir / "receipts",
                                 language=cfg.register.language, reprint=reprint, only=args.copy,
-                                mode=JapaneseMode.KANJI if args.kanji else JapaneseMode.IMAGE)
+                                mode=JapaneseMode.KANJI if args.kanji else JapaneseMode(cfg.printer.japanese.value))
     except CommandError as exc:
         print(f"payterm receipt: {exc}", file=sys.stderr)
         return int(exc.status)

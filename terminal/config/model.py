@@ -168,6 +168,11 @@ class ScannerSettings(_Section):
         return int(width), int(height)
 
 
+class JapanesePrinting(StrEnum):
+    IMAGE = "image"
+    KANJI = "kanji"
+
+
 class PrinterKind(StrEnum):
     NONE = "none"
     USB = "usb"
@@ -188,6 +193,10 @@ class PrinterSettings(_Section):
     path: Path | None = Field(default=None, description="file or device to write to (kind = file)")
     width_chars: int = Field(default=42, gt=0, description="characters per line")
     customer_copy: bool = Field(default=True, description="print a customer slip as well as the merchant's")
+    japanese: JapanesePrinting = Field(
+        default=JapanesePrinting.IMAGE,
+        description="how Japanese text reaches the printer: image (any ESC/POS printer) or kanji (Shift_JIS "
+                    "Kanji mode, Japanese-model printers)")
 
     @model_validator(mode="after")
     def _complete(self) -> Self:

@@ -16,6 +16,7 @@ from terminal.config.model import Language, PrinterKind, PrinterSettings
 from terminal.journal.store import Journal
 from terminal.receipts.deliver import Issued, issue_receipts, last_final_sale
 from terminal.receipts.errors import ReceiptError
+from terminal.receipts.escpos_out import JapaneseMode
 from terminal.receipts.model import StoreInfo
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,8 @@ class ReceiptService:
                 raise ReceiptError(f"no sale {key} in the journal")
             try:
                 return issue_receipts(sale, self.store, self.printer, pdf_dir=self.pdf_dir,
-                                      language=self.language, reprint=reprint)
+                                      language=self.language, reprint=reprint,
+                                      mode=JapaneseMode(self.printer.japanese.value))
             except ReceiptError as exc:
                 if self.printer.kind is PrinterKind.NONE:
                     raise
