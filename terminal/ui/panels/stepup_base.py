@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from terminal.domain.flow import Sale
 from terminal.ui.panels.base import Panel
+from terminal.ui.panels.secret_pad import SecretPad
 from terminal.ui.widgets.countdown import Countdown
 from terminal.ui.widgets.verdict_icon import Shape
 
@@ -42,3 +43,45 @@ class StepUpPanel(Panel):
 
     def deactivate(self) -> None:
         self.countdown.stop()
+
+
+class SecretStepUpPanel(StepUpPanel):
+    """The PIN and one-time-code panels: a pad for the digits, and a line saying what to do (type,
+    being checked, or wrong: try again). Subclasses give the pad's shape and the words."""
+
+    def __init__(self, name: str, parent: QWidget | None = None, *, masked: bool, min_len: int,
+                 max_len: int) -> None:
+        super().__init__(name, parent)
+        self.pad = SecretPad(self, masked=masked, min_len=min_len, max_len=max_len)
+        self.pad.submitted.connect(self.secret.emit)
+        self.layout_.addWidget(self.pad, 1)
+        self.add_cancel_button()
+        self.finish_layout()
+
+    def words(self) -> tuple[str, str, str]:
+        """(what to do, being checked, wrong: try again), translated."""
+        raise NotImplementedError
+
+    def activate(self) -> None:
+        self.pad.clear()
+
+    def show_sale(self, sale: Sale) -> None:
+        super().show_sale(sale)
+        self.pad.setEnabled(not sale.step_up_submitting)
+        ask, checking, wrong = self.words()
+        if sale.step_up_submitting:
+            self.body.setText(checking)
+        elif self.wrong_answer(sale):
+            self.body.setText(wrong)
+        else:
+            self.body.setText(ask)
+
+    def type_text(self, text: str) -> None:
+        if self.pad.isEnabled():
+            self.pad.type_text(text)
+
+    def backspace(self) -> None:
+        self.pad.backspace()
+
+    def enter(self) -> None:
+        self.pad.submit()

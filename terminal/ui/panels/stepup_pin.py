@@ -6,42 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from terminal.domain.flow import Sale
-from terminal.ui.panels.secret_pad import SecretPad
-from terminal.ui.panels.stepup_base import StepUpPanel
+from terminal.ui.panels.stepup_base import SecretStepUpPanel
 
 
-class StepUpPinPanel(StepUpPanel):
+class StepUpPinPanel(SecretStepUpPanel):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("stepUpPinPanel", parent)
-        self.pad = SecretPad(self, masked=True, min_len=4, max_len=8)  # wallet PINs: 4 to 8 digits
-        self.pad.submitted.connect(self.secret.emit)
-        self.layout_.addWidget(self.pad, 1)
-        self.add_cancel_button()
-        self.finish_layout()
+        # wallet PINs are 4 to 8 digits (terminal.crypto.pin)
+        super().__init__("stepUpPinPanel", parent, masked=True, min_len=4, max_len=8)
 
-    def activate(self) -> None:
-        self.pad.clear()
-
-    def show_sale(self, sale: Sale) -> None:
-        super().show_sale(sale)
-        self.pad.setEnabled(not sale.step_up_submitting)
-        if sale.step_up_submitting:
-            self.body.setText(self.tr("Checking the PIN…"))
-        elif self.wrong_answer(sale):
-            self.body.setText(self.tr("Wrong PIN. Ask the customer to try again."))
-        else:
-            self.body.setText(self.tr("Turn the screen to the customer. Only dots are shown."))
-
-    def type_text(self, text: str) -> None:
-        if self.pad.isEnabled():
-            self.pad.type_text(text)
-
-    def backspace(self) -> None:
-        self.pad.backspace()
-
-    def enter(self) -> None:
-        self.pad.submit()
+    def words(self) -> tuple[str, str, str]:
+        return (self.tr("Turn the screen to the customer. Only dots are shown."),
+                self.tr("Checking the PIN…"),
+                self.tr("Wrong PIN. Ask the customer to try again."))
 
     def retranslate(self) -> None:
         super().retranslate()
