@@ -3,6 +3,8 @@ run (and put the verified keyid in request.state); each route is one SQLite tran
 
 from __future__ import annotations
 
+import warnings
+
 from datetime import date
 from typing import Annotated, Any
 
@@ -34,6 +36,10 @@ from terminal.wallet.messages import (
 )
 
 router = APIRouter(prefix="/v1")
+
+# FastAPI gives the header parameter its alias itself, which pydantic 2.12+ reports as a field
+# attribute without effect: a known FastAPI/pydantic mismatch, harmless here.
+warnings.filterwarnings("ignore", message="The 'alias' attribute with value 'idempotency-key'")
 
 IdempotencyKey = Annotated[str, Header(pattern=IDEMPOTENCY_KEY_PATTERN,  # header idempotency-key
                                        description="8-128 characters A-Z a-z 0-9 _ -")]

@@ -63,10 +63,18 @@ def configure(env: Mapping[str, str] = os.environ, stream: TextIO | None = None)
     )
     handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter)
+    handler.addFilter(_quiet_libraries)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
+
+
+_NOISY = ("httpx", "httpcore", "uvicorn.access")
+
+
+def _quiet_libraries(record: logging.LogRecord) -> bool:
+    """Every HTTP request line of the libraries would drown the register's own events: only their
+    warnings pass (filtered here, at our handler, so their loggers are left as they are)."""
+    return record.levelno >= logging.WARNING or not record.name.startswith(_NOISY)
