@@ -8,8 +8,10 @@ sandbox on loopback with a fresh database and opens the cashier window and the c
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -102,11 +104,23 @@ def _phone_state(data: dict[str, Any]) -> PhoneState:
     )
 
 
+def has_screen(environ: Mapping[str, str], platform: str) -> bool:
+    """Whether Qt can open windows here: always on Windows and macOS; on Linux a display server,
+    or a Qt platform chosen explicitly (offscreen, eglfs …)."""
+    if not platform.startswith("linux"):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def run_demo(args: argparse.Namespace) -> int:
     if args.no_window:
         from sandbox import cli as sandbox_cli
 
         return sandbox_cli.run_demo(args)
+    if not has_screen(os.environ, sys.platform):
+        print("payterm demo: there is no screen to open the windows on (no DISPLAY or WAYLAND_DISPLAY).\n"
+              "Run it in a desktop session, or `payterm demo --no-window` for the sandbox alone.", file=sys.stderr)
+        return 2
     from terminal.ui import demo
 
     with tempfile.TemporaryDirectory(prefix="payterm-demo-") as tmp:
