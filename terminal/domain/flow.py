@@ -336,9 +336,13 @@ class PaymentFlow:
             return flow, []
         if sale.state in {SaleState.IDLE, SaleState.AWAITING_CODE}:
             raise IllegalTransition(sale.state, "resuming a sale that never reached the wallet")
-        if sale.state is SaleState.REVERSING:
-            flow.sale = replace(sale, next_action_at=at + flow.timings.reversal_retry)
-            return flow, [CancelCharge(sale.idempotency_key or "", sale.charge_id)]
+        if sale.state is SaleState.REVERSING or sale.cancel_requested:
+            # The cashier cancelled (perhaps while the charge was still being authorized): the
+            # restart honours it, whatever the wallet did with the charge.
+            flow.sale = replace(sale, state=SaleState.REVERSING, cancel_requested=True, step_up_submitting=False,
+                                next_action_at=at + flow.timings.reversal_retry)
+            effects: list[Effect] = [] if sale.state is SaleState.REVERSING else [Persist(flow.sale)]
+            return flow, [*effects, CancelCharge(sale.idempotency_key or "", sale.charge_id)]
         # A restart does not buy a sale more time: an in-doubt sale keeps its deadline and a
         # step-up its window; only a sale caught authorizing gets a fresh polling window.
         if sale.state is SaleState.IN_DOUBT and sale.doubt_deadline is not None:

@@ -37,7 +37,7 @@ from terminal.journal.states import (
 SALE_COLUMNS = (
     "idempotency_key, amount, currency, code_hash, code_last4, merchant_reference, wallet, state, "
     "created_at, updated_at, charge_id, approval_code, decline_code, decline_message, "
-    "step_up_method, step_up_expires_at, deadline"
+    "step_up_method, step_up_expires_at, deadline, cancel_requested"
 )
 OPERATION_COLUMNS = (
     "o.idempotency_key, o.kind, o.sale_key, s.charge_id, o.amount, o.currency, o.state, o.actor, "
@@ -69,6 +69,7 @@ def sale_from_row(row: tuple[Any, ...]) -> SaleRecord:
         method,
         step_up_expires,
         deadline,
+        cancel_requested,
     ) = row
     return SaleRecord(
         idempotency_key=key,
@@ -88,6 +89,7 @@ def sale_from_row(row: tuple[Any, ...]) -> SaleRecord:
         step_up_method=None if method is None else StepUpMethod(method),
         step_up_expires_at=_time(step_up_expires),
         deadline=_time(deadline),
+        cancel_requested=bool(cancel_requested),
     )
 
 

@@ -49,6 +49,7 @@ class SaleAnswer:
     step_up_method: StepUpMethod | None = None
     step_up_expires_at: datetime | None = None
     deadline: datetime | None = None
+    cancel_requested: bool = False  # the cashier cancelled: whatever the answer, it is reversed
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class SaleRecord:
     step_up_method: StepUpMethod | None
     step_up_expires_at: datetime | None
     deadline: datetime | None
+    cancel_requested: bool = False
 
     @property
     def money(self) -> Money:

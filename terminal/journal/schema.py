@@ -96,7 +96,12 @@ def _v3_used_codes_and_indexes(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX operations_created ON operations (created_at)")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_operations, _v3_used_codes_and_indexes)
+def _v4_cancel_requested(conn: sqlite3.Connection) -> None:
+    """The cashier's cancel of a sale still being authorized, so that recovery reverses it too."""
+    conn.execute("ALTER TABLE sales ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -185,7 +185,8 @@ class Journal:
             conn.execute(
                 "UPDATE sales SET state = ?, updated_at = ?, charge_id = ?, approval_code = ?, "
                 "decline_code = COALESCE(?, decline_code), decline_message = COALESCE(?, decline_message), "
-                "step_up_method = ?, step_up_expires_at = ?, deadline = ? WHERE idempotency_key = ?",
+                "step_up_method = ?, step_up_expires_at = ?, deadline = ?, "
+                "cancel_requested = MAX(cancel_requested, ?) WHERE idempotency_key = ?",
                 (
                     answer.state.value,
                     to_db_time(at),
@@ -196,6 +197,7 @@ class Journal:
                     None if answer.step_up_method is None else answer.step_up_method.value,
                     _optional_time(answer.step_up_expires_at),
                     _optional_time(answer.deadline),
+                    int(answer.cancel_requested),
                     idempotency_key,
                 ),
             )
@@ -212,6 +214,7 @@ class Journal:
                     approval_code=answer.approval_code,
                     decline_code=answer.decline_code,
                     step_up_method=None if answer.step_up_method is None else answer.step_up_method.value,
+                    cancel_requested=True if answer.cancel_requested else None,
                 ),
             )
             return self._sale_in(conn, idempotency_key)

@@ -26,6 +26,7 @@ def to_answer(sale: Sale) -> SaleAnswer:
         step_up_method=step.method if step and sale.state is SaleState.STEP_UP else None,
         step_up_expires_at=_time(step.deadline) if step and sale.state is SaleState.STEP_UP else None,
         deadline=_time(sale.doubt_deadline) if sale.state is SaleState.IN_DOUBT else None,
+        cancel_requested=sale.cancel_requested,
     )
 
 
@@ -47,6 +48,7 @@ def to_sale(record: SaleRecord) -> Sale:
         decline=decline,
         step_up=step,
         doubt_deadline=record.deadline.timestamp() if record.deadline else None,
+        cancel_requested=record.cancel_requested,
     )
 
 

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from terminal.domain.flow import (
     CancelCharge, Effect, Event, IllegalTransition, OutcomeUnknown, PaymentFlow, Persist, PlaySound, PollCharge,
-    PrintReceipt, Sale, SendCharge, StartScanner, StopScanner, SubmitStepUp, Tick, Timings,
+    PrintReceipt, Sale, SaleState, SendCharge, StartScanner, StopScanner, SubmitStepUp, Tick, Timings,
 )
 from terminal.register.wallet_effects import WalletEffects
 
@@ -71,6 +71,8 @@ class PaymentRunner:
         self._events: queue.Queue[tuple[int, Event] | _Stop] = queue.Queue()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payterm-wallet")
         self._flow = PaymentFlow(self.timings)
+        self._published = self._flow.sale  # the sale as last committed and shown
+        self._closing = False
         self._generation = 0  # bumps with each new sale; stale worker results are dropped
         self._lock = threading.Lock()
         self._settled = threading.Condition(self._lock)
@@ -81,8 +83,9 @@ class PaymentRunner:
 
     @property
     def sale(self) -> Sale:
+        """The current sale as committed to the journal (never a state still being written)."""
         with self._lock:
-            return self._flow.sale
+            return self._published
 
     def submit(self, event: Event) -> None:
         with self._lock:
@@ -92,11 +95,14 @@ class PaymentRunner:
     def new_sale(self) -> None:
         """Start over with an empty flow. Only allowed when the current sale is not in flight."""
         with self._lock:
-            if self._flow.sale.state.value not in {"idle", "awaiting_code"} and not self._flow.sale.state.is_final:
-                raise IllegalTransition(self._flow.sale.state, "starting a new sale")
+            state = self._flow.sale.state
+            if state not in {SaleState.IDLE, SaleState.AWAITING_CODE} and not state.is_final:
+                raise IllegalTransition(state, "starting a new sale")
             self._generation += 1
             self._flow = PaymentFlow(self.timings)
-        self.hooks.on_sale(self._flow.sale)
+            self._published = self._flow.sale
+            self._settled.notify_all()
+        self.hooks.on_sale(self._published)
 
     def resume(self, sale: Sale) -> None:
         """Take over an unfinished sale from the journal (recovery after a restart)."""
@@ -110,14 +116,17 @@ class PaymentRunner:
     def wait_for(self, predicate: Callable[[Sale], bool], timeout: float | None = None) -> Sale:
         """Block until the current sale satisfies ``predicate`` or the timeout passes (CLI, tests)."""
         with self._settled:
-            self._settled.wait_for(lambda: predicate(self._flow.sale), timeout=timeout)
-            return self._flow.sale
+            self._settled.wait_for(lambda: predicate(self._published), timeout=timeout)
+            return self._published
 
     def wait_final(self, timeout: float | None = None) -> Sale:
         """Block until the current sale is APPROVED, DECLINED or REVERSED."""
         return self.wait_for(lambda sale: sale.state.is_final, timeout)
 
     def close(self) -> None:
+        """Stop taking events. A wallet call in flight is abandoned: its sale stays in the
+        journal as it was, and the next start resolves it."""
+        self._closing = True
         self._events.put(_Stop())
         self._thread.join(timeout=5)
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -169,10 +178,11 @@ class PaymentRunner:
                 if self._receipts is not None:
                     self._receipts(effect.sale)
                 self.hooks.print_receipt(effect.sale)
-            elif isinstance(effect, SendCharge | PollCharge | SubmitStepUp | CancelCharge):
-                self._pool.submit(self._call_wallet, effect, generation)
+            elif isinstance(effect, SendCharge | PollCharge | SubmitStepUp | CancelCharge) and not self._closing:
+                # The snapshot the effect was made from: its Persist, listed first, is committed.
+                self._pool.submit(self._call_wallet, effect, generation, self._flow.sale)
         with self._settled:
-            sale = self._flow.sale
+            sale = self._published = self._flow.sale
             self._settled.notify_all()
         if changed and sale.idempotency_key is not None:
             log.info("sale %s", sale.state.value, extra=_log_fields(sale))
@@ -180,9 +190,11 @@ class PaymentRunner:
         if changed or effects:
             self.hooks.on_sale(sale)
 
-    def _call_wallet(self, effect: SendCharge | PollCharge | SubmitStepUp | CancelCharge, generation: int) -> None:
+    def _call_wallet(
+        self, effect: SendCharge | PollCharge | SubmitStepUp | CancelCharge, generation: int, sale: Sale,
+    ) -> None:
         try:
-            event = self._wallet.run(effect, self.sale)
+            event = self._wallet.run(effect, sale)
         except Exception as exc:  # noqa: BLE001 - a bug in one call must not strand the sale
             log.exception("wallet effect crashed")
             event = OutcomeUnknown(f"internal error: {type(exc).__name__}", self._clock())

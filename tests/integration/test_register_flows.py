@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from terminal.domain.flow import Sale, SaleState
+from terminal.domain.money import Money
 from terminal.domain.paymentcode import RejectReason, Symbology
 from terminal.register import wallet_effects
 from terminal.register.register import Register
@@ -268,3 +269,31 @@ def test_an_approved_sale_gets_its_receipts_and_can_be_reprinted(sandbox_server:
         assert issued and all(i.path is not None and "reprint" in i.path.name for i in issued)
     finally:
         reg.close()
+
+
+def test_cancel_while_authorizing_survives_a_restart(sandbox_server: RunningSandbox, tmp_path: Path) -> None:
+    """The cashier cancels while the (slow) wallet is still answering, and the register dies
+    before the answer: after the restart the sale is reversed, not approved."""
+    sandbox_server.set_faults(latency_ms=1500)
+    reg = make_register(tmp_path / "r", sandbox_server)
+    reg.start_sale(Money(800, "JPY"))
+    reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+    assert reg.code_read(sandbox_server.payment_code("alice"), Symbology.QR_CODE) is None
+    reg.cancel()
+    reg.runner.wait_for(lambda s: s.cancel_requested, timeout=5)
+    key = reg.sale.idempotency_key
+    assert key is not None
+    record = reg.journal.sale(key)
+    assert record is not None and record.cancel_requested and record.state is SaleState.AUTHORIZING
+    reg.runner.close()  # the register dies here: the answer is never taken in
+    reg.journal.close()
+    sandbox_server.set_faults()
+    time.sleep(1.6)  # the wallet commits the charge meanwhile
+    again = make_register(tmp_path / "r", sandbox_server)
+    try:
+        (final,) = again.recover()
+        assert final.state is SaleState.REVERSED
+        charge = again.client.find_charge(key)
+        assert charge is not None and charge.status is ChargeStatus.CANCELLED
+    finally:
+        again.close()

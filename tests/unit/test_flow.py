@@ -226,6 +226,14 @@ def test_step_up_cap_counts_from_the_first_ask() -> None:
     assert flow.sale.step_up is not None and flow.sale.step_up.deadline == T0 + timings_cap
 
 
+@pytest.mark.parametrize("state", [SaleState.AUTHORIZING, SaleState.IN_DOUBT])
+def test_a_cancel_made_before_the_restart_is_honoured(state: SaleState) -> None:
+    sale = Sale(state=state, amount=Money(5, "JPY"), idempotency_key="k", cancel_requested=True)
+    flow, effects = PaymentFlow.resume(sale, at=T0)
+    assert flow.state is SaleState.REVERSING and CancelCharge("k", None) in effects
+    assert isinstance(effects[0], Persist) and effects[0].sale.state is SaleState.REVERSING
+
+
 def test_resume_reversing_goes_on_reversing() -> None:
     flow, effects = PaymentFlow.resume(Sale(state=SaleState.REVERSING, idempotency_key="k", charge_id="c"), at=T0)
     assert flow.state is SaleState.REVERSING and effects == [CancelCharge("k", "c")]
