@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "history": "terminal.commands.history",
     "enroll": "terminal.commands.enroll",
     "rotate-key": "terminal.commands.enroll",
+    "manager-pin": "terminal.commands.manager_pin_cmd",
     "charge": "terminal.commands.charge",
     "recover": "terminal.commands.charge",
     "sandbox": "terminal.demo_cli",

@@ -42,12 +42,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(func=run_rotate)
 
 
-def read_manager_pin(from_stdin: bool) -> str | None:
-    """The first manager PIN: one line of stdin, or asked twice on a terminal; None if neither."""
+def read_manager_pin(from_stdin: bool, prompt: str = "first manager PIN (4-12 digits): ") -> str | None:
+    """A manager PIN: one line of stdin, or asked twice on a terminal; None if neither."""
     if from_stdin:
         pin = sys.stdin.readline().strip()
     elif sys.stdin.isatty():
-        pin = getpass.getpass("first manager PIN (4-12 digits): ")
+        pin = getpass.getpass(prompt)
         if getpass.getpass("the same PIN again: ") != pin:
             raise CommandError("the two PINs differ", Exit.USAGE)
     else:

@@ -82,6 +82,7 @@ class AuditAction(StrEnum):
     MANAGER_LOGIN_FAILED = "manager.login_failed"
     MANAGER_LOCKED_OUT = "manager.locked_out"
     MANAGER_PIN_CHANGED = "manager.pin_changed"
+    MANAGER_PIN_RESET = "manager.pin_reset"  # by IT, without the old PIN (`payterm manager-pin reset`)
     MANAGER_SETTINGS_CHANGED = "manager.settings_changed"
     MANAGER_END_OF_DAY = "manager.end_of_day"
     RECOVERY_STARTED = "recovery.started"

@@ -232,6 +232,21 @@ class ManagerPin:
                      lambda conn: _put(conn, HASH_KEY, digest))
         return result
 
+    def reset(self, new: str, *, actor: str, reason: str) -> None:
+        """IT's way back in when the PIN is forgotten: a new PIN without the old one, the failure
+        count and lock cleared, recorded in the audit log with who and why. Only someone who can
+        run commands as the register's user (and so write its journal) can do it."""
+        check_policy(new)
+        if not actor.strip() or not reason.strip():
+            raise ManagerPinError("a reset needs who does it and why")
+        digest = self._hasher.hash(new)
+
+        def store(conn: sqlite3.Connection) -> None:
+            _put(conn, HASH_KEY, digest)
+            _put(conn, FAILURES_KEY, "0")
+            _put(conn, LOCKED_UNTIL_KEY, "0")
+        self._record(AuditAction.MANAGER_PIN_RESET, actor, self._clock(), {"reason": reason.strip()}, store)
+
     # -- other manager actions ------------------------------------------------------------------
 
     def record(self, action: AuditAction, details: Mapping[str, JsonValue], *, actor: str = "manager",
