@@ -562,6 +562,10 @@
         <translation>責任者 PIN を設定</translation>
     </message>
     <message>
+        <source>manager PIN reset by IT</source>
+        <translation>IT担当が責任者PINをリセット</translation>
+    </message>
+    <message>
         <source>settings changed</source>
         <translation>設定を変更</translation>
     </message>

@@ -122,3 +122,11 @@ def test_changing_the_pin_needs_the_current_one(qtbot, rig: ManagerRig, language
         details = [json.loads(d) for (d,) in conn.execute(
             "SELECT details FROM audit WHERE action = 'manager.pin_changed' ORDER BY seq")]
     assert details == [{"first": True}, {"first": False}]
+
+
+def test_every_audit_action_has_a_label() -> None:
+    from terminal.journal.states import AuditAction
+    from terminal.ui.manager import labels
+
+    assert all(labels.action(a.value) != a.value for a in AuditAction)
+    assert labels.action("some.future_action") == "some.future_action"

@@ -36,6 +36,7 @@ _ACTIONS = {
     AuditAction.MANAGER_LOGIN_FAILED: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN refused"),
     AuditAction.MANAGER_LOCKED_OUT: QT_TRANSLATE_NOOP("ManagerLabels", "manager mode locked"),
     AuditAction.MANAGER_PIN_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN set"),
+    AuditAction.MANAGER_PIN_RESET: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN reset by IT"),
     AuditAction.MANAGER_SETTINGS_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "settings changed"),
     AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
     AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
@@ -56,10 +57,12 @@ def operation(kind: OperationKind, state: OperationState) -> str:
 
 
 def action(value: str) -> str:
+    """A readable name for an audit action; the raw name for one this window does not know."""
     try:
-        return _t(_ACTIONS[AuditAction(value)])
+        label = _ACTIONS.get(AuditAction(value))
     except ValueError:
         return value
+    return _t(label) if label is not None else value
 
 
 STORED_STATES = tuple(_SALE_STATES)
