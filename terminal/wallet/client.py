@@ -140,8 +140,11 @@ class WalletClient:
         return self._same_charge(charge, charge_id)
 
     def refund(self, charge_id: str, idempotency_key: str, request: m.RefundRequest) -> m.RefundResponse:
-        return self._call("POST", f"/v1/charges/{_seg(charge_id)}/refunds", m.RefundResponse,
-                          body=request, idempotency_key=idempotency_key)
+        refund = self._call("POST", f"/v1/charges/{_seg(charge_id)}/refunds", m.RefundResponse,
+                            body=request, idempotency_key=idempotency_key)
+        if (refund.charge_id, refund.amount, refund.currency) != (charge_id, request.amount, request.currency):
+            raise UnverifiedResponse("the wallet answered about another refund", code="mismatched_answer")
+        return refund
 
     def settlement(self, date: str) -> m.SettlementResponse:
         return self._call("GET", "/v1/settlement", m.SettlementResponse, params={"date": date})

@@ -107,6 +107,22 @@ def test_a_signed_answer_about_another_charge_is_not_trusted(stub: WalletStub, c
     assert err.value.code == "mismatched_answer" and err.value.outcome_unknown
 
 
+@pytest.mark.parametrize("answer", [("ch_1", 300), ("ch_2", 500), ("ch_1", 500)])
+def test_a_signed_refund_answer_must_be_the_refund_asked_for(stub: WalletStub, client: WalletClient,
+                                                             answer: tuple[str, int]) -> None:
+    charge_id, amount = answer
+    stub.script = lambda seen: Reply(body={
+        "id": "rf_1", "charge_id": charge_id, "status": "succeeded", "amount": amount, "currency": "JPY",
+        "created_at": "2026-11-25T03:00:00Z", "charge_refunded_amount": amount})
+    request = m.RefundRequest(amount=500, currency="JPY")
+    if answer == ("ch_1", 500):
+        assert client.refund("ch_1", "refund-key-0001", request).amount == 500
+        return
+    with pytest.raises(UnverifiedResponse) as err:
+        client.refund("ch_1", "refund-key-0001", request)
+    assert err.value.code == "mismatched_answer"
+
+
 # --- transport security ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url", ["http://10.1.2.3", "http://example.com", "http://example.com:8787",
