@@ -100,16 +100,16 @@ def run_charge(args: argparse.Namespace) -> int:
             amount = Money(args.amount, currency)
         except MoneyError as exc:
             raise CommandError(f"bad amount: {exc}", Exit.USAGE) from None
-        if amount.amount <= 0:
-            raise CommandError("the amount must be above zero", Exit.USAGE)
         code = sys.stdin.readline().strip() if args.code_stdin else args.code
         if not code:
             raise CommandError("no payment code given", Exit.USAGE)
-        reg = open_the_register(loaded, Hooks(on_sale=updates.put, on_error=updates.put), receipts=args.receipt)
+        reg = open_the_register(loaded, Hooks(on_error=updates.put), receipts=args.receipt)
     except CommandError as exc:
         return fail("charge", exc)
     try:
         return _charge(reg, amount, code, args, updates)
+    except CommandError as exc:
+        return fail("charge", exc)
     except WalletError as exc:
         return fail("charge", exc)
     finally:
@@ -125,8 +125,15 @@ def _charge(
         print(f"resolving {len(waiting)} unfinished earlier sale(s) with the wallet first…", file=err)
     for sale in reg.recover():
         print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
-    reg.start_sale(amount)
-    reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+    allowed = reg.start_sale(amount)
+    if not allowed:
+        raise CommandError(allowed.detail, Exit.USAGE)
+    sale = reg.sale
+    while not sale.accepts_code():
+        changed = reg.wait_change(sale, timeout=5)
+        if changed is sale:
+            raise CommandError("the register did not start the sale", Exit.FAILED)
+        sale = changed
     rejection = reg.code_read(code, Symbology.KEYED, reference=args.reference)
     del code
     if rejection is not None:
@@ -164,42 +171,39 @@ def _charge(
 def _follow(
     reg: Register, updates: queue.Queue[Sale | BaseException], args: argparse.Namespace, err: TextIO,
 ) -> Sale:
-    """Show progress until the sale is final; ask for step-up input when the wallet wants it."""
+    """Show progress until the sale is final; ask for step-up input when the sale needs it. It
+    waits on the register's committed-state notifications (a short wake-up only to redraw the
+    in-app countdown and to notice a failure of the register's own threads)."""
     asked: tuple[str | None, int] | None = None
     shown: SaleState | None = None
     interactive = sys.stdin.isatty() and not args.step_up_stdin
+    sale = reg.sale
     while True:
-        try:
-            update = updates.get(timeout=1.0)
-        except queue.Empty:
-            update = None
-        if isinstance(update, BaseException):
-            raise CommandError(f"the register failed: {update}")
-        sale = reg.sale
-        if sale.state.is_final:
+        while not updates.empty():
+            update = updates.get_nowait()
+            if isinstance(update, BaseException):
+                raise CommandError(f"the register failed: {update}")
+        if sale.is_final:
             return sale
         if sale.state is not shown:
             shown = sale.state
             if not args.json:
                 print(_progress(sale), file=err)
-        step = sale.step_up
-        if sale.state is not SaleState.STEP_UP or step is None:
-            continue
-        if step.method is StepUpMethod.APP_CONFIRM:
-            if interactive:
-                left = max(0, int(step.deadline - reg.now()))
-                print(f"\rwaiting for the customer to confirm in the app… {left:3d} s ", end="", file=err)
-            continue
-        attempt = (sale.charge_id, step.attempts_left)
-        if sale.step_up_submitting or asked == attempt:
-            continue
-        asked = attempt
-        secret = _ask(step.method, step.attempts_left, interactive, err)
-        if secret is None:
-            print("payterm charge: the customer's step-up cannot be asked here; cancelling", file=err)
-            reg.cancel()
-        else:
-            reg.step_up_input(secret)
+        step, method = sale.step_up, sale.needs_secret()
+        if method is not None and step is not None and sale.accepts_secret():
+            attempt = (sale.charge_id, step.attempts_left)
+            if asked != attempt:
+                asked = attempt
+                secret = _ask(method, step.attempts_left, interactive, err)
+                if secret is None:
+                    print("payterm charge: the customer's step-up cannot be asked here; cancelling", file=err)
+                    reg.cancel()
+                else:
+                    reg.step_up_input(secret)
+        elif interactive and step is not None and sale.state is SaleState.STEP_UP:
+            left = max(0, int(step.deadline - reg.now()))
+            print(f"\rwaiting for the customer to confirm in the app… {left:3d} s ", end="", file=err)
+        sale = reg.wait_change(sale, timeout=1.0)
 
 
 def _ask(method: StepUpMethod, attempts_left: int, interactive: bool, err: TextIO) -> str | None:

@@ -13,9 +13,9 @@ import sys
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
 from terminal.domain.money import Money, MoneyError
 from terminal.journal.errors import JournalError
-from terminal.journal.states import OperationState
+from terminal.journal.states import OperationKind, OperationState
 from terminal.register.operations import (
-    NotAllowed, OperationError, OperationResult, Operations, SaleSelector, find_sale, resume_operations,
+    NotAllowed, OperationError, OperationResult, Operations, SaleSelector, find_sale,
 )
 from terminal.register.register import Register
 from terminal.wallet.errors import WalletError
@@ -58,7 +58,7 @@ def result_json(result: OperationResult, left: Money) -> dict[str, object]:
 
 def describe(result: OperationResult, left: Money) -> str:
     op, sale = result.operation, result.sale
-    what = "VOIDED" if op.kind.value == "void" else "REFUNDED"
+    what = "VOIDED" if op.kind is OperationKind.VOID else "REFUNDED"
     ref = sale.merchant_reference
     if op.state is OperationState.SUCCEEDED:
         again = " (already done earlier: nothing sent)" if result.repeated else ""
@@ -85,7 +85,7 @@ def _run(command: str, args: argparse.Namespace, refund: bool) -> int:
 
 
 def _operate(reg: Register, command: str, args: argparse.Namespace, refund: bool) -> int:
-    for earlier in resume_operations(reg.journal, reg.client):
+    for earlier in reg.operations.resume():
         print(f"earlier {earlier.operation.kind.value} {earlier.operation.idempotency_key}: "
               f"{earlier.state.value}", file=sys.stderr)
     ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, actor=f"cli:{command}")

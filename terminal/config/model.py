@@ -65,6 +65,10 @@ class WalletSettings(_Section):
         default=120.0, description="longest step-up window accepted, whatever the wallet says"
     )
     reversal: ReversalRetry = Field(default_factory=ReversalRetry)
+    code_lifetime: Seconds = Field(
+        default=120.0,
+        description="a payment code read once is refused locally this long (codes live about a minute)",
+    )
 
     @field_validator("url")
     @classmethod

@@ -51,6 +51,7 @@ DEFAULT_LABEL = "sig1"
 DEFAULT_TAG = "payterm-v1"
 # Longest created..expires span accepted (the protocol signs for 60 s).
 DEFAULT_MAX_LIFETIME = 300
+SIGNATURE_LIFETIME = 60  # seconds from `created` to `expires` of the signatures we make (DESIGN.md)
 # Methods whose requests always carry a Content-Digest, even for an empty body.
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Request fields covered whenever present, in this order after "@method" "@target-uri".
@@ -108,7 +109,7 @@ def sign_request(
     keyid: str,
     now: int,
     nonce: str | None = None,
-    expires_in: int = 60,
+    expires_in: int = SIGNATURE_LIFETIME,
     label: str = DEFAULT_LABEL,
     tag: str = DEFAULT_TAG,
 ) -> HttpRequest:
@@ -142,7 +143,7 @@ def sign_response(
     keyid: str,
     now: int,
     nonce: str | None = None,
-    expires_in: int = 60,
+    expires_in: int = SIGNATURE_LIFETIME,
     label: str = DEFAULT_LABEL,
     request_label: str = DEFAULT_LABEL,
     tag: str = DEFAULT_TAG,

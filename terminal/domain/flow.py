@@ -1,6 +1,6 @@
 """The payment flow of one sale: an Enum of states, an explicit transition table, events in,
-effects out. Pure: no I/O, no clock (every event carries the time it happened as ``at``, in
-seconds since the epoch, read by whoever produced the event).
+effects out, and the sale's affordances. Pure: no I/O, no clock (every event carries the time it
+happened as ``at``, in seconds since the epoch, read by whoever produced the event).
 
     IDLE ─amount─► AWAITING_CODE ─code─► AUTHORIZING ─► APPROVED
                         │                   │   │  └───► DECLINED (reason)
@@ -10,16 +10,22 @@ seconds since the epoch, read by whoever produced the event).
                                           cancel ─► (after the answer) REVERSING
 
 Rules (DESIGN.md "The payment flow"):
-- Only a verified wallet answer (the runner checks signature and binding before it makes a
-  ``WalletAnswered``) can lead to APPROVED.
+- Only a ``WalletAnswered`` can lead to APPROVED, and only the wallet client makes the answer it
+  carries: it checks the signature, the binding to our request, and that the charge is ours
+  (amount, currency, reference, charge id) before the effects layer turns it into an event.
 - An unknown outcome is never a decline: it is IN_DOUBT, polled with the same idempotency key,
   and reversed at the deadline. Every sale ends APPROVED, DECLINED or REVERSED.
 - Cancel during STEP_UP or IN_DOUBT cancels at the wallet (REVERSING), not just on screen.
   Cancel while AUTHORIZING cannot stop a request already on the wire: it is remembered, and the
   answer, whatever it is, is then reversed.
+- The idempotency key comes in with the first event that reaches the wallet (``CodeRead``), made
+  by the register's injected id source; it is committed with the intent (the first ``Persist``)
+  and reused on every retry, poll and cancel.
 
-The runner (``terminal.wallet.runner``) executes effects in order. ``Persist`` comes first in
-every list that changes state and must be committed before the new state is shown.
+The runner (``terminal.register.runner``) executes effects in order. ``Persist`` comes first in
+every list that changes what the journal keeps, and is committed before the new state is shown.
+What may happen next is answered by the sale's affordances (``accepts_code``, ``can_cancel``,
+``needs_secret``…), never by a surface testing states itself.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from enum import StrEnum
 
+from terminal.domain.affordance import YES, Allowed, Why
 from terminal.domain.money import Money
 
 
@@ -46,10 +53,6 @@ class SaleState(StrEnum):
     @property
     def is_final(self) -> bool:
         return self in FINAL_STATES
-
-    @property
-    def cancellable(self) -> bool:
-        return self in {SaleState.AWAITING_CODE, SaleState.AUTHORIZING, SaleState.STEP_UP, SaleState.IN_DOUBT}
 
 
 FINAL_STATES = frozenset({SaleState.APPROVED, SaleState.DECLINED, SaleState.REVERSED})
@@ -132,10 +135,18 @@ class Answer:
 
 @dataclass(frozen=True)
 class Timings:
+    """The flow's clocks, filled from the typed settings (``wallet.*``) at start-up; the defaults
+    here are only for tests that build a flow by hand and equal the settings' defaults."""
+
     poll_interval: float = 2.0
     poll_max: float = 60.0
     step_up_max: float = 120.0
-    reversal_retry: float = 5.0
+    reversal_initial: float = 2.0  # first wait before a reversal is asked again
+    reversal_max: float = 60.0  # the back-off doubles up to this
+
+    def reversal_delay(self, attempts: int) -> float:
+        """The wait before reversal attempt ``attempts + 1``: doubling, capped."""
+        return min(self.reversal_max, self.reversal_initial * (2 ** min(attempts, 16)))
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -154,9 +165,10 @@ class CodeRead:
     code: str = field(repr=False)
     wallet: str
     last4: str
-    idempotency_key: str
+    idempotency_key: str  # from the register's id source; reused on every retry
     reference: str
     at: float
+    code_hash: str = ""  # the journal's keyed hash of the code: what is stored instead of the code
 
 
 @dataclass(frozen=True)
@@ -220,9 +232,19 @@ class ReversalConfirmed:
     at: float
 
 
+@dataclass(frozen=True)
+class CancelTooLate:
+    """The wallet approved the charge we are cancelling, on an earlier business day, so it can no
+    longer be voided: ``left`` must be given back with a reversal refund instead."""
+
+    charge_id: str
+    left: Money
+    at: float
+
+
 Event = (
     AmountEntered | CodeRead | WalletAnswered | OutcomeUnknown | ChargeRefused | ChargeNotSent | ChargeAbsent | StepUpEntered
-    | CashierCancel | Tick | ReversalConfirmed
+    | CashierCancel | Tick | ReversalConfirmed | CancelTooLate
 )
 
 
@@ -280,6 +302,16 @@ class Sound(StrEnum):
 
 
 @dataclass(frozen=True)
+class ReverseByRefund:
+    """Give ``amount`` of the sale back as a reversal refund: its own operation, with its own
+    idempotency key, intent and audit entry (see ``terminal.domain.operation``)."""
+
+    sale_key: str
+    charge_id: str
+    amount: Money
+
+
+@dataclass(frozen=True)
 class PlaySound:
     sound: Sound
 
@@ -291,7 +323,7 @@ class PrintReceipt:
 
 Effect = (
     Persist | StartScanner | StopScanner | SendCharge | PollCharge | SubmitStepUp | CancelCharge
-    | PlaySound | PrintReceipt
+    | ReverseByRefund | PlaySound | PrintReceipt
 )
 
 
@@ -300,12 +332,16 @@ Effect = (
 
 @dataclass(frozen=True)
 class Sale:
-    """What is known of one sale. Holds no payment code, PIN or OTP: safe to store and log."""
+    """What is known of one sale. Holds no payment code, PIN or OTP: safe to store and log.
+
+    The affordances below are the one answer to "what may happen now"; the flow's handlers and
+    every surface ask them."""
 
     state: SaleState = SaleState.IDLE
     amount: Money | None = None
     wallet: str | None = None
     last4: str | None = None
+    code_hash: str | None = None
     idempotency_key: str | None = None
     reference: str | None = None
     charge_id: str | None = None
@@ -317,6 +353,74 @@ class Sale:
     cancel_requested: bool = False
     step_up_submitting: bool = False
     note: str | None = None  # why we are where we are (e.g. the unknown-outcome reason)
+    recovered: bool = False  # resumed from the journal after a restart
+    reversal_attempts: int = 0  # cancels asked so far (for the back-off); not journalled
+    polling: bool = False  # a status poll is on its way: its answer comes before a deadline's verdict
+
+    @property
+    def is_final(self) -> bool:
+        return self.state.is_final
+
+    def accepts_amount(self) -> Allowed:
+        """May an amount be entered (a new sale, or a corrected amount before the code)?"""
+        if self.state in {SaleState.IDLE, SaleState.AWAITING_CODE} or self.state.is_final:
+            return YES
+        return Allowed.no(Why.BUSY, "a payment is in progress: finish or cancel it first")
+
+    def accepts_code(self) -> Allowed:
+        """May a payment code be taken now?"""
+        if self.state is SaleState.AWAITING_CODE and self.amount is not None:
+            return YES
+        if self.state is SaleState.IDLE or self.state.is_final:
+            return Allowed.no(Why.NO_SALE, "enter the amount first, then scan the code")
+        return Allowed.no(Why.BUSY, "a payment is in progress: finish or cancel it first")
+
+    def can_cancel(self) -> Allowed:
+        """May the cashier cancel? (Before the code: nothing was sent. After: at the wallet.)"""
+        if self.state is SaleState.AWAITING_CODE:
+            return YES
+        if self.state in {SaleState.AUTHORIZING, SaleState.STEP_UP, SaleState.IN_DOUBT}:
+            if self.cancel_requested:
+                return Allowed.no(Why.CANCELLING, "the cancel is already under way")
+            return YES
+        if self.state is SaleState.REVERSING:
+            return Allowed.no(Why.CANCELLING, "the payment is being cancelled at the wallet")
+        if self.state.is_final:
+            return Allowed.no(Why.FINISHED, "the payment has its verdict already")
+        return Allowed.no(Why.NO_SALE, "no payment to cancel")
+
+    def can_start_over(self) -> Allowed:
+        """May the register drop this sale and start an empty one (next sale)?"""
+        if self.state in {SaleState.IDLE, SaleState.AWAITING_CODE} or self.state.is_final:
+            return YES
+        return Allowed.no(Why.BUSY, "a payment is in progress: finish or cancel it first")
+
+    def needs_secret(self) -> StepUpMethod | None:
+        """The customer input the wallet waits for (PIN or one-time code), if any."""
+        step = self.step_up
+        if self.state is SaleState.STEP_UP and step is not None and step.method is not StepUpMethod.APP_CONFIRM:
+            return step.method
+        return None
+
+    def accepts_secret(self) -> Allowed:
+        """May a PIN or one-time code be submitted now?"""
+        if self.needs_secret() is None or self.charge_id is None:
+            return Allowed.no(Why.NOT_STEP_UP, "the wallet asks for no PIN or code now")
+        if self.step_up_submitting:
+            return Allowed.no(Why.SUBMITTING, "the previous entry is still being checked")
+        return YES
+
+    @property
+    def retries_matter(self) -> bool:
+        """Whether "tries left" means anything: only where there is something to retry."""
+        return self.needs_secret() is not None
+
+
+def check_amount(amount: Money) -> Allowed:
+    """The one rule for a sale's amount beyond what ``Money`` itself guarantees."""
+    if amount.amount <= 0:
+        return Allowed.no(Why.ZERO_AMOUNT, "a sale needs an amount above zero")
+    return YES
 
 
 class PaymentFlow:
@@ -340,7 +444,8 @@ class PaymentFlow:
             # The cashier cancelled (perhaps while the charge was still being authorized): the
             # restart honours it, whatever the wallet did with the charge.
             flow.sale = replace(sale, state=SaleState.REVERSING, cancel_requested=True, step_up_submitting=False,
-                                next_action_at=at + flow.timings.reversal_retry)
+                                next_action_at=at + flow.timings.reversal_delay(0), reversal_attempts=1,
+                                recovered=True)
             effects: list[Effect] = [] if sale.state is SaleState.REVERSING else [Persist(flow.sale)]
             return flow, [*effects, CancelCharge(sale.idempotency_key or "", sale.charge_id)]
         # A restart does not buy a sale more time: an in-doubt sale keeps its deadline and a
@@ -354,6 +459,7 @@ class PaymentFlow:
         flow.sale = replace(
             sale, state=SaleState.IN_DOUBT, doubt_deadline=deadline,
             next_action_at=at + flow.timings.poll_interval, step_up_submitting=False, note="recovered after restart",
+            recovered=True, polling=True,
         )
         return flow, [Persist(flow.sale), PollCharge(sale.idempotency_key or "", sale.charge_id)]
 
@@ -372,12 +478,15 @@ class PaymentFlow:
     def _move(self, to: SaleState, **changes: object) -> Persist:
         if to is not self.sale.state and to not in TRANSITIONS[self.sale.state]:
             raise IllegalTransition(self.sale.state, f"going to {to.value}")
+        changes.setdefault("polling", False)
         self.sale = replace(self.sale, state=to, **changes)  # type: ignore[arg-type]
         return Persist(self.sale)
 
     # -- handlers -------------------------------------------------------------------------------
 
     def _amount(self, ev: AmountEntered) -> list[Effect]:
+        if not check_amount(ev.amount):
+            raise IllegalTransition(self.sale.state, "an amount that is not above zero")
         first = self.sale.state is SaleState.IDLE
         self.sale = replace(self.sale, state=SaleState.AWAITING_CODE, amount=ev.amount)
         return [StartScanner()] if first else []
@@ -391,7 +500,7 @@ class PaymentFlow:
         if amount is None:
             raise IllegalTransition(self.sale.state, "a code read without an amount")
         persist = self._move(
-            SaleState.AUTHORIZING, wallet=ev.wallet, last4=ev.last4,
+            SaleState.AUTHORIZING, wallet=ev.wallet, last4=ev.last4, code_hash=ev.code_hash,
             idempotency_key=ev.idempotency_key, reference=ev.reference,
         )
         return [StopScanner(), persist, SendCharge(ev.idempotency_key, amount, ev.code, ev.reference)]
@@ -431,9 +540,10 @@ class PaymentFlow:
     def _unknown(self, ev: OutcomeUnknown) -> list[Effect]:
         if self.sale.state is SaleState.STEP_UP:
             # A poll or a PIN submission got no answer: keep polling until the step-up deadline.
-            self.sale = replace(self.sale, step_up_submitting=False, note=ev.reason,
+            # Nothing the journal keeps has changed, so nothing is persisted.
+            self.sale = replace(self.sale, step_up_submitting=False, note=ev.reason, polling=False,
                                 next_action_at=ev.at + self.timings.poll_interval)
-            return [Persist(self.sale)]
+            return []
         if self.sale.cancel_requested and self.sale.state is SaleState.AUTHORIZING:
             return self._start_reversal(ev.at, note=ev.reason)
         return self._doubt(ev.at, ev.reason)
@@ -464,18 +574,22 @@ class PaymentFlow:
         request can no longer be applied; until then, ask again."""
         if self.sale.state is SaleState.REVERSING and ev.request_dead:
             return self._finish_reversed(ev.at, note="the charge never reached the wallet")
-        retry = self.timings.reversal_retry if self.sale.state is SaleState.REVERSING else self.timings.poll_interval
-        self.sale = replace(self.sale, next_action_at=ev.at + retry)
-        return [Persist(self.sale)]
+        if self.sale.state is SaleState.REVERSING:
+            retry = self.timings.reversal_delay(self.sale.reversal_attempts - 1)
+        else:
+            retry = self.timings.poll_interval
+        self.sale = replace(self.sale, next_action_at=ev.at + retry, polling=False)
+        return []
 
     def _step_up_input(self, ev: StepUpEntered) -> list[Effect]:
-        step, charge_id = self.sale.step_up, self.sale.charge_id
-        if step is None or step.method is StepUpMethod.APP_CONFIRM or charge_id is None:
-            raise IllegalTransition(self.sale.state, "step-up input for an in-app confirmation")
-        if self.sale.step_up_submitting:
+        allowed = self.sale.accepts_secret()
+        if allowed.why is Why.SUBMITTING:
             return []  # one submission at a time; the pad is disabled meanwhile
+        method, charge_id = self.sale.needs_secret(), self.sale.charge_id
+        if not allowed or method is None or charge_id is None:
+            raise IllegalTransition(self.sale.state, "step-up input for an in-app confirmation")
         self.sale = replace(self.sale, step_up_submitting=True)
-        return [Persist(self.sale), SubmitStepUp(charge_id, step.method, ev.secret)]
+        return [SubmitStepUp(charge_id, method, ev.secret)]
 
     def _cancel_at_wallet(self, ev: CashierCancel) -> list[Effect]:
         if self.sale.state is SaleState.AUTHORIZING:
@@ -486,7 +600,7 @@ class PaymentFlow:
     def _start_reversal(self, at: float, **changes: object) -> list[Effect]:
         fields: dict[str, object] = {
             "cancel_requested": True, "step_up_submitting": False,
-            "next_action_at": at + self.timings.reversal_retry, **changes,
+            "next_action_at": at + self.timings.reversal_delay(0), "reversal_attempts": 1, **changes,
         }
         persist = self._move(SaleState.REVERSING, **fields)
         return [persist, CancelCharge(self.sale.idempotency_key or "", self.sale.charge_id)]
@@ -504,14 +618,20 @@ class PaymentFlow:
         if s.state is SaleState.STEP_UP and s.step_up is not None and ev.at >= s.step_up.deadline:
             return self._start_reversal(ev.at, note="step-up window closed")
         if s.state is SaleState.IN_DOUBT and s.doubt_deadline is not None and ev.at >= s.doubt_deadline:
+            if s.polling:
+                # The answer to the poll already asked may settle it (e.g. approved while the
+                # register was down): wait for it, not for a second one.
+                self.sale = replace(s, next_action_at=ev.at + self.timings.poll_interval)
+                return []
             return self._start_reversal(ev.at, note="no answer before the deadline")
         if s.state is SaleState.REVERSING:
-            self.sale = replace(s, next_action_at=ev.at + self.timings.reversal_retry)
+            self.sale = replace(s, next_action_at=ev.at + self.timings.reversal_delay(s.reversal_attempts),
+                                reversal_attempts=s.reversal_attempts + 1)
             return [CancelCharge(key, s.charge_id)]
         nxt = ev.at + self.timings.poll_interval
         if s.state is SaleState.STEP_UP and s.step_up is not None:
             nxt = min(nxt, s.step_up.deadline)
-        self.sale = replace(s, next_action_at=nxt)
+        self.sale = replace(s, next_action_at=nxt, polling=True)
         return [PollCharge(key, s.charge_id)]
 
     def _reversed(self, ev: ReversalConfirmed) -> list[Effect]:
@@ -530,6 +650,13 @@ class PaymentFlow:
             self.sale = replace(self.sale, charge_id=a.charge_id)
             return [Persist(self.sale), CancelCharge(self.sale.idempotency_key or "", a.charge_id)]
         return []
+
+    def _too_late(self, ev: CancelTooLate) -> list[Effect]:
+        give_back = ReverseByRefund(self.sale.idempotency_key or "", ev.charge_id, ev.left)
+        if self.sale.charge_id is None:
+            self.sale = replace(self.sale, charge_id=ev.charge_id)
+            return [Persist(self.sale), give_back]
+        return [give_back]
 
     def _ignore(self, ev: Event) -> list[Effect]:
         return []
@@ -559,5 +686,6 @@ _on({_S.REVERSING}, CashierCancel, PaymentFlow._ignore)  # already cancelling
 _on({_S.STEP_UP, _S.IN_DOUBT, _S.REVERSING, _S.AUTHORIZING}, Tick, PaymentFlow._tick)
 _on({_S.IDLE, _S.AWAITING_CODE, _S.APPROVED, _S.DECLINED, _S.REVERSED}, Tick, PaymentFlow._ignore)
 _on({_S.REVERSING}, ReversalConfirmed, PaymentFlow._reversed)
+_on({_S.REVERSING}, CancelTooLate, PaymentFlow._too_late)
 _on({_S.REVERSING}, WalletAnswered, PaymentFlow._reversing_answer)
 _on({_S.REVERSING}, OutcomeUnknown, PaymentFlow._ignore)  # retried on the next tick

@@ -20,7 +20,6 @@ from terminal.domain.wallet_schemes import SchemeKind, WalletScheme, WalletSchem
 
 MIN_NUMERIC_LENGTH = 16
 MAX_NUMERIC_LENGTH = 24
-CODE_LIFETIME_S = 120.0  # codes are valid for about a minute; keep the guard twice as long
 
 
 class Symbology(Enum):
@@ -49,6 +48,8 @@ class RejectReason(Enum):
     NOT_ACCEPTED = "not_accepted"
     ALREADY_USED = "already_used"
     MALFORMED = "malformed"
+    NOT_READY = "not_ready"  # no sale waits for a code: enter the amount first
+    BUSY = "busy"  # a payment is in progress
 
 
 MESSAGES = {
@@ -56,6 +57,8 @@ MESSAGES = {
     RejectReason.NOT_ACCEPTED: "{wallet} is not accepted at this register.",
     RejectReason.ALREADY_USED: "This code was already used - ask the customer to refresh it.",
     RejectReason.MALFORMED: "The code could not be read cleanly - scan it again.",
+    RejectReason.NOT_READY: "Enter the amount first, then scan the code.",
+    RejectReason.BUSY: "A payment is in progress: finish or cancel it first.",
 }
 
 
@@ -101,26 +104,6 @@ class Rejection:
 Classification = PaymentCode | Rejection
 
 
-class UsedCodes:
-    """Codes already sent, by hash, until their lifetime ends. Time comes in as a value."""
-
-    def __init__(self, lifetime_s: float = CODE_LIFETIME_S) -> None:
-        self._lifetime_s = lifetime_s
-        self._until: dict[str, float] = {}
-
-    def mark(self, code: str, now: float) -> None:
-        self._forget_expired(now)
-        self._until[code_digest(code)] = now + self._lifetime_s
-
-    def seen(self, code: str, now: float) -> bool:
-        self._forget_expired(now)
-        return code_digest(code) in self._until
-
-    def _forget_expired(self, now: float) -> None:
-        for key in [k for k, until in self._until.items() if until <= now]:
-            del self._until[key]
-
-
 class PaymentCodeClassifier:
     """Tells wallet, acceptance and reuse from scanned text; `accepted` holds scheme ids."""
 
@@ -133,15 +116,12 @@ class PaymentCodeClassifier:
             raise ValueError(f"accepted schemes not in wallets.toml: {sorted(unknown)}")
         self.accepted = chosen
 
-    def classify(
-        self, text: str, symbology: Symbology, used: UsedCodes | None = None, now: float = 0.0
-    ) -> Classification:
+    def classify(self, text: str, symbology: Symbology) -> Classification:
+        """Which wallet's code this is, or why it is none. Whether it was used before is the
+        journal's to say (its used-codes memory), when the code is about to be sent."""
         if symbology not in PAYMENT_SYMBOLOGIES:
             return Rejection.of(RejectReason.NOT_A_PAYMENT_CODE)
-        result = self._identify(text, symbology)
-        if isinstance(result, PaymentCode) and used is not None and used.seen(text, now):
-            return Rejection.of(RejectReason.ALREADY_USED, result.scheme)
-        return result
+        return self._identify(text, symbology)
 
     def _identify(self, text: str, symbology: Symbology) -> Classification:
         if text.startswith(CPM_PREFIX):
@@ -195,6 +175,5 @@ __all__ = [
     "Rejection",
     "SchemeKind",
     "Symbology",
-    "UsedCodes",
     "code_digest",
 ]

@@ -8,6 +8,7 @@ from terminal.journal.errors import (
     InvalidRecordError,
     InvalidTransitionError,
     JournalError,
+    OperationRefused,
     JournalNotFoundError,
     SchemaVersionError,
     UnknownRecordError,
@@ -22,13 +23,12 @@ from terminal.journal.records import (
     CodeFingerprint,
     CurrencyTotals,
     HistoryQuery,
-    OperationAnswer,
     OperationRecord,
-    SaleAnswer,
+    SaleEntry,
     SaleRecord,
 )
 from terminal.journal.states import AuditAction, OperationKind, OperationState, SaleState, StepUpMethod
-from terminal.journal.store import Journal, new_idempotency_key
+from terminal.journal.store import Journal
 
 __all__ = [
     "AuditAction",
@@ -46,18 +46,17 @@ __all__ = [
     "Journal",
     "JournalError",
     "JournalNotFoundError",
-    "OperationAnswer",
+    "OperationRefused",
     "OperationKind",
     "OperationRecord",
     "OperationState",
     "Reader",
-    "SaleAnswer",
+    "SaleEntry",
     "SaleRecord",
     "SaleState",
     "SchemaVersionError",
     "StepUpMethod",
     "UnknownRecordError",
     "WriterClosedError",
-    "new_idempotency_key",
     "verify_chain",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from terminal.domain.affordance import Allowed
+
 
 class JournalError(Exception):
     """Base class of every error the journal raises on purpose."""
@@ -33,6 +35,14 @@ class ChargeMismatchError(JournalError):
 
 class InvalidRecordError(JournalError):
     """Values that cannot be recorded (naive datetime, missing approval data, bad amount, ...)."""
+
+
+class OperationRefused(InvalidRecordError):
+    """A refund, void or reversal the sale's balance does not allow (``allowed`` says why)."""
+
+    def __init__(self, allowed: Allowed) -> None:
+        super().__init__(allowed.detail)
+        self.allowed = allowed
 
 
 class WriterClosedError(JournalError):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.domain.flow import FINAL_STATES
-from terminal.journal import audit
+from terminal.journal.audit import read_head, verify
 from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.records import (
@@ -22,6 +22,7 @@ from terminal.journal.records import (
     CurrencyTotals,
     HistoryQuery,
     OperationRecord,
+    SaleEntry,
     SaleRecord,
     from_db_time,
     to_db_time,
@@ -268,6 +269,11 @@ class Reader:
         with self._connect() as conn:
             return history(conn, query)
 
+    def history_entries(self, query: HistoryQuery) -> list[SaleEntry]:
+        """``history`` with each sale's refunds, voids and reversals, from one connection."""
+        with self._connect() as conn:
+            return [SaleEntry(s, tuple(operations_for_sale(conn, s.idempotency_key))) for s in history(conn, query)]
+
     def totals(self, since: datetime, until: datetime) -> list[CurrencyTotals]:
         with self._connect() as conn:
             return totals(conn, since, until)
@@ -275,13 +281,13 @@ class Reader:
     def audit_head(self) -> tuple[int, str] | None:
         """(seq, hash) of the last audit entry: print it on the end-of-day slip as an outside anchor."""
         with self._connect() as conn:
-            return audit.read_head(conn)
+            return read_head(conn)
 
 
 def verify_chain(path: Path) -> ChainVerification:
     """Check the audit chain of the journal at ``path`` (any schema version with an audit table)."""
     try:
         with closing(open_read_connection(path, check_version=False)) as conn:
-            return audit.verify(conn)
+            return verify(conn)
     except sqlite3.DatabaseError as exc:  # not a journal, or no audit table
         raise JournalError(f"{path}: cannot read the audit log: {exc}") from None

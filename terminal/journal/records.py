@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from terminal.domain.money import Money
+from terminal.domain.operation import GivenBack, SaleBalance
 from terminal.journal.errors import InvalidRecordError
 from terminal.journal.states import OperationKind, OperationState, SaleState, StepUpMethod
 
@@ -30,26 +31,6 @@ class CodeFingerprint:
 
     hash: str
     last4: str
-
-
-@dataclass(frozen=True)
-class SaleAnswer:
-    """One wallet answer (or the terminal's own decision to reverse), recorded before it is shown.
-
-    ``deadline`` is the terminal's own limit for the state (end of IN_DOUBT polling); the step-up
-    deadline is the wallet's ``step_up_expires_at``. Fields left ``None`` keep their stored value,
-    except the step-up fields, which describe the current state only.
-    """
-
-    state: SaleState
-    charge_id: str | None = None
-    approval_code: str | None = None
-    decline_code: str | None = None
-    decline_message: str | None = None
-    step_up_method: StepUpMethod | None = None
-    step_up_expires_at: datetime | None = None
-    deadline: datetime | None = None
-    cancel_requested: bool = False  # the cashier cancelled: whatever the answer, it is reversed
 
 
 @dataclass(frozen=True)
@@ -79,14 +60,6 @@ class SaleRecord:
 
 
 @dataclass(frozen=True)
-class OperationAnswer:
-    state: OperationState
-    wallet_ref: str | None = None  # the wallet's refund id, or the charge id for a void
-    error_code: str | None = None
-    error_message: str | None = None
-
-
-@dataclass(frozen=True)
 class OperationRecord:
     """A refund or void: its own idempotency key and life, linked to the sale it gives back."""
 
@@ -108,6 +81,23 @@ class OperationRecord:
     @property
     def money(self) -> Money:
         return Money(self.amount, self.currency)
+
+
+@dataclass(frozen=True)
+class SaleEntry:
+    """A sale with every refund, void and reversal of it: what history screens show."""
+
+    sale: SaleRecord
+    operations: tuple[OperationRecord, ...]
+
+    @property
+    def balance(self) -> SaleBalance:
+        """What was given back and what is left (the day rule of a void needs the store's zone:
+        ask ``terminal.register.operations`` for that)."""
+        return SaleBalance.of(
+            state=self.sale.state, amount=self.sale.money, sold_on=self.sale.created_at.date(),
+            given=(GivenBack(op.kind, op.state, op.money) for op in self.operations),
+        )
 
 
 @dataclass(frozen=True)

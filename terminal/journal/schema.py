@@ -101,7 +101,25 @@ def _v4_cancel_requested(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE sales ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested)
+def _v5_final_rows_are_final(conn: sqlite3.Connection) -> None:
+    """A sale or operation that reached its final state never changes again. The domain checks
+    every move; this is the store's own floor under the program's mistakes (raw SQL can drop it,
+    which is what the audit chain is for)."""
+    conn.execute(
+        "CREATE TRIGGER sales_final BEFORE UPDATE ON sales "
+        "WHEN OLD.state IN ('approved', 'declined', 'reversed') "
+        "BEGIN SELECT RAISE(ABORT, 'a final sale never changes'); END"
+    )
+    conn.execute(
+        "CREATE TRIGGER operations_final BEFORE UPDATE ON operations "
+        "WHEN OLD.state IN ('succeeded', 'failed') "
+        "BEGIN SELECT RAISE(ABORT, 'a final refund or void never changes'); END"
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested, _v5_final_rows_are_final,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -9,20 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import sqlite3
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
-from terminal.domain.money import Money
-from terminal.journal import audit
+from terminal.domain.flow import Sale
+from terminal.domain.operation import Operation
+from terminal.journal.audit import JsonValue, append
 from terminal.journal.db import Writer
-from terminal.journal.errors import (
-    InvalidRecordError,
-    UnknownRecordError,
-)
+from terminal.journal.errors import FinalStateError, InvalidRecordError, OperationRefused, UnknownRecordError
 from terminal.journal.queries import Reader, get_operation, get_sale, operations_for_sale, verify_chain
 from terminal.journal.records import (
     AuditEntry,
@@ -30,37 +27,29 @@ from terminal.journal.records import (
     CodeFingerprint,
     CurrencyTotals,
     HistoryQuery,
-    OperationAnswer,
     OperationRecord,
-    SaleAnswer,
     SaleRecord,
     to_db_time,
 )
-from terminal.journal.rules import check_answer, operation_amount
+from terminal.journal.mapper import balance_of, intent_values, sale_values
 from terminal.journal.schema import migrate
-from terminal.journal.states import (
-    AuditAction,
-    OperationKind,
-    OperationState,
-    SaleState,
-    check_operation_transition,
-)
+from terminal.journal.states import INTENT_ACTIONS, AuditAction, OperationState, SaleState
 
 MIN_CODE_LENGTH = 8  # below this, "last four" would be most of the code
-DEFAULT_CODE_LIFETIME = 120.0
 
 
-def new_idempotency_key() -> str:
-    """128 random bits, URL-safe base64 (22 characters)."""
-    return secrets.token_urlsafe(16)
-
-
-def _optional_time(value: datetime | None) -> str | None:
-    return None if value is None else to_db_time(value)
-
-
-def _details(**values: audit.JsonValue) -> dict[str, audit.JsonValue]:
+def _details(**values: JsonValue) -> dict[str, JsonValue]:
     return {k: v for k, v in values.items() if v is not None}
+
+
+def _update(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> None:
+    """An UPDATE of a sale or operation row; the schema's triggers refuse to change a final one."""
+    try:
+        conn.execute(sql, params)
+    except sqlite3.IntegrityError as exc:
+        if "never changes" in str(exc):
+            raise FinalStateError(str(exc)) from None
+        raise
 
 
 class Journal:
@@ -103,7 +92,7 @@ class Journal:
         return CodeFingerprint(hash=digest, last4=code[-4:])
 
     def code_seen_recently(
-        self, code_hash: str, now: datetime, lifetime: float = DEFAULT_CODE_LIFETIME
+        self, code_hash: str, now: datetime, lifetime: float
     ) -> bool:
         """True if this code was read within ``lifetime`` seconds; otherwise remember it (from
         ``now``) and return False. Entries older than the lifetime are purged on the way."""
@@ -123,103 +112,42 @@ class Journal:
 
     # --- sales -----------------------------------------------------------------------------
 
-    def record_intent(
-        self,
-        *,
-        amount: Money,
-        code: CodeFingerprint,
-        merchant_reference: str,
-        wallet: str,
-        created_at: datetime,
-        actor: str = "cashier",
-    ) -> SaleRecord:
-        """Commit a sale in AUTHORIZING with a new idempotency key, before the charge is sent."""
-        if amount.amount <= 0:
-            raise InvalidRecordError(f"a sale needs a positive amount, got {amount.amount}")
-        key = new_idempotency_key()
-        at = to_db_time(created_at)
+    def save_sale(self, sale: Sale, at: datetime, actor: str = "register") -> None:
+        """Commit the sale as the flow holds it, with its audit entry: its intent (the first save,
+        in AUTHORIZING, before the charge is sent) or its new state (before the screen shows it).
+        The flow has checked the move; the journal only refuses to change a final sale (a
+        trigger) and a first save that is not an intent."""
+        values = sale_values(sale)
+        key = sale.idempotency_key
+        at_text = to_db_time(at)
 
-        def write(conn: sqlite3.Connection) -> SaleRecord:
-            conn.execute(
-                "INSERT INTO sales (idempotency_key, amount, currency, code_hash, code_last4, "
-                "merchant_reference, wallet, state, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    key,
-                    amount.amount,
-                    amount.currency,
-                    code.hash,
-                    code.last4,
-                    merchant_reference,
-                    wallet,
-                    SaleState.AUTHORIZING.value,
-                    at,
-                    at,
-                ),
-            )
-            audit.append(
-                conn,
-                created_at,
-                actor,
-                AuditAction.SALE_INTENT,
-                _details(
-                    key=key,
-                    amount=amount.amount,
-                    currency=amount.currency,
-                    last4=code.last4,
-                    reference=merchant_reference,
-                    wallet=wallet,
-                ),
-            )
-            return self._sale_in(conn, key)
+        def write(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT state FROM sales WHERE idempotency_key = ?", (key,)).fetchone()
+            if row is None:
+                if sale.state is not SaleState.AUTHORIZING:
+                    raise UnknownRecordError(f"no sale with idempotency key {key}: its intent comes first")
+                intent = intent_values(sale)
+                columns = {**intent, **values, "created_at": at_text, "updated_at": at_text}
+                names = ", ".join(columns)
+                conn.execute(f"INSERT INTO sales ({names}) VALUES ({', '.join('?' for _ in columns)})",
+                             tuple(columns.values()))
+                append(conn, at, "cashier" if actor == "register" else actor, AuditAction.SALE_INTENT,
+                             _details(key=key, amount=intent["amount"], currency=intent["currency"],  # type: ignore[arg-type]
+                                      last4=sale.last4, reference=sale.reference, wallet=sale.wallet))
+                return
+            sets = ", ".join(f"{name} = ?" for name in values)
+            _update(conn, f"UPDATE sales SET {sets}, updated_at = ? WHERE idempotency_key = ?",
+                    (*values.values(), at_text, key))
+            append(conn, at, actor, AuditAction.SALE_ANSWER, _details(
+                key=key, previous=str(row[0]), state=sale.state.value, charge_id=sale.charge_id,
+                approval_code=sale.approval_code, decline_code=sale.decline.code if sale.decline else None,
+                step_up_method=values["step_up_method"],  # type: ignore[arg-type]
+                cancel_requested=True if sale.cancel_requested else None,
+                amount=sale.amount.amount if sale.amount else None,
+                currency=sale.amount.currency if sale.amount else None,
+            ))
 
-        return self._writer.transaction(write)
-
-    def record_answer(
-        self, idempotency_key: str, answer: SaleAnswer, at: datetime, actor: str = "register"
-    ) -> SaleRecord:
-        """Commit a wallet answer (or the move to REVERSING) before the screen shows it."""
-
-        def write(conn: sqlite3.Connection) -> SaleRecord:
-            sale = self._sale_in(conn, idempotency_key)
-            charge_id, approval_code = check_answer(sale, answer)
-            conn.execute(
-                "UPDATE sales SET state = ?, updated_at = ?, charge_id = ?, approval_code = ?, "
-                "decline_code = COALESCE(?, decline_code), decline_message = COALESCE(?, decline_message), "
-                "step_up_method = ?, step_up_expires_at = ?, deadline = ?, "
-                "cancel_requested = MAX(cancel_requested, ?) WHERE idempotency_key = ?",
-                (
-                    answer.state.value,
-                    to_db_time(at),
-                    charge_id,
-                    approval_code,
-                    answer.decline_code,
-                    answer.decline_message,
-                    None if answer.step_up_method is None else answer.step_up_method.value,
-                    _optional_time(answer.step_up_expires_at),
-                    _optional_time(answer.deadline),
-                    int(answer.cancel_requested),
-                    idempotency_key,
-                ),
-            )
-            audit.append(
-                conn,
-                at,
-                actor,
-                AuditAction.SALE_ANSWER,
-                _details(
-                    key=idempotency_key,
-                    previous=sale.state.value,
-                    state=answer.state.value,
-                    charge_id=charge_id,
-                    approval_code=answer.approval_code,
-                    decline_code=answer.decline_code,
-                    step_up_method=None if answer.step_up_method is None else answer.step_up_method.value,
-                    cancel_requested=True if answer.cancel_requested else None,
-                ),
-            )
-            return self._sale_in(conn, idempotency_key)
-
-        return self._writer.transaction(write)
+        self._writer.transaction(write)
 
     @staticmethod
     def _sale_in(conn: sqlite3.Connection, key: str) -> SaleRecord:
@@ -228,92 +156,50 @@ class Journal:
             raise UnknownRecordError(f"no sale with idempotency key {key}")
         return sale
 
-    # --- refunds and voids -----------------------------------------------------------------
+    # --- refunds, voids and reversals ------------------------------------------------------
 
-    def record_operation_intent(
-        self,
-        *,
-        kind: OperationKind,
-        sale_key: str,
-        at: datetime,
-        actor: str,
-        amount: Money | None = None,
-        reason: str = "",
-    ) -> OperationRecord:
-        """Commit a refund (``amount`` required) or void (the whole sale) with its own key,
-        before the request is sent. Only APPROVED sales, never more than was charged."""
-        key = new_idempotency_key()
+    def save_operation(self, operation: Operation, at: datetime) -> OperationRecord:
+        """Commit a refund, void or reversal as the aggregate holds it, with its audit entry.
+        The first save is the intent, committed before the request is sent; inside the same
+        transaction the sale's balance is asked whether it may give this much back, so that
+        concurrent requests can never give back more than was charged."""
+        at_text = to_db_time(at)
+        key = operation.key
 
         def write(conn: sqlite3.Connection) -> OperationRecord:
-            sale = self._sale_in(conn, sale_key)
-            value = operation_amount(kind, sale, amount, operations_for_sale(conn, sale_key))
-            at_text = to_db_time(at)
-            conn.execute(
-                "INSERT INTO operations (idempotency_key, kind, sale_key, amount, currency, state, actor, "
-                "reason, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    key,
-                    kind.value,
-                    sale_key,
-                    value.amount,
-                    value.currency,
-                    OperationState.REQUESTED.value,
-                    actor,
-                    reason,
-                    at_text,
-                    at_text,
-                ),
-            )
-            action = AuditAction.REFUND_INTENT if kind is OperationKind.REFUND else AuditAction.VOID_INTENT
-            audit.append(
+            existing = get_operation(conn, key)
+            if existing is None:
+                if operation.state is not OperationState.REQUESTED:
+                    raise UnknownRecordError(f"no refund or void with idempotency key {key}: its intent comes first")
+                sale = self._sale_in(conn, operation.sale_key)
+                allowed = balance_of(sale, operations_for_sale(conn, sale.idempotency_key)).allows(
+                    operation.kind, operation.amount)
+                if not allowed:
+                    raise OperationRefused(allowed)
+                conn.execute(
+                    "INSERT INTO operations (idempotency_key, kind, sale_key, amount, currency, state, actor, "
+                    "reason, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (key, operation.kind.value, operation.sale_key, operation.amount.amount,
+                     operation.amount.currency, operation.state.value, operation.actor, operation.reason,
+                     at_text, at_text),
+                )
+                append(conn, at, operation.actor, INTENT_ACTIONS[operation.kind], _details(
+                    key=key, sale=operation.sale_key, amount=operation.amount.amount,
+                    currency=operation.amount.currency, reason=operation.reason or None,
+                ))
+                return self._operation_in(conn, key)
+            _update(
                 conn,
-                at,
-                actor,
-                action,
-                _details(
-                    key=key,
-                    sale=sale_key,
-                    amount=value.amount,
-                    currency=value.currency,
-                    reason=reason or None,
-                ),
+                "UPDATE operations SET state = ?, updated_at = ?, wallet_ref = ?, error_code = ?, "
+                "error_message = ? WHERE idempotency_key = ?",
+                (operation.state.value, at_text, operation.wallet_ref, operation.error_code,
+                 operation.error_message, key),
             )
-            return self._operation_in(conn, key)
-
-        return self._writer.transaction(write)
-
-    def record_operation_answer(
-        self, key: str, answer: OperationAnswer, at: datetime, actor: str = "register"
-    ) -> OperationRecord:
-        def write(conn: sqlite3.Connection) -> OperationRecord:
-            operation = self._operation_in(conn, key)
-            check_operation_transition(operation.state, answer.state)
-            conn.execute(
-                "UPDATE operations SET state = ?, updated_at = ?, wallet_ref = COALESCE(?, wallet_ref), "
-                "error_code = ?, error_message = ? WHERE idempotency_key = ?",
-                (
-                    answer.state.value,
-                    to_db_time(at),
-                    answer.wallet_ref,
-                    answer.error_code,
-                    answer.error_message,
-                    key,
-                ),
-            )
-            audit.append(
-                conn,
-                at,
-                actor,
-                AuditAction.OPERATION_ANSWER,
-                _details(
-                    key=key,
-                    kind=operation.kind.value,
-                    previous=operation.state.value,
-                    state=answer.state.value,
-                    wallet_ref=answer.wallet_ref,
-                    error_code=answer.error_code,
-                ),
-            )
+            append(conn, at, "register", AuditAction.OPERATION_ANSWER, _details(
+                key=key, kind=operation.kind.value, previous=existing.state.value, state=operation.state.value,
+                wallet_ref=operation.wallet_ref, error_code=operation.error_code,
+                amount=operation.amount.amount, currency=operation.amount.currency,
+            ))
             return self._operation_in(conn, key)
 
         return self._writer.transaction(write)
@@ -333,7 +219,7 @@ class Journal:
         *,
         actor: str,
         at: datetime,
-        details: Mapping[str, audit.JsonValue],
+        details: Mapping[str, JsonValue],
         apply: Callable[[sqlite3.Connection], None] | None = None,
     ) -> AuditEntry:
         """Append an audit entry, in the same transaction as ``apply`` (the change it records,
@@ -342,7 +228,7 @@ class Journal:
         def write(conn: sqlite3.Connection) -> AuditEntry:
             if apply is not None:
                 apply(conn)
-            return audit.append(conn, at, actor, action, details)
+            return append(conn, at, actor, action, details)
 
         return self._writer.transaction(write)
 

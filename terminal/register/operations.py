@@ -1,25 +1,34 @@
-"""Money back on a journalled sale: void (cancel a same-day approved charge) and refund (full
-or partial), each with its own idempotency key.
+"""Money back on a journalled sale: void (cancel a same-day approved charge), refund (full or
+partial), and the register's own reversal refund (a sale it must cancel but can no longer void).
 
-The order is the journal's: the intent is committed before the request is sent, the answer
-after. A request whose answer is lost stays IN_DOUBT and is sent again, with the same key and
-the same body, by ``resume_operations`` at start-up: the wallet then replays its first answer
-(refunds) or finds the charge already cancelled (voids), so nothing is given back twice.
+Each is a ``terminal.domain.operation.Operation``: its idempotency key comes from the id source,
+its intent is committed (with its audit entry) before the request is sent, and its outcome after,
+through the journal's one ``save_operation``. What may be given back is asked of the sale's
+``SaleBalance`` (the one refund rule). A request whose answer is lost stays IN_DOUBT and is sent
+again, with the same key and the same body, by ``resume`` at start-up: the wallet then replays
+its first answer (refunds) or finds the charge already cancelled (voids), so nothing is given
+back twice.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from terminal.domain.affordance import Allowed
 from terminal.domain.money import Money
-from terminal.journal.errors import JournalError
-from terminal.journal.records import HistoryQuery, OperationAnswer, OperationRecord, SaleRecord
-from terminal.journal.states import OperationKind, OperationState, SaleState
+from terminal.domain.operation import (
+    Operation, OperationKind, OperationOutcome, OperationState, SaleBalance,
+)
+from terminal.journal.errors import JournalError, OperationRefused
+from terminal.journal.mapper import balance_of, to_operation
+from terminal.journal.records import HistoryQuery, OperationRecord, SaleRecord
+from terminal.journal.states import SaleState
 from terminal.journal.store import Journal
 from terminal.wallet import messages as m
 from terminal.wallet.client import WalletClient
@@ -118,65 +127,77 @@ class Operations:
         timezone: str,
         actor: str = "manager",
         clock: Callable[[], float] = time.time,
+        ids: Callable[[], str] = lambda: secrets.token_urlsafe(16),
     ) -> None:
         self.journal = journal
         self.client = client
         self._zone = ZoneInfo(timezone)
         self._actor = actor
         self._clock = clock
+        self._ids = ids
 
     # -- asking ---------------------------------------------------------------------------------
 
+    def balance(self, sale: SaleRecord) -> SaleBalance:
+        """What of the sale has been and may be given back (the one refund and void rule)."""
+        return balance_of(sale, self._operations(sale), self._zone)
+
     def left_to_refund(self, sale: SaleRecord) -> Money:
         """What of the sale can still be given back: failed operations do not count."""
-        given = sum(op.amount for op in self._operations(sale) if op.state is not OperationState.FAILED)
-        return Money(sale.amount - given, sale.currency)
+        return self.balance(sale).left
+
+    def today(self) -> date:
+        return datetime.fromtimestamp(self._clock(), self._zone).date()
+
+    def can_void(self, sale: SaleRecord) -> Allowed:
+        return self.balance(sale).can_void(self.today())
+
+    def can_refund(self, sale: SaleRecord, amount: Money | None = None) -> Allowed:
+        return self.balance(sale).can_refund(amount)
 
     def void(self, sale: SaleRecord) -> OperationResult:
         """Cancel an approved sale of today (store-local day) at the wallet. Asking again after
         it succeeded sends nothing; asking while one is in doubt finishes that one."""
-        self._check_approved(sale, "voided")
-        done = [op for op in self._operations(sale) if op.kind is OperationKind.VOID]
-        for op in done:
-            if op.state is OperationState.SUCCEEDED:
+        for op in self._operations(sale):
+            if op.kind is OperationKind.VOID and op.state is OperationState.SUCCEEDED:
                 return OperationResult(op, sale, repeated=True)
-            if not op.state.is_final:
-                return self._send(op, sale)
-        if any(op.state is not OperationState.FAILED for op in self._operations(sale)):
-            raise NotAllowed(f"sale {sale.merchant_reference} has refunds; a void is no longer possible: "
-                             f"refund what is left ({self.left_to_refund(sale).format()}) instead")
-        today = datetime.fromtimestamp(self._clock(), self._zone).date()
-        sold = sale.created_at.astimezone(self._zone).date()
-        if sold != today:
-            raise NotAllowed(f"sale {sale.merchant_reference} was on {sold.isoformat()}; a void is only "
-                             "possible on the day of the sale: refund it instead")
-        op = self._intent(OperationKind.VOID, sale, None, "")
-        return self._send(op, sale)
+            if op.kind is OperationKind.VOID and not op.state.is_final:
+                return self._send(to_operation(op), sale)
+        allowed = self.can_void(sale)
+        if not allowed:
+            raise NotAllowed(f"sale {sale.merchant_reference}: {allowed.detail}")
+        return self._send(self._intent(OperationKind.VOID, sale, sale.money, ""), sale)
 
     def refund(self, sale: SaleRecord, amount: Money | None = None, reason: str = "") -> OperationResult:
         """Give back ``amount`` (default: all that is left) of an approved sale. Refunds of this
         sale still in doubt are finished first, so "what is left" is the wallet's truth."""
-        self._check_approved(sale, "refunded")
         for op in self._operations(sale):
             if not op.state.is_final:
-                self._send(op, sale)
-        left = self.left_to_refund(sale)
-        value = left if amount is None else amount
-        if value.currency != sale.currency:
-            raise NotAllowed(f"sale {sale.merchant_reference} was in {sale.currency}, not {value.currency}")
-        if left.amount <= 0:
-            raise NotAllowed(f"sale {sale.merchant_reference} ({sale.money.format()}) is already fully "
-                             "refunded or voided: nothing is left to give back")
-        if value.amount <= 0:
-            raise NotAllowed("a refund needs an amount above zero")
-        if value.amount > left.amount:
-            raise NotAllowed(f"refund of {value.format()} refused: only {left.format()} of sale "
-                             f"{sale.merchant_reference} ({sale.money.format()}) is left to refund")
-        op = self._intent(OperationKind.REFUND, sale, value, reason)
-        return self._send(op, sale)
+                self._send(to_operation(op), sale)
+        balance = self.balance(sale)
+        allowed = balance.can_refund(amount)
+        if not allowed:
+            raise NotAllowed(f"sale {sale.merchant_reference} ({sale.money.format()}): {allowed.detail}")
+        value = balance.left if amount is None else amount
+        return self._send(self._intent(OperationKind.REFUND, sale, value, reason), sale)
+
+    def reverse(self, sale_key: str, charge_id: str, amount_left: Money) -> bool:
+        """The register's own reversal refund of a sale it is cancelling but can no longer void
+        (approved on an earlier business day). One operation per sale: a retry resends it with
+        the same key. True once the wallet confirmed it."""
+        sale = self.journal.sale(sale_key)
+        if sale is None:
+            raise JournalError(f"a reversal names a sale the journal does not have: {sale_key}")
+        for record in self._operations(sale):
+            if record.kind is OperationKind.REVERSAL and record.state is not OperationState.FAILED:
+                if not record.state.is_final:
+                    record = self._send(to_operation(record), sale, charge_id).operation
+                return record.state is OperationState.SUCCEEDED
+        op = self._intent(OperationKind.REVERSAL, sale, amount_left, "reversal", actor="register")
+        return self._send(op, sale, charge_id).operation.state is OperationState.SUCCEEDED
 
     def resume(self) -> list[OperationResult]:
-        """Send every unfinished void and refund again, oldest first (start-up recovery)."""
+        """Send every unfinished void, refund and reversal again, oldest first (start-up)."""
         results: list[OperationResult] = []
         for op in self.journal.unfinished_operations():
             sale = self.journal.sale(op.sale_key)
@@ -184,82 +205,69 @@ class Operations:
                 raise JournalError(f"operation {op.idempotency_key} names a sale the journal does not have")
             log.info("resolving %s %s of sale %s (%s)", op.kind.value, op.idempotency_key,
                      sale.merchant_reference, op.state.value)
-            results.append(self._send(op, sale))
+            results.append(self._send(to_operation(op), sale))
         return results
 
     # -- the request and its answer -------------------------------------------------------------
 
-    def _send(self, op: OperationRecord, sale: SaleRecord) -> OperationResult:
-        """One request for an operation whose intent is committed; the answer is committed."""
-        charge_id = sale.charge_id
+    def _send(self, op: Operation, sale: SaleRecord, charge_id: str | None = None) -> OperationResult:
+        """One request for an operation whose intent is committed; the outcome is committed."""
+        charge_id = charge_id or sale.charge_id
         if charge_id is None:
-            return self._answer(op, sale, OperationAnswer(
+            return self._settle(op, sale, OperationOutcome(
                 OperationState.FAILED, error_code="no_charge", error_message="the sale has no wallet charge id"))
         try:
             if op.kind is OperationKind.VOID:
-                answer = self._cancel(charge_id)
+                outcome = self._cancel(charge_id)
             else:
-                answer = self._refund(op, charge_id)
+                outcome = self._refund(op, charge_id)
         except WalletRejected as exc:
-            answer = OperationAnswer(OperationState.FAILED, error_code=exc.code or str(exc.status),
-                                     error_message=exc.title + (f" ({exc.detail})" if exc.detail else ""))
+            outcome = OperationOutcome(OperationState.FAILED, error_code=exc.code or str(exc.status),
+                                       error_message=exc.title + (f" ({exc.detail})" if exc.detail else ""))
         except WalletError as exc:
             if exc.outcome_unknown:
-                answer = OperationAnswer(OperationState.IN_DOUBT, error_code="outcome_unknown",
-                                         error_message=str(exc))
+                outcome = OperationOutcome(OperationState.IN_DOUBT, error_code="outcome_unknown",
+                                           error_message=str(exc))
             elif op.state is OperationState.REQUESTED:
                 # Nothing can have reached the wallet, now or before: the manager may try again.
-                answer = OperationAnswer(OperationState.FAILED, error_code="not_sent", error_message=str(exc))
+                outcome = OperationOutcome(OperationState.FAILED, error_code="not_sent", error_message=str(exc))
             else:
                 # An earlier attempt may have arrived: keep asking.
-                answer = OperationAnswer(OperationState.IN_DOUBT, error_code="not_sent", error_message=str(exc))
-        return self._answer(op, sale, answer)
+                outcome = OperationOutcome(OperationState.IN_DOUBT, error_code="not_sent", error_message=str(exc))
+        return self._settle(op, sale, outcome)
 
-    def _cancel(self, charge_id: str) -> OperationAnswer:
+    def _cancel(self, charge_id: str) -> OperationOutcome:
         charge = self.client.cancel_charge(charge_id)
         if charge.status is not m.ChargeStatus.CANCELLED:
             raise UnverifiedResponse(f"the wallet answered a cancel with status {charge.status.value}",
                                      code="unexpected_status")
-        return OperationAnswer(OperationState.SUCCEEDED, wallet_ref=charge.id)
+        return OperationOutcome(OperationState.SUCCEEDED, wallet_ref=charge.id)
 
-    def _refund(self, op: OperationRecord, charge_id: str) -> OperationAnswer:
+    def _refund(self, op: Operation, charge_id: str) -> OperationOutcome:
         # The body comes from the journal row alone: a resend is byte-for-byte the same request.
-        request = m.RefundRequest(amount=op.amount, currency=op.currency, reason=op.reason or None)
-        refund = self.client.refund(charge_id, op.idempotency_key, request)
-        if (refund.charge_id, refund.amount, refund.currency) != (charge_id, op.amount, op.currency):
-            raise UnverifiedResponse("the wallet answered about another refund", code="mismatched_answer")
-        return OperationAnswer(OperationState.SUCCEEDED, wallet_ref=refund.id)
+        request = m.RefundRequest(amount=op.amount.amount, currency=op.amount.currency, reason=op.reason or None)
+        refund = self.client.refund(charge_id, op.key, request)
+        return OperationOutcome(OperationState.SUCCEEDED, wallet_ref=refund.id)
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _answer(self, op: OperationRecord, sale: SaleRecord, answer: OperationAnswer) -> OperationResult:
-        record = self.journal.record_operation_answer(op.idempotency_key, answer, self._now())
+    def _settle(self, op: Operation, sale: SaleRecord, outcome: OperationOutcome) -> OperationResult:
+        record = self.journal.save_operation(op.settle(outcome), self._now())
         return OperationResult(record, sale)
 
-    def _intent(self, kind: OperationKind, sale: SaleRecord, amount: Money | None, reason: str) -> OperationRecord:
+    def _intent(
+        self, kind: OperationKind, sale: SaleRecord, amount: Money, reason: str, *, actor: str | None = None,
+    ) -> Operation:
+        op = Operation(key=self._ids(), kind=kind, sale_key=sale.idempotency_key, amount=amount,
+                       actor=actor or self._actor, reason=reason)
         try:
-            return self.journal.record_operation_intent(
-                kind=kind, sale_key=sale.idempotency_key, at=self._now(), actor=self._actor,
-                amount=amount, reason=reason,
-            )
-        except JournalError as exc:
-            raise NotAllowed(str(exc)) from None
+            self.journal.save_operation(op, self._now())
+        except OperationRefused as exc:
+            raise NotAllowed(f"sale {sale.merchant_reference}: {exc}") from None
+        return op
 
     def _operations(self, sale: SaleRecord) -> list[OperationRecord]:
         return self.journal.reader.operations_for_sale(sale.idempotency_key)
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
-
-    @staticmethod
-    def _check_approved(sale: SaleRecord, what: str) -> None:
-        if sale.state is not SaleState.APPROVED:
-            raise NotAllowed(f"sale {sale.merchant_reference} is {sale.state.value}: only an approved sale "
-                             f"can be {what}")
-
-
-def resume_operations(journal: Journal, client: WalletClient) -> list[OperationResult]:
-    """Resolve unfinished voids and refunds with the wallet (called by ``Register.recover``).
-    Those the wallet still does not answer stay IN_DOUBT for the next start."""
-    # Resending needs no business day: the same-day rule was checked when the void was asked for.
-    return Operations(journal, client, timezone="UTC").resume()

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 
-from terminal.domain.flow import (
-    AmountEntered, CashierCancel, CodeRead, Sale, SaleState, StepUpEntered,
-)
+from terminal.domain.affordance import Allowed, Why
+from terminal.domain.flow import AmountEntered, CashierCancel, CodeRead, Sale, StepUpEntered, check_amount
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import (
-    PaymentCode, PaymentCodeClassifier, RejectReason, Rejection, Symbology,
+    Classification, PaymentCode, PaymentCodeClassifier, RejectReason, Rejection, Symbology,
 )
+from terminal.journal.mapper import to_sale
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
-from terminal.register.journal_store import to_sale
-from terminal.register.operations import resume_operations
+from terminal.register.operations import Operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
 
@@ -33,8 +32,10 @@ from terminal.wallet.client import WalletClient
 
 log = logging.getLogger(__name__)
 
-NOT_READY = "Enter the amount first, then scan the code."
-BUSY = "A payment is in progress: finish or cancel it first."
+
+def new_idempotency_key() -> str:
+    """The register's id source: 128 random bits, URL-safe base64 (22 characters)."""
+    return secrets.token_urlsafe(16)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ class RegisterStatus:
 
 
 class Register:
+    """The register's face to its surfaces: each call reads the current sale's affordances or
+    submits an event; none decides a payment rule itself."""
+
     def __init__(
         self,
         *,
@@ -59,8 +63,10 @@ class Register:
         classifier: PaymentCodeClassifier,
         enrollment: Enrollment,
         register_name: str,
-        code_lifetime: float = 120.0,
+        operations: Operations,
+        code_lifetime: float,
         clock: Callable[[], float] = time.time,
+        ids: Callable[[], str] = new_idempotency_key,
         receipts: ReceiptService | None = None,
     ) -> None:
         self.journal = journal
@@ -70,9 +76,11 @@ class Register:
         self.classifier = classifier
         self.enrollment = enrollment
         self.register_name = register_name
+        self.operations = operations
         self.receipts = receipts
         self._code_lifetime = code_lifetime
         self._clock = clock
+        self._ids = ids
 
     @property
     def hooks(self) -> Hooks:
@@ -84,37 +92,46 @@ class Register:
 
     # -- a sale ---------------------------------------------------------------------------------
 
-    def start_sale(self, amount: Money) -> None:
-        if amount.amount <= 0:
-            raise ValueError("a sale needs an amount above zero")
-        if self.sale.state.is_final:
+    def start_sale(self, amount: Money) -> Allowed:
+        """Begin a sale of ``amount`` (or correct the amount of one still waiting for its code).
+        Returns why not when the sale or the amount does not allow it."""
+        allowed = check_amount(amount)
+        if allowed:
+            allowed = self.sale.accepts_amount()
+        if not allowed:
+            return allowed
+        if self.sale.is_final:
             self.runner.new_sale()
         self.runner.submit(AmountEntered(amount, self._clock()))
+        return allowed
 
-    def code_read(self, text: str, symbology: Symbology, *, reference: str | None = None) -> Rejection | None:
-        """Check a scanned or typed code and, if it is a payment code this register takes and
-        has not seen, commit the sale's intent and send it. Returns why not, otherwise None."""
+    def code_read(
+        self, text: str, symbology: Symbology, *, reference: str | None = None,
+        verdict: Classification | None = None,
+    ) -> Rejection | None:
+        """Take a scanned or typed code: if the sale waits for one and it is a payment code this
+        register takes and has not seen, the sale's intent is committed and the charge sent.
+        ``verdict`` is the scanner's classification, which travels with the read: a code is
+        classified once. Returns why not, otherwise None."""
         sale = self.sale
-        if sale.state is not SaleState.AWAITING_CODE or sale.amount is None:
-            message = NOT_READY if sale.state in {SaleState.IDLE} or sale.state.is_final else BUSY
-            return Rejection(RejectReason.NOT_A_PAYMENT_CODE, message)
-        verdict = self.classifier.classify(text.strip(), symbology)
-        if isinstance(verdict, Rejection):
-            return verdict
-        return self._send(verdict, sale.amount, reference)
+        allowed = sale.accepts_code()
+        if not allowed or sale.amount is None:
+            reason = RejectReason.BUSY if allowed.why is Why.BUSY else RejectReason.NOT_READY
+            return Rejection.of(reason)
+        classified = verdict if verdict is not None else self.classifier.classify(text.strip(), symbology)
+        if isinstance(classified, Rejection):
+            return classified
+        return self._send(classified, reference)
 
-    def _send(self, code: PaymentCode, amount: Money, reference: str | None) -> Rejection | None:
+    def _send(self, code: PaymentCode, reference: str | None) -> Rejection | None:
         now = self._clock()
         at = datetime.fromtimestamp(now, UTC)
         fp = self.journal.fingerprint(code.value)
         if self.journal.code_seen_recently(fp.hash, at, self._code_lifetime):
             return Rejection.of(RejectReason.ALREADY_USED, code.scheme)
-        record = self.journal.record_intent(
-            amount=amount, code=fp, merchant_reference=reference or self._new_reference(at),
-            wallet=code.wallet_name, created_at=at,
-        )
         self.runner.submit(CodeRead(
-            code.value, code.wallet_name, fp.last4, record.idempotency_key, record.merchant_reference, now,
+            code.value, code.wallet_name, fp.last4, self._ids(), reference or self._new_reference(at), now,
+            code_hash=fp.hash,
         ))
         return None
 
@@ -125,18 +142,30 @@ class Register:
     def now(self) -> float:
         return self._clock()
 
-    def step_up_input(self, secret: str) -> None:
-        self.runner.submit(StepUpEntered(secret, self._clock()))
+    def step_up_input(self, secret: str) -> Allowed:
+        allowed = self.sale.accepts_secret()
+        if allowed:
+            self.runner.submit(StepUpEntered(secret, self._clock()))
+        return allowed
 
-    def cancel(self) -> None:
-        if self.sale.state.cancellable:
+    def cancel(self) -> Allowed:
+        allowed = self.sale.can_cancel()
+        if allowed:
             self.runner.submit(CashierCancel(self._clock()))
+        return allowed
 
-    def next_sale(self) -> None:
-        self.runner.new_sale()
+    def next_sale(self) -> Allowed:
+        allowed = self.sale.can_start_over()
+        if allowed:
+            self.runner.new_sale()
+        return allowed
 
     def wait_final(self, timeout: float | None = None) -> Sale:
         return self.runner.wait_final(timeout)
+
+    def wait_change(self, seen: Sale, timeout: float | None = None) -> Sale:
+        """The committed sale once it is another than ``seen`` (or ``seen`` after the timeout)."""
+        return self.runner.wait_change(seen, timeout)
 
     # -- start-up -------------------------------------------------------------------------------
 
@@ -144,8 +173,9 @@ class Register:
         return [to_sale(r) for r in self.journal.unfinished_sales()]
 
     def recover(self, timeout_each: float | None = None) -> list[Sale]:
-        """Resolve every unfinished sale with the wallet (status, then cancel), one by one, before
-        a new sale is taken. Returns the final states reached."""
+        """Resolve every unfinished sale with the wallet (status, then cancel), one by one, and
+        every unfinished refund, void or reversal, before a new sale is taken. Returns the final
+        states the sales reached; the last one stays on screen as the current sale's verdict."""
         done: list[Sale] = []
         for record in self.journal.unfinished_sales():
             # The crashed run may have signed its charge until the charge timeout had passed.
@@ -155,9 +185,7 @@ class Register:
             log.info("recovering sale %s (%s)", record.merchant_reference, record.state.value)
             self.runner.resume(to_sale(record))
             done.append(self.runner.wait_final(timeout_each))
-        resume_operations(self.journal, self.client)
-        if done:
-            self.runner.new_sale()
+        self.operations.resume()
         return done
 
     def status(self) -> RegisterStatus:

@@ -16,21 +16,31 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from terminal.domain.flow import (
     CancelCharge, Effect, Event, IllegalTransition, OutcomeUnknown, PaymentFlow, Persist, PlaySound, PollCharge,
-    PrintReceipt, Sale, SaleState, SendCharge, StartScanner, StopScanner, SubmitStepUp, Tick, Timings,
+    PrintReceipt, ReversalConfirmed, ReverseByRefund, Sale, SendCharge, StartScanner, StopScanner, SubmitStepUp,
+    Tick, Timings,
 )
+from terminal.domain.money import Money
 from terminal.register.wallet_effects import WalletEffects
 
 log = logging.getLogger(__name__)
 
 
 class SaleStore(Protocol):
-    """Where sales are made durable (the journal). ``persist`` returns once committed."""
+    """Where sales are made durable (``terminal.journal.store.Journal``): returns once committed."""
 
-    def persist(self, sale: Sale, at: float) -> None: ...
+    def save_sale(self, sale: Sale, at: datetime) -> None: ...
+
+
+class Reverser(Protocol):
+    """Gives a sale back with a reversal refund (``terminal.register.operations``): commits the
+    operation's intent, sends it, commits its outcome. True once the wallet confirmed it."""
+
+    def reverse(self, sale_key: str, charge_id: str, amount_left: Money) -> bool: ...
 
 
 @dataclass
@@ -61,12 +71,14 @@ class PaymentRunner:
         clock: Callable[[], float] = time.time,
         workers: int = 2,
         receipts: Callable[[Sale], None] | None = None,
+        reverser: Reverser | None = None,
     ) -> None:
         self.timings = timings or Timings()
         self.hooks = hooks or Hooks()
         self._wallet = wallet
         self._store = store
         self._receipts = receipts  # issues an approved sale's receipts (never blocks)
+        self._reverser = reverser
         self._clock = clock
         self._events: queue.Queue[tuple[int, Event] | _Stop] = queue.Queue()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="payterm-wallet")
@@ -95,9 +107,8 @@ class PaymentRunner:
     def new_sale(self) -> None:
         """Start over with an empty flow. Only allowed when the current sale is not in flight."""
         with self._lock:
-            state = self._flow.sale.state
-            if state not in {SaleState.IDLE, SaleState.AWAITING_CODE} and not state.is_final:
-                raise IllegalTransition(state, "starting a new sale")
+            if not self._flow.sale.can_start_over():
+                raise IllegalTransition(self._flow.sale.state, "starting a new sale")
             self._generation += 1
             self._flow = PaymentFlow(self.timings)
             self._published = self._flow.sale
@@ -121,7 +132,12 @@ class PaymentRunner:
 
     def wait_final(self, timeout: float | None = None) -> Sale:
         """Block until the current sale is APPROVED, DECLINED or REVERSED."""
-        return self.wait_for(lambda sale: sale.state.is_final, timeout)
+        return self.wait_for(lambda sale: sale.is_final, timeout)
+
+    def wait_change(self, seen: Sale, timeout: float | None = None) -> Sale:
+        """Block until the committed sale is another than ``seen`` (or the timeout passes): how a
+        surface follows a sale without polling."""
+        return self.wait_for(lambda sale: sale is not seen, timeout)
 
     def close(self) -> None:
         """Stop taking events. A wallet call in flight is abandoned: its sale stays in the
@@ -166,7 +182,7 @@ class PaymentRunner:
         changed = False
         for effect in effects:
             if isinstance(effect, Persist):
-                self._store.persist(effect.sale, self._clock())
+                self._store.save_sale(effect.sale, datetime.fromtimestamp(self._clock(), UTC))
                 changed = True
             elif isinstance(effect, StartScanner):
                 self.hooks.start_scanner()
@@ -181,13 +197,16 @@ class PaymentRunner:
             elif isinstance(effect, SendCharge | PollCharge | SubmitStepUp | CancelCharge) and not self._closing:
                 # The snapshot the effect was made from: its Persist, listed first, is committed.
                 self._pool.submit(self._call_wallet, effect, generation, self._flow.sale)
+            elif isinstance(effect, ReverseByRefund) and not self._closing:
+                self._pool.submit(self._reverse, effect, generation)
         with self._settled:
+            before = self._published
             sale = self._published = self._flow.sale
             self._settled.notify_all()
         if changed and sale.idempotency_key is not None:
             log.info("sale %s", sale.state.value, extra=_log_fields(sale))
         # Shown only now: every Persist of this step is committed.
-        if changed or effects:
+        if changed or effects or sale != before:
             self.hooks.on_sale(sale)
 
     def _call_wallet(
@@ -198,6 +217,19 @@ class PaymentRunner:
         except Exception as exc:  # noqa: BLE001 - a bug in one call must not strand the sale
             log.exception("wallet effect crashed")
             event = OutcomeUnknown(f"internal error: {type(exc).__name__}", self._clock())
+        self._events.put((generation, event))
+
+    def _reverse(self, effect: ReverseByRefund, generation: int) -> None:
+        event: OutcomeUnknown | ReversalConfirmed
+        try:
+            if self._reverser is None:
+                raise RuntimeError("no reverser: this runner cannot give a sale back")
+            done = self._reverser.reverse(effect.sale_key, effect.charge_id, effect.amount)
+            event = ReversalConfirmed(self._clock()) if done else OutcomeUnknown("reversal refund not confirmed",
+                                                                                  self._clock())
+        except Exception as exc:  # noqa: BLE001 - the reversal is retried on the next tick
+            log.exception("reversal refund failed")
+            event = OutcomeUnknown(f"reversal refund failed: {type(exc).__name__}", self._clock())
         self._events.put((generation, event))
 
 

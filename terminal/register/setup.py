@@ -22,7 +22,7 @@ from terminal.domain.wallet_schemes import WalletSchemes
 from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import Enrollment
-from terminal.register.journal_store import JournalSaleStore
+from terminal.register.operations import Operations
 from terminal.register.register import Register
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
@@ -69,7 +69,8 @@ def timings(settings: Settings) -> Timings:
     wallet = settings.wallet
     return Timings(
         poll_interval=wallet.poll_interval, poll_max=wallet.poll_max,
-        step_up_max=wallet.step_up_max, reversal_retry=wallet.reversal.initial_delay,
+        step_up_max=wallet.step_up_max, reversal_initial=wallet.reversal.initial_delay,
+        reversal_max=wallet.reversal.max_delay,
     )
 
 
@@ -121,9 +122,12 @@ def open_register(
         if service is not None and sale.idempotency_key is not None:
             service.issue(sale.idempotency_key)
 
-    runner = PaymentRunner(effects, JournalSaleStore(journal), timings=timings(settings), hooks=hooks,
-                           receipts=issue_receipts)
+    # The register's own reversal refunds need no business day (the same-day rule is a void's).
+    operations = Operations(journal, client, timezone=enrollment.timezone, actor="register")
+    runner = PaymentRunner(effects, journal, timings=timings(settings), hooks=hooks,
+                           receipts=issue_receipts, reverser=operations)
     return Register(
         journal=journal, client=client, effects=effects, runner=runner, classifier=classifier(),
         enrollment=enrollment, register_name=settings.register.name, receipts=service,
+        operations=operations, code_lifetime=settings.wallet.code_lifetime,
     )

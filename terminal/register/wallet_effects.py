@@ -1,8 +1,10 @@
 """Turns the flow's wallet effects into wallet calls, and every result into a flow event.
 
-This is where "an unknown outcome is never a decline" is kept: only a verified charge answer
-becomes ``WalletAnswered``; a verified refusal of the request becomes ``ChargeRefused``; every
-other failure becomes ``OutcomeUnknown`` and the flow keeps asking.
+It decides nothing about an answer: the wallet client alone says whether an answer is about our
+request (signature, binding, charge id, amount, currency, reference), given what the sale
+expects. Here each outcome is only mapped: a verified charge answer becomes ``WalletAnswered``;
+a verified refusal of the request becomes ``ChargeRefused``; every other failure becomes
+``OutcomeUnknown`` and the flow keeps asking ("an unknown outcome is never a decline").
 """
 
 from __future__ import annotations
@@ -12,19 +14,21 @@ from collections.abc import Callable
 from datetime import datetime
 
 from terminal.crypto.errors import PinFormatError
+from terminal.crypto.httpsig import SIGNATURE_LIFETIME
 from terminal.crypto.pin import seal_pin
 from terminal.domain.flow import (
-    Answer, CancelCharge, ChargeAbsent, ChargeNotSent, ChargeRefused, ChargeStatus, Decline, Event,
-    OutcomeUnknown, PollCharge, ReversalConfirmed, Sale, SendCharge, StepUp, StepUpMethod,
+    Answer, CancelCharge, CancelTooLate, ChargeAbsent, ChargeNotSent, ChargeRefused, ChargeStatus, Decline,
+    Event, OutcomeUnknown, PollCharge, ReversalConfirmed, Sale, SendCharge, StepUp, StepUpMethod,
     SubmitStepUp, WalletAnswered,
 )
+from terminal.domain.money import Money
 from terminal.wallet import messages as m
-from terminal.wallet.client import WalletClient
-from terminal.wallet.errors import Conflict, NotFound, UnverifiedResponse, WalletError, WalletRejected
+from terminal.wallet.client import Expected, WalletClient
+from terminal.wallet.errors import Conflict, NotFound, WalletError, WalletRejected
 
-# A signed request is accepted by the wallet until its ``expires`` (created + 60 s) by the
-# wallet's clock; after that, plus a margin for clock estimates, it can never be applied.
-REQUEST_LIFETIME = 60.0
+# A signed request is accepted by the wallet until its ``expires`` (created + the signature
+# lifetime) by the wallet's clock; after that, plus a margin for clock estimates, it can never be
+# applied.
 DEAD_MARGIN = 10.0
 
 
@@ -75,15 +79,15 @@ class WalletEffects:
             if exc.outcome_unknown:
                 raise
             return ChargeNotSent(f"the wallet could not be reached: {exc}", self._clock())
-        return self._answered(charge, sale)
+        return self._answered(charge)
 
     def _poll(self, idempotency_key: str, charge_id: str | None, sale: Sale) -> Event:
         if charge_id is not None:
-            return self._answered(self.client.get_charge(charge_id), sale)
-        charge = self.client.find_charge(idempotency_key)
+            return self._answered(self.client.get_charge(charge_id, _expected(sale)))
+        charge = self.client.find_charge(idempotency_key, _expected(sale))
         if charge is None:
             return ChargeAbsent(self._request_dead(idempotency_key), self._clock())
-        return self._answered(charge, sale)
+        return self._answered(charge)
 
     def _step_up(self, effect: SubmitStepUp, sale: Sale) -> Event:
         body: m.PinStepUpRequest | m.OtpStepUpRequest
@@ -99,40 +103,38 @@ class WalletEffects:
         else:
             body = m.OtpStepUpRequest(method="otp", otp=effect.secret)
         try:
-            return self._answered(self.client.submit_step_up(effect.charge_id, body), sale)
+            return self._answered(self.client.submit_step_up(effect.charge_id, body, _expected(sale)))
         except WalletRejected as exc:
             # Refused submission (e.g. malformed OTP): the step-up itself goes on.
             return OutcomeUnknown(exc.title, self._clock())
 
     def _cancel(self, effect: CancelCharge, sale: Sale) -> Event:
+        expect = _expected(sale)
         charge_id = effect.charge_id
         if charge_id is None:
-            found = self.client.find_charge(effect.idempotency_key)
+            found = self.client.find_charge(effect.idempotency_key, expect)
             if found is None:
                 return ChargeAbsent(self._request_dead(effect.idempotency_key), self._clock())
-            charge_id = _ours(found, sale).id
+            charge_id = found.id
         try:
-            return self._answered(self.client.cancel_charge(charge_id), sale)
+            return self._answered(self.client.cancel_charge(charge_id, expect))
         except NotFound:
             return ChargeAbsent(self._request_dead(effect.idempotency_key), self._clock())
         except Conflict:
             # Declined already (the answer says so), or approved on an earlier business day
-            # (too late to void): give the money back with a full refund instead.
-            charge = _ours(self.client.get_charge(charge_id), sale)
+            # (too late to void): the flow gives the money back with a reversal refund instead.
+            charge = self.client.get_charge(charge_id, expect)
             if charge.status is not m.ChargeStatus.APPROVED:
-                return self._answered(charge, sale)
+                return self._answered(charge)
             left = charge.amount - charge.refunded_amount
-            if left > 0:
-                self.client.refund(
-                    charge_id, _reversal_key(effect.idempotency_key),
-                    m.RefundRequest(amount=left, currency=charge.currency, reason="reversal"),
-                )
-            return ReversalConfirmed(self._clock())
+            if left <= 0:
+                return ReversalConfirmed(self._clock())
+            return CancelTooLate(charge.id, Money(left, charge.currency), self._clock())
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def _answered(self, charge: m.ChargeResponse, sale: Sale) -> Event:
-        return WalletAnswered(self.to_answer(_ours(charge, sale)), self._clock())
+    def _answered(self, charge: m.ChargeResponse) -> Event:
+        return WalletAnswered(self.to_answer(charge), self._clock())
 
     def to_answer(self, charge: m.ChargeResponse) -> Answer:
         step = None
@@ -157,18 +159,11 @@ class WalletEffects:
         if last is None:
             return False
         wallet_now = self._clock() + (self.client.clock_offset or 0.0)
-        return wallet_now > last + REQUEST_LIFETIME + DEAD_MARGIN
+        return wallet_now > last + SIGNATURE_LIFETIME + DEAD_MARGIN
 
 
-def _ours(charge: m.ChargeResponse, sale: Sale) -> m.ChargeResponse:
-    """The charge, if it is about this sale. A signed answer found by our idempotency key (or
-    id) for another amount or reference is no answer about ours: the outcome stays unknown."""
-    if sale.amount is not None and (charge.amount, charge.currency, charge.merchant_reference) != (
-        sale.amount.amount, sale.amount.currency, sale.reference,
-    ):
-        raise UnverifiedResponse("the wallet answered about another sale", code="mismatched_answer")
-    return charge
-
-
-def _reversal_key(idempotency_key: str) -> str:
-    return f"{idempotency_key[:100]}-reversal"
+def _expected(sale: Sale) -> Expected | None:
+    """What an answer about this sale's charge must say (the client checks it)."""
+    if sale.amount is None or sale.reference is None:
+        return None
+    return Expected(sale.amount.amount, sale.amount.currency, sale.reference)

@@ -1,4 +1,5 @@
-"""Payment-code checks for scanners: loads config/wallets.toml and classifies every read.
+"""Payment-code checks for scanners: loads config/wallets.toml and classifies every read, once:
+the verdict travels with the ``ScanResult`` to the register, which does not classify it again.
 
 This is where the file is read (the domain classifier itself does no I/O). Without a path the copy
 shipped inside the package (terminal/scan/wallets.toml, identical to config/wallets.toml) is
@@ -8,18 +9,11 @@ used, so an installed register finds it too.
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from terminal.domain.paymentcode import (
-    PaymentCode,
-    PaymentCodeClassifier,
-    Rejection,
-    RejectReason,
-    UsedCodes,
-)
+from terminal.domain.paymentcode import PaymentCodeClassifier, Rejection, RejectReason
 from terminal.domain.wallet_schemes import WalletSchemes
 from terminal.scan.types import ScanResult
 
@@ -29,29 +23,17 @@ def default_wallets_text() -> str:
 
 
 class CodeChecker:
-    """Classifies scans; remembers codes sent to the wallet so a replay is refused locally."""
+    """Classifies scans (a replay is refused by the register's journal when the code is sent)."""
 
-    def __init__(
-        self,
-        wallets_path: Path | None = None,
-        accepted: Iterable[str] | None = None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, wallets_path: Path | None = None, accepted: Iterable[str] | None = None) -> None:
         text = wallets_path.read_text(encoding="utf-8") if wallets_path else default_wallets_text()
         self.classifier = PaymentCodeClassifier(
             WalletSchemes.from_toml(text), None if accepted is None else frozenset(accepted)
         )
-        self._used = UsedCodes()
-        self._clock = clock
 
     def check(self, result: ScanResult) -> ScanResult | None:
         """The result with its verdict, or None when the payload fails the code checks."""
-        verdict = self.classifier.classify(result.text, result.symbology, self._used, self._clock())
+        verdict = self.classifier.classify(result.text, result.symbology)
         if isinstance(verdict, Rejection) and verdict.reason is RejectReason.MALFORMED:
             return None
         return dataclasses.replace(result, verdict=verdict)
-
-    def mark_used(self, code: PaymentCode) -> None:
-        """Call when the code is sent to the wallet; a second scan of it is then refused."""
-        self._used.mark(code.value, self._clock())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
-from terminal.domain.paymentcode import Rejection, Symbology
+from terminal.domain.paymentcode import Classification, Rejection, Symbology
 from terminal.scan.types import Quad
 from terminal.ui.ports import RegisterPort
 
@@ -29,12 +29,15 @@ class CodeReader(QObject):
         self._register = register
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="payterm-code")
 
-    def read(self, text: str, symbology: Symbology, quad: Quad | None = None) -> None:
-        self._worker.submit(self._read, text, symbology, quad)
+    def read(
+        self, text: str, symbology: Symbology, quad: Quad | None = None, verdict: Classification | None = None,
+    ) -> None:
+        """``verdict``: the scanner's classification of the read, passed on (a code is classified once)."""
+        self._worker.submit(self._read, text, symbology, quad, verdict)
 
-    def _read(self, text: str, symbology: Symbology, quad: Quad | None) -> None:
+    def _read(self, text: str, symbology: Symbology, quad: Quad | None, verdict: Classification | None) -> None:
         try:
-            rejection = self._register.code_read(text, symbology)
+            rejection = self._register.code_read(text, symbology, verdict=verdict)
         except Exception as exc:  # noqa: BLE001 - shown to the cashier, the window carries on
             self.failed.emit(exc)
             return

@@ -12,7 +12,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from terminal.config.model import Language
-from terminal.domain.flow import Sale, SaleState
+from terminal.domain.flow import Sale
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
 from terminal.scan.types import ScanResult, SourceState
@@ -125,16 +125,14 @@ class CashierWindow(QMainWindow):
         self.recent.add(sale, datetime.now().astimezone())
 
     def _charge(self, amount: Money) -> None:
-        if self.ready and self.register.sale.state is SaleState.IDLE:
+        if self.ready:
             self.register.start_sale(amount)
 
     def _cancel(self) -> None:
-        if self.register.sale.state.cancellable:
-            self.register.cancel()
+        self.register.cancel()
 
     def _next_sale(self) -> None:
-        if self.register.sale.state.is_final:
-            self.register.next_sale()
+        self.register.next_sale()
 
     def set_ready(self, ready: bool, note: str = "") -> None:
         """False while unfinished sales are recovered: no new sale before that."""
@@ -144,9 +142,9 @@ class CashierWindow(QMainWindow):
     # -- codes ----------------------------------------------------------------------------------
 
     def _scanned(self, result: ScanResult) -> None:
-        if self.register.sale.state is not SaleState.AWAITING_CODE:
+        if not self.register.sale.accepts_code():
             return  # between sales the camera may see anything; only a waiting sale takes a code
-        self.reader.read(result.text, result.symbology, result.quad)
+        self.reader.read(result.text, result.symbology, result.quad, result.verdict)
 
     def _read_answered(self, answer: ReadAnswer) -> None:
         self.camera.highlight(answer.quad, answer.rejection is None)
@@ -157,7 +155,7 @@ class CashierWindow(QMainWindow):
             self.flow.awaiting.show_problem(rejection_text(answer.rejection))
 
     def open_manual_entry(self) -> None:
-        if self.register.sale.state is not SaleState.AWAITING_CODE:
+        if not self.register.sale.accepts_code():
             return
         dialog = ManualEntryDialog(self)
         dialog.code_entered.connect(lambda text: self.reader.read(text, Symbology.KEYED))

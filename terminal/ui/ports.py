@@ -1,5 +1,5 @@
-"""What the window needs of the register and of a manager check: small protocols, so that a
-panel test can drive the window with a recording fake and the real ``Register`` fits as is."""
+"""What the window needs of the register: a small protocol, so that a panel test can drive the
+window with a recording fake and the real ``Register`` fits as is."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Protocol
 
 from terminal.domain.flow import Sale
 from terminal.domain.money import Money
-from terminal.domain.paymentcode import Rejection, Symbology
+from terminal.domain.affordance import Allowed
+from terminal.domain.paymentcode import Classification, Rejection, Symbology
 from terminal.register.register import RegisterStatus
 from terminal.register.runner import Hooks
 
@@ -21,22 +22,18 @@ class RegisterPort(Protocol):
     @property
     def sale(self) -> Sale: ...
 
-    def start_sale(self, amount: Money) -> None: ...
+    def start_sale(self, amount: Money) -> Allowed: ...
 
-    def code_read(self, text: str, symbology: Symbology) -> Rejection | None: ...
+    def code_read(
+        self, text: str, symbology: Symbology, *, verdict: Classification | None = None,
+    ) -> Rejection | None: ...
 
-    def step_up_input(self, secret: str) -> None: ...
+    def step_up_input(self, secret: str) -> Allowed: ...
 
-    def cancel(self) -> None: ...
+    def cancel(self) -> Allowed: ...
 
-    def next_sale(self) -> None: ...
+    def next_sale(self) -> Allowed: ...
 
     def reprint_last_receipt(self) -> None: ...
 
     def status(self) -> RegisterStatus: ...
-
-
-class ManagerGate(Protocol):
-    """Checks the manager PIN (issue #6 stores and locks it; the window only asks)."""
-
-    def check_pin(self, pin: str) -> bool: ...

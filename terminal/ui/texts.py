@@ -10,7 +10,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from terminal.domain.flow import Decline
 from terminal.domain.paymentcode import RejectReason, Rejection
-from terminal.register.register import BUSY, NOT_READY
 
 
 @dataclass(frozen=True)
@@ -76,10 +75,8 @@ _REJECTIONS: dict[RejectReason, str] = {
     RejectReason.ALREADY_USED: QT_TRANSLATE_NOOP(
         "Reject", "This code was already used. Ask the customer to refresh it."),
     RejectReason.MALFORMED: QT_TRANSLATE_NOOP("Reject", "The code could not be read cleanly. Scan it again."),
-}
-_REGISTER_MESSAGES: dict[str, str] = {
-    NOT_READY: QT_TRANSLATE_NOOP("Reject", "Enter the amount first, then scan the code."),
-    BUSY: QT_TRANSLATE_NOOP("Reject", "A payment is in progress: finish or cancel it first."),
+    RejectReason.NOT_READY: QT_TRANSLATE_NOOP("Reject", "Enter the amount first, then scan the code."),
+    RejectReason.BUSY: QT_TRANSLATE_NOOP("Reject", "A payment is in progress: finish or cancel it first."),
 }
 
 _THIS_WALLET = QT_TRANSLATE_NOOP("Reject", "This wallet")
@@ -96,7 +93,5 @@ def decline_text(decline: Decline | None) -> DeclineText:
 
 
 def rejection_text(rejection: Rejection) -> str:
-    if rejection.message in _REGISTER_MESSAGES:
-        return _t("Reject", _REGISTER_MESSAGES[rejection.message])
     text = _t("Reject", _REJECTIONS[rejection.reason])
     return text.replace("%1", rejection.wallet_name or _t("Reject", _THIS_WALLET)) if "%1" in text else text

@@ -58,7 +58,22 @@ _SENT_MAYBE = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError,
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
+@dataclass(frozen=True)
+class Expected:
+    """What an answer about one of our charges must say: it is ours only if amount, currency and
+    merchant reference are those we asked for. The client checks it, with the signature and the
+    binding to the request, before any answer leaves it."""
+
+    amount: int
+    currency: str
+    merchant_reference: str
+
+
 class WalletClient:
+    """Each method returns only an answer that is about the request it sent: signed by a pinned
+    wallet key, bound to the request, and naming our charge (id, amount, currency, reference)
+    or our refund. Everything else is an ``UnverifiedResponse`` (outcome unknown)."""
+
     def __init__(
         self,
         base_url: str,
@@ -112,32 +127,30 @@ class WalletClient:
     def create_charge(self, idempotency_key: str, request: m.ChargeRequest) -> m.ChargeResponse:
         charge = self._call("POST", "/v1/charges", m.ChargeResponse, body=request,
                             idempotency_key=idempotency_key, timeout=self.timeouts.charge)
-        if (charge.amount, charge.currency, charge.merchant_reference) != (
-            request.amount, request.currency, request.merchant_reference,
-        ):
-            raise UnverifiedResponse("the wallet answered about another charge", code="mismatched_answer")
-        return charge
+        return _ours(charge, None, Expected(request.amount, request.currency, request.merchant_reference))
 
-    def get_charge(self, charge_id: str) -> m.ChargeResponse:
+    def get_charge(self, charge_id: str, expect: Expected | None = None) -> m.ChargeResponse:
         charge = self._call("GET", f"/v1/charges/{_seg(charge_id)}", m.ChargeResponse)
-        return self._same_charge(charge, charge_id)
+        return _ours(charge, charge_id, expect)
 
-    def find_charge(self, idempotency_key: str) -> m.ChargeResponse | None:
+    def find_charge(self, idempotency_key: str, expect: Expected | None = None) -> m.ChargeResponse | None:
         """The charge made under this idempotency key, or None if the wallet has none."""
         found = self._call("GET", "/v1/charges", m.ChargeList, params={"idempotency_key": idempotency_key})
         if len(found.charges) > 1:
             raise UnverifiedResponse("the wallet lists several charges for one key", code="mismatched_answer")
-        return found.charges[0] if found.charges else None
+        return _ours(found.charges[0], None, expect) if found.charges else None
 
-    def submit_step_up(self, charge_id: str, body: m.PinStepUpRequest | m.OtpStepUpRequest) -> m.ChargeResponse:
+    def submit_step_up(
+        self, charge_id: str, body: m.PinStepUpRequest | m.OtpStepUpRequest, expect: Expected | None = None,
+    ) -> m.ChargeResponse:
         # Not retried once it may have been sent: a second submission would spend an attempt.
         charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/step-up", m.ChargeResponse,
                             body=body, retry_when_maybe_sent=False)
-        return self._same_charge(charge, charge_id)
+        return _ours(charge, charge_id, expect)
 
-    def cancel_charge(self, charge_id: str) -> m.ChargeResponse:
+    def cancel_charge(self, charge_id: str, expect: Expected | None = None) -> m.ChargeResponse:
         charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/cancel", m.ChargeResponse, body={})
-        return self._same_charge(charge, charge_id)
+        return _ours(charge, charge_id, expect)
 
     def refund(self, charge_id: str, idempotency_key: str, request: m.RefundRequest) -> m.RefundResponse:
         refund = self._call("POST", f"/v1/charges/{_seg(charge_id)}/refunds", m.RefundResponse,
@@ -194,11 +207,6 @@ class WalletClient:
         return answer
 
     # -- plumbing -------------------------------------------------------------------------------
-
-    def _same_charge(self, charge: m.ChargeResponse, charge_id: str) -> m.ChargeResponse:
-        if charge.id != charge_id:
-            raise UnverifiedResponse("the wallet answered about another charge", code="mismatched_answer")
-        return charge
 
     def _call(
         self,
@@ -332,3 +340,15 @@ def _problem(body: bytes) -> dict[str, Any]:
 
 def _opt_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _ours(charge: m.ChargeResponse, charge_id: str | None, expect: Expected | None) -> m.ChargeResponse:
+    """The one check that an answer is about our charge: the id we named, and the amount,
+    currency and reference we asked for. Anything else leaves the outcome unknown."""
+    if charge_id is not None and charge.id != charge_id:
+        raise UnverifiedResponse("the wallet answered about another charge", code="mismatched_answer")
+    if expect is not None and (charge.amount, charge.currency, charge.merchant_reference) != (
+        expect.amount, expect.currency, expect.merchant_reference,
+    ):
+        raise UnverifiedResponse("the wallet answered about another sale", code="mismatched_answer")
+    return charge

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 # The domain owns the charge states and step-up methods; they are part of the wire contract too.
 from terminal.domain.flow import ChargeStatus, StepUpMethod  # noqa: F401
@@ -178,6 +178,16 @@ class ChargeResponse(_Message):
     created_at: AwareDatetime
     wallet: str
     code_last4: str
+
+    @model_validator(mode="after")
+    def _complete(self) -> ChargeResponse:
+        """An outcome carries what makes it one: an approval its approval code, a decline its
+        reason. Without them an answer is not valid (and the outcome stays unknown)."""
+        if self.status is ChargeStatus.APPROVED and not self.approval_code:
+            raise ValueError("an approved charge needs its approval code")
+        if self.status is ChargeStatus.DECLINED and self.decline is None:
+            raise ValueError("a declined charge needs its decline reason")
+        return self
 
 
 class ChargeList(_Message):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ from tests.walletstub import Binding, Clock, Ledger, Reply, Seen, WalletStub, ch
 
 CODE = "281234567890123456"
 KEY = "sale-0001-abcdef"
-TIMINGS = Timings(poll_interval=2, poll_max=10, step_up_max=120, reversal_retry=5)
+TIMINGS = Timings(poll_interval=2, poll_max=10, step_up_max=120, reversal_initial=5, reversal_max=5)
 ROGUE = PrivateKeySigner.generate(Alg.ED25519)
 
 
@@ -238,7 +239,7 @@ class MemoryStore:
         self.saved: list[Sale] = []
         self._lock = threading.Lock()
 
-    def persist(self, sale: Sale, at: float) -> None:
+    def save_sale(self, sale: Sale, at: datetime) -> None:
         with self._lock:
             self.saved.append(sale)
 
@@ -256,7 +257,7 @@ def test_through_the_runner_a_rogue_answer_is_reversed_not_approved(device: Priv
                 stub.script = honest
 
         store = MemoryStore()
-        timings = Timings(poll_interval=0.05, poll_max=0.3, step_up_max=120, reversal_retry=0.05)
+        timings = Timings(poll_interval=0.05, poll_max=0.3, step_up_max=120, reversal_initial=0.05, reversal_max=0.05)
         with stub.client(device) as client:
             runner = PaymentRunner(WalletEffects(client, pin_key=None), store, timings=timings,
                                    hooks=Hooks(on_sale=on_sale))

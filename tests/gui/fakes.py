@@ -10,7 +10,8 @@ from typing import Any
 
 from terminal.domain.flow import Decline, Sale, SaleState, StepUp, StepUpMethod
 from terminal.domain.money import Money
-from terminal.domain.paymentcode import Rejection, Symbology
+from terminal.domain.affordance import Allowed
+from terminal.domain.paymentcode import Classification, Rejection, Symbology
 from terminal.register.register import RegisterStatus
 from terminal.register.runner import Hooks
 
@@ -37,24 +38,39 @@ class FakeRegister:
         thread.start()
         thread.join()
 
-    def start_sale(self, amount: Money) -> None:
-        self.calls.append(("start_sale", amount))
-        self.hooks.start_scanner()
-        self.move_to(Sale(SaleState.AWAITING_CODE, amount=amount))
+    # Each request is answered by the sale's own affordances, as the real register does; only
+    # the requests it lets through are recorded.
 
-    def code_read(self, text: str, symbology: Symbology) -> Rejection | None:
+    def start_sale(self, amount: Money) -> Allowed:
+        allowed = self._sale.accepts_amount()
+        if allowed:
+            self.calls.append(("start_sale", amount))
+            self.hooks.start_scanner()
+            self.move_to(Sale(SaleState.AWAITING_CODE, amount=amount))
+        return allowed
+
+    def code_read(
+        self, text: str, symbology: Symbology, *, verdict: Classification | None = None,
+    ) -> Rejection | None:
         self.calls.append(("code_read", (text, symbology)))
         return self.rejection
 
-    def step_up_input(self, secret: str) -> None:
+    def step_up_input(self, secret: str) -> Allowed:
         self.calls.append(("step_up_input", secret))
+        return Allowed(True)
 
-    def cancel(self) -> None:
-        self.calls.append(("cancel", self._sale.state))
+    def cancel(self) -> Allowed:
+        allowed = self._sale.can_cancel()
+        if allowed:
+            self.calls.append(("cancel", self._sale.state))
+        return allowed
 
-    def next_sale(self) -> None:
-        self.calls.append(("next_sale", None))
-        self.move_to(Sale())
+    def next_sale(self) -> Allowed:
+        allowed = self._sale.can_start_over()
+        if allowed:
+            self.calls.append(("next_sale", None))
+            self.move_to(Sale())
+        return allowed
 
     def reprint_last_receipt(self) -> None:
         self.calls.append(("reprint_last_receipt", None))

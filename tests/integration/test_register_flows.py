@@ -4,6 +4,7 @@ in the journal and at the wallet."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -219,7 +220,7 @@ def test_wallet_down_then_back_reverses_or_resolves(register: Register, sandbox_
     """Every request fails with 503 for a while: the sale is never shown approved by guess, and
     ends final once the wallet is back. (A 503 may have been processed, so "nothing charged" waits
     until our signed request could no longer be applied: 60 s by the protocol, 1 s here.)"""
-    monkeypatch.setattr(wallet_effects, "REQUEST_LIFETIME", 1.0)
+    monkeypatch.setattr(wallet_effects, "SIGNATURE_LIFETIME", 1.0)
     monkeypatch.setattr(wallet_effects, "DEAD_MARGIN", 0.5)
     sandbox_server.set_faults(fail_rate=1.0)
     timer = threading.Timer(2.0, lambda: sandbox_server.set_faults(fail_rate=0.0))
@@ -297,3 +298,57 @@ def test_cancel_while_authorizing_survives_a_restart(sandbox_server: RunningSand
         assert charge is not None and charge.status is ChargeStatus.CANCELLED
     finally:
         again.close()
+
+
+def test_the_verdict_of_a_sale_recovered_mid_step_up_is_the_current_sale(sandbox_server: RunningSandbox,
+                                                                          tmp_path: Path) -> None:
+    """The register dies while the customer confirms in the app; the customer approves meanwhile.
+    After the restart the recovered approval is the register's current sale (what the window
+    shows, like any verdict), not an empty "enter the amount"."""
+    reg = make_register(tmp_path / "r", sandbox_server)
+    reg.start_sale(Money(700, "JPY"))
+    reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+    assert reg.code_read(sandbox_server.payment_code("dave"), Symbology.QR_CODE) is None
+    reg.runner.wait_for(lambda s: s.state is SaleState.STEP_UP, timeout=10)
+    reg.runner.close()  # the register dies in the middle of the step-up
+    reg.journal.close()
+    answer_in_app(sandbox_server, "dave", "approve")
+    again = make_register(tmp_path / "r", sandbox_server)
+    try:
+        (final,) = again.recover(timeout_each=20)
+        assert final.state is SaleState.APPROVED and final.recovered
+        assert again.sale == final and again.sale.approval_code
+        assert not again.sale.accepts_code() and again.sale.can_start_over()
+        assert again.next_sale() and not again.sale.is_final
+    finally:
+        again.close()
+
+
+def test_a_charge_too_late_to_void_is_given_back_by_a_reversal_refund(sandbox_server: RunningSandbox,
+                                                                      tmp_path: Path) -> None:
+    """The register must cancel a charge whose answers it never got, but the wallet's business
+    day has turned, so it can no longer void it: the money goes back with a reversal refund,
+    its own operation (key, intent, audit entry), and the sale ends REVERSED."""
+    sandbox_server.set_faults(drop_next=3)  # every answer to the charge is lost: in doubt
+    reg = make_register(tmp_path / "r", sandbox_server, PAYTERM_WALLET__POLL_INTERVAL="30")
+    try:
+        reg.start_sale(Money(1200, "JPY"))
+        reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+        assert reg.code_read(sandbox_server.payment_code("alice"), Symbology.QR_CODE) is None
+        reg.runner.wait_for(lambda s: s.state is SaleState.IN_DOUBT, timeout=20)
+        sandbox_server.set_faults()
+        with sqlite3.connect(sandbox_server.db_path) as wallet_db:  # the charge was made yesterday
+            wallet_db.execute("UPDATE charges SET business_date = '2000-01-01' WHERE idempotency_key = ?",
+                              (reg.sale.idempotency_key,))
+        assert reg.cancel()
+        final = reg.wait_final(40)
+        assert final.state is SaleState.REVERSED, final
+        key = final.idempotency_key or ""
+        [op] = reg.journal.reader.operations_for_sale(key)
+        assert (op.kind.value, op.state.value, op.amount, op.actor) == ("reversal", "succeeded", 1200, "register")
+        assert op.idempotency_key != key
+        charge = reg.client.find_charge(key)
+        assert charge is not None and charge.status is ChargeStatus.APPROVED and charge.refunded_amount == 1200
+    finally:
+        reg.close()
+        sandbox_server.set_faults()

@@ -12,8 +12,9 @@ import pytest
 
 from terminal.cli import main
 from terminal.domain.money import Money
-from terminal.journal import AuditAction, BreakKind, Journal, SaleAnswer, SaleState, verify_chain
+from terminal.journal import AuditAction, BreakKind, Journal, SaleState, verify_chain
 from terminal.journal.audit import GENESIS, canonical_json, entry_hash
+from tests.journal_helpers import answer, record_intent
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 ENTRIES = 8
@@ -25,29 +26,15 @@ def path(tmp_path: Path) -> Path:
     file = tmp_path / "journal.sqlite3"
     with Journal(file) as j:
         for n in range(3):
-            s = j.record_intent(
-                amount=Money(100 * (n + 1), "JPY"),
-                code=j.fingerprint(f"2800000000000{n:05d}"),
-                merchant_reference=f"R{n}",
-                wallet="sandbox",
-                created_at=T0 + timedelta(minutes=n),
-            )
-            j.record_answer(
-                s.idempotency_key, SaleAnswer(SaleState.APPROVED, charge_id=f"c{n}", approval_code="A"), T0
-            )
+            s = record_intent(j, amount=Money(100 * (n + 1), "JPY"), code=j.fingerprint(f"2800000000000{n:05d}"), merchant_reference=f"R{n}", wallet="sandbox", created_at=T0 + timedelta(minutes=n))
+            answer(j, s.idempotency_key, T0, SaleState.APPROVED, charge_id=f"c{n}", approval_code="A")
         j.record_manager_action(
             AuditAction.MANAGER_SETTINGS_CHANGED,
             actor="manager",
             at=T0,
             details={"key": "register.language", "from": "ja", "to": "en"},
         )
-        j.record_intent(
-            amount=Money(50, "JPY"),
-            code=j.fingerprint("28000000000000099999"),
-            merchant_reference="R9",
-            wallet="sandbox",
-            created_at=T0,
-        )
+        record_intent(j, amount=Money(50, "JPY"), code=j.fingerprint("28000000000000099999"), merchant_reference="R9", wallet="sandbox", created_at=T0)
     return file
 
 

@@ -20,7 +20,7 @@ CODE = "991234567890123456"
 
 
 def started(t: float = T0) -> PaymentFlow:
-    flow = PaymentFlow(Timings(poll_interval=2, poll_max=60, step_up_max=120, reversal_retry=5))
+    flow = PaymentFlow(Timings(poll_interval=2, poll_max=60, step_up_max=120, reversal_initial=5, reversal_max=5))
     assert flow.handle(AmountEntered(Money(1200, "JPY"), t)) == [StartScanner()]
     effects = flow.handle(CodeRead(CODE, "PayTerm Sandbox", "3456", "key-1", "ref-1", t))
     assert [type(e) for e in effects] == [StopScanner, Persist, SendCharge]

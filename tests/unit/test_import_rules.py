@@ -95,3 +95,131 @@ def test_sandbox_uses_only_shared_terminal_layers() -> None:
 @pytest.mark.parametrize("package", ["domain", "crypto", "wallet", "journal", "scan", "config", "ui"])
 def test_layout_exists(package: str) -> None:
     assert (TERMINAL / package / "__init__.py").is_file()
+
+
+# --- the layer order of DESIGN.md and no cycles ---------------------------------------------------
+
+# Arrows point down only: surfaces -> register -> wallet, journal, scan, receipts -> crypto,
+# config -> domain. Imports within one layer are allowed (but never in a cycle).
+LAYERS: dict[str, int] = {
+    "domain": 0,
+    "crypto": 1, "config": 1, "logs": 1,
+    "wallet": 2, "journal": 2, "scan": 2, "receipts": 2,
+    "register": 3,
+    "ui": 4, "commands": 4, "cli": 4, "pos": 4, "demo_cli": 4, "__init__": 4,
+}
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _runtime_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """Every import statement, except those only for the type checker (``if TYPE_CHECKING:``)."""
+    found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    """terminal module -> the terminal modules its import statements name: ``from pkg import sub``
+    names ``pkg`` (whose ``__init__`` runs) and the submodule ``sub`` when it is one."""
+    modules = {module_name(p): p for p in py_files(TERMINAL)}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else []))
+                targets.append(base)
+                targets.extend(f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in modules)
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target.startswith("terminal") and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS[parts[1] if len(parts) > 1 else "__init__"]
+
+
+def test_every_top_level_part_has_a_layer() -> None:
+    parts = {module_name(p).split(".")[1] for p in py_files(TERMINAL) if module_name(p) != "terminal"}
+    assert parts - set(LAYERS) == set(), "place each new part of terminal/ in LAYERS (DESIGN.md's order)"
+
+
+def test_no_import_points_up_the_layers() -> None:
+    graph = import_graph()
+    upward = sorted(f"{a} -> {b}" for a, targets in graph.items() for b in targets
+                    if b != "terminal" and layer(b) > layer(a))
+    assert upward == [], f"imports pointing up DESIGN.md's layer order: {upward}"
+
+
+def test_no_import_cycles_inside_terminal() -> None:
+    graph = import_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = [0]
+
+    def strongconnect(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strongconnect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            strongconnect(v)
+    assert cycles == [], f"import cycles: {cycles}"
+
+
+def test_the_rules_see_a_cycle_and_an_upward_import(tmp_path: Path) -> None:
+    """The checks above can fail: a made-up pair of modules importing each other is found."""
+    tree = ast.parse("from terminal.register.register import Register\n")
+    [node] = _runtime_imports(tree)
+    assert isinstance(node, ast.ImportFrom) and node.module == "terminal.register.register"
+    assert layer("terminal.register.register") > layer("terminal.journal.store")
+    hidden = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import terminal.ui\n")
+    assert [type(n).__name__ for n in _runtime_imports(hidden)] == ["ImportFrom"]

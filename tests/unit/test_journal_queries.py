@@ -15,31 +15,25 @@ from terminal.domain.money import Money
 from terminal.journal import (
     HistoryQuery,
     Journal,
-    OperationAnswer,
     OperationKind,
     OperationState,
-    SaleAnswer,
     SaleState,
 )
+from terminal.domain.operation import OperationOutcome
+from tests.journal_helpers import answer, operation_answer, operation_intent, record_intent
 
 DAY = datetime(2025, 3, 1, tzinfo=UTC)
 
 
 def sale(j: Journal, amount: int, currency: str, code: str, at: datetime, ref: str, state: SaleState) -> str:
-    s = j.record_intent(
-        amount=Money(amount, currency),
-        code=j.fingerprint(code),
-        merchant_reference=ref,
-        wallet="sandbox",
-        created_at=at,
-    )
+    s = record_intent(j, amount=Money(amount, currency), code=j.fingerprint(code), merchant_reference=ref, wallet="sandbox", created_at=at)
     if state is SaleState.APPROVED:
-        j.record_answer(s.idempotency_key, SaleAnswer(state, charge_id=f"ch-{ref}", approval_code="A1"), at)
+        answer(j, s.idempotency_key, at, state, charge_id=f"ch-{ref}", approval_code="A1")
     elif state is SaleState.DECLINED:
-        j.record_answer(s.idempotency_key, SaleAnswer(state, decline_code="insufficient_funds"), at)
+        answer(j, s.idempotency_key, at, state, decline_code="insufficient_funds")
     elif state is SaleState.REVERSED:
-        j.record_answer(s.idempotency_key, SaleAnswer(SaleState.REVERSING), at)
-        j.record_answer(s.idempotency_key, SaleAnswer(state), at)
+        answer(j, s.idempotency_key, at, SaleState.REVERSING)
+        answer(j, s.idempotency_key, at, state)
     return s.idempotency_key
 
 
@@ -53,17 +47,11 @@ def filled(tmp_path: Path) -> Iterator[Journal]:
     sale(j, 999, "JPY", "28000000000000004444", DAY + 12 * h, "R4", SaleState.REVERSED)
     sale(j, 1250, "USD", "28000000000000005555", DAY + 13 * h, "R5", SaleState.APPROVED)
     sale(j, 4000, "JPY", "28000000000000006666", DAY + 25 * h, "R6", SaleState.APPROVED)  # next day
-    refund = j.record_operation_intent(
-        kind=OperationKind.REFUND, sale_key=b, at=DAY + 14 * h, actor="manager", amount=Money(500, "JPY")
-    )
-    j.record_operation_answer(
-        refund.idempotency_key, OperationAnswer(OperationState.SUCCEEDED, "rf1"), DAY + 14 * h
-    )
-    void = j.record_operation_intent(kind=OperationKind.VOID, sale_key=a, at=DAY + 15 * h, actor="manager")
-    j.record_operation_answer(void.idempotency_key, OperationAnswer(OperationState.SUCCEEDED), DAY + 15 * h)
-    pending = j.record_operation_intent(
-        kind=OperationKind.REFUND, sale_key=b, at=DAY + 16 * h, actor="m", amount=Money(100, "JPY")
-    )
+    refund = operation_intent(j, kind=OperationKind.REFUND, sale_key=b, at=DAY + 14 * h, actor="manager", amount=Money(500, "JPY"))
+    operation_answer(j, refund.idempotency_key, OperationOutcome(OperationState.SUCCEEDED, wallet_ref="rf1"), DAY + 14 * h)
+    void = operation_intent(j, kind=OperationKind.VOID, sale_key=a, at=DAY + 15 * h, actor="manager")
+    operation_answer(j, void.idempotency_key, OperationOutcome(OperationState.SUCCEEDED), DAY + 15 * h)
+    pending = operation_intent(j, kind=OperationKind.REFUND, sale_key=b, at=DAY + 16 * h, actor="m", amount=Money(100, "JPY"))
     assert pending.state is OperationState.REQUESTED  # not counted until it succeeds
     yield j
     j.close()

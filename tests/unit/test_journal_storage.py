@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from terminal.domain.money import Money
-from terminal.journal import AuditAction, Journal, JournalError, SaleAnswer, SaleState, SchemaVersionError
+from terminal.journal import AuditAction, Journal, JournalError, SaleState, SchemaVersionError
 from terminal.journal.db import open_write_connection
 from terminal.journal.schema import LATEST_VERSION, MIGRATIONS, migrate
+from tests.journal_helpers import answer, record_intent
 
 T0 = datetime(2025, 3, 1, 10, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,13 +44,7 @@ def test_writes_from_two_threads_go_through_the_one_writer_and_both_land(tmp_pat
             barrier.wait()
             for n in range(15):
                 fp = j.fingerprint(f"{who}-code-{n:04d}")
-                j.record_intent(
-                    amount=Money(100 + n, "JPY"),
-                    code=fp,
-                    merchant_reference=f"{who}-{n}",
-                    wallet="sandbox",
-                    created_at=T0,
-                )
+                record_intent(j, amount=Money(100 + n, "JPY"), code=fp, merchant_reference=f"{who}-{n}", wallet="sandbox", created_at=T0)
                 j.record_manager_action(
                     AuditAction.MANAGER_LOGIN,
                     actor=who,
@@ -81,9 +76,9 @@ def test_intent_is_durable_when_record_intent_returns(tmp_path: Path) -> None:
         "import os, sys; from datetime import datetime, UTC\n"
         "from pathlib import Path\n"
         "from terminal.domain.money import Money\n"
-        "from terminal.journal import Journal\n"
+        "from terminal.journal import Journal\nfrom tests.journal_helpers import record_intent\n"
         "j = Journal(Path(sys.argv[1]))\n"
-        "s = j.record_intent(amount=Money(500, 'JPY'), code=j.fingerprint('2812345678901234'),\n"
+        "s = record_intent(j, amount=Money(500, 'JPY'), code=j.fingerprint('2812345678901234'), \n"
         "                    merchant_reference='crash', wallet='sandbox', created_at=datetime.now(UTC))\n"
         "print(s.idempotency_key, flush=True)\n"
         "os._exit(0)\n"
@@ -126,7 +121,7 @@ def test_writes_after_close_are_refused(tmp_path: Path) -> None:
     j = Journal(tmp_path / "j.sqlite3")
     j.close()
     with pytest.raises(JournalError):
-        j.code_seen_recently("h", T0)
+        j.code_seen_recently("h", T0, 120)
 
 
 def test_migrating_a_v1_journal_to_the_latest(tmp_path: Path) -> None:
@@ -149,8 +144,8 @@ def test_migrating_a_v1_journal_to_the_latest(tmp_path: Path) -> None:
             SaleState.IN_DOUBT,
             None,
         )
-        assert j.code_seen_recently("h", T0) is False  # v3 table exists
-        j.record_answer("k1", SaleAnswer(SaleState.REVERSING, deadline=T0 + timedelta(seconds=5)), T0)
+        assert j.code_seen_recently("h", T0, 120) is False  # v3 table exists
+        answer(j, "k1", T0, SaleState.REVERSING, deadline=T0 + timedelta(seconds=5))
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == len(MIGRATIONS)
         assert raw.execute("SELECT value FROM meta WHERE key = 'code_salt'").fetchone()[0] == salt

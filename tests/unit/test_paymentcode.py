@@ -13,8 +13,6 @@ from terminal.domain.paymentcode import (
     Rejection,
     RejectReason,
     Symbology,
-    UsedCodes,
-    code_digest,
 )
 from terminal.domain.wallet_schemes import WalletSchemeError, WalletSchemes
 from terminal.scan.codecheck import default_wallets_text
@@ -109,28 +107,6 @@ def test_not_a_payment_code(schemes: WalletSchemes, text: str, symbology: Symbol
 def test_known_prefix_wrong_length_is_malformed(schemes: WalletSchemes, code: str) -> None:
     result = classify(schemes, code)
     assert isinstance(result, Rejection) and result.reason is RejectReason.MALFORMED
-
-
-def test_same_code_twice_within_its_lifetime_is_refused(schemes: WalletSchemes) -> None:
-    classifier = PaymentCodeClassifier(schemes)
-    used = UsedCodes(lifetime_s=120)
-    first = classifier.classify(SANDBOX, Symbology.QR_CODE, used, now=1000.0)
-    assert isinstance(first, PaymentCode)
-    used.mark(first.value, now=1000.0)
-    again = classifier.classify(SANDBOX, Symbology.CODE_128, used, now=1060.0)
-    assert again == Rejection(
-        RejectReason.ALREADY_USED,
-        "This code was already used - ask the customer to refresh it.",
-        "PayTerm Sandbox",
-    )
-    assert isinstance(classifier.classify(SANDBOX, Symbology.QR_CODE, used, now=1121.0), PaymentCode)
-
-
-def test_used_codes_keep_only_hashes() -> None:
-    used = UsedCodes()
-    used.mark(SANDBOX, now=0.0)
-    assert SANDBOX not in repr(vars(used))
-    assert code_digest(SANDBOX) in repr(vars(used))
 
 
 @pytest.mark.parametrize(

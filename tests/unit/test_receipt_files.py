@@ -17,11 +17,12 @@ from terminal.config.model import Language
 from terminal.crypto import Alg, VerifyKey
 from terminal.domain.flow import SaleState
 from terminal.domain.money import Money
-from terminal.journal import Journal, SaleAnswer
+from terminal.journal import Journal
 from terminal.receipts import ReceiptCopy, SaleValues, StoreInfo, receipt_pdf, receipt_png, render_receipt
 from terminal.receipts.fonts import draws_japanese, japanese_font
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import Enrollment
+from tests.journal_helpers import answer, record_intent
 
 STORE = StoreInfo("テスト商店", "渋谷店", "register-1")
 AT = datetime(2025, 3, 1, 1, 2, tzinfo=UTC)
@@ -80,14 +81,10 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     try:
         for i, (ref, state) in enumerate([("R-1", SaleState.APPROVED), ("R-2", SaleState.DECLINED),
                                           ("R-3", SaleState.AUTHORIZING)]):
-            sale = journal.record_intent(amount=Money(1000 + i, "JPY"), code=journal.fingerprint(f"99{i:016d}"),
-                                         merchant_reference=ref, wallet="PayPay",
-                                         created_at=AT + timedelta(minutes=i))
+            sale = record_intent(journal, amount=Money(1000 + i, "JPY"), code=journal.fingerprint(f"99{i:016d}"), merchant_reference=ref, wallet="PayPay", created_at=AT + timedelta(minutes=i))
             if state is not SaleState.AUTHORIZING:
                 approved = state is SaleState.APPROVED
-                journal.record_answer(sale.idempotency_key, SaleAnswer(
-                    state, charge_id=f"ch-{ref}", approval_code="OK1" if approved else None,
-                    decline_code=None if approved else "insufficient_funds"), AT + timedelta(minutes=i))
+                answer(journal, sale.idempotency_key, AT + timedelta(minutes=i), state, charge_id=f"ch-{ref}", approval_code="OK1" if approved else None, decline_code=None if approved else "insufficient_funds")
     finally:
         journal.close()
     return tmp_path

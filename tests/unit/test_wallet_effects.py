@@ -4,18 +4,27 @@ result as the right flow event. Time is a hand-moved clock shared by client, eff
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Collection, Iterator
+from contextlib import closing
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from terminal.crypto import Alg, PinBlockError, PrivateKeySigner, VerifyKey, open_pin
 from terminal.domain.flow import (
     AmountEntered, Answer, CancelCharge, ChargeAbsent, ChargeNotSent, ChargeRefused, ChargeStatus, CodeRead, Decline,
-    OutcomeUnknown, PaymentFlow, PollCharge, ReversalConfirmed, Sale, SaleState, SendCharge, StepUp,
+    CancelTooLate, OutcomeUnknown, PaymentFlow, PollCharge, ReversalConfirmed, Sale, SaleState, SendCharge, StepUp,
     StepUpEntered, StepUpMethod, SubmitStepUp, WalletAnswered,
 )
 from terminal.domain.money import Money
-from terminal.register.wallet_effects import DEAD_MARGIN, REQUEST_LIFETIME, WalletEffects
+from terminal.domain.operation import OperationKind, OperationState
+from terminal.journal import AuditEntry, Journal
+from terminal.register.operations import Operations
+from terminal.crypto.httpsig import SIGNATURE_LIFETIME as REQUEST_LIFETIME
+from terminal.register.wallet_effects import DEAD_MARGIN, WalletEffects
 from terminal.wallet.client import WalletClient
 from tests.walletstub import (
     Clock, Ledger, Refusing, Reply, Script, Seen, WalletStub, charge_json, problem, rfc3339,
@@ -188,16 +197,40 @@ def cancel_refused_then(charge: dict[str, object]) -> tuple[list[Seen], Script]:
     return refunds, script
 
 
-def test_cancel_refused_on_an_approved_charge_refunds_the_rest(stub: WalletStub,
-                                                               effects: WalletEffects) -> None:
+def reversing_journal(tmp_path: Path, clock: Clock) -> Journal:
+    """A journal holding SALE as the flow leaves it when it must cancel charge ch_1."""
+    journal = Journal(tmp_path / "journal.db")
+    at = datetime.fromtimestamp(clock(), UTC)
+    intent = replace(SALE, state=SaleState.AUTHORIZING, wallet="PayTerm Sandbox", last4="3456", code_hash="h" * 64)
+    journal.save_sale(intent, at)
+    journal.save_sale(replace(intent, state=SaleState.REVERSING, charge_id="ch_1", cancel_requested=True), at)
+    return journal
+
+
+def test_cancel_refused_on_an_approved_charge_refunds_the_rest(stub: WalletStub, effects: WalletEffects,
+                                                               client: WalletClient, clock: Clock,
+                                                               tmp_path: Path) -> None:
     refunds, stub.script = cancel_refused_then(charge_json("ch_1", "approved", refunded=200))
-    first = effects.run(CancelCharge(KEY, "ch_1"), SALE)
-    again = effects.run(CancelCharge(KEY, "ch_1"), SALE)  # e.g. the first answer was lost
-    assert isinstance(first, ReversalConfirmed) and isinstance(again, ReversalConfirmed)
-    assert [s.idempotency_key for s in refunds] == [f"{KEY}-reversal"] * 2  # one refund at the wallet
-    assert refunds[0].request.body == refunds[1].request.body
+    event = effects.run(CancelCharge(KEY, "ch_1"), SALE)
+    assert event == CancelTooLate("ch_1", Money(1000, "JPY"), clock())
+    with reversing_journal(tmp_path, clock) as journal:
+        ops = Operations(journal, client, timezone="UTC", actor="register", clock=clock)
+        assert ops.reverse(KEY, "ch_1", event.left)
+        assert ops.reverse(KEY, "ch_1", event.left)  # e.g. the first answer was lost: nothing sent again
+        [op] = journal.reader.operations_for_sale(KEY)
+        assert op.kind is OperationKind.REVERSAL and op.state is OperationState.SUCCEEDED
+        actions = [e.action for e in _audit(journal)]
+    assert [s.idempotency_key for s in refunds] == [op.idempotency_key]  # one refund at the wallet
+    assert op.idempotency_key != KEY
     assert refunds[0].json() == {"amount": 1000, "currency": "JPY", "reason": "reversal"}
+    assert "reversal.intent" in actions and actions[-1] == "operation.answer"
     assert all(s.error is None for s in stub.seen)
+
+
+def _audit(journal: Journal) -> list[AuditEntry]:
+    with closing(sqlite3.connect(journal.path)) as raw:
+        rows = raw.execute("SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq")
+        return [AuditEntry(*row) for row in rows]
 
 
 def test_cancel_refused_on_a_declined_charge_reports_the_decline(stub: WalletStub,
@@ -215,11 +248,24 @@ def test_cancel_refused_on_a_fully_refunded_charge_needs_no_refund(stub: WalletS
     assert not refunds
 
 
-def test_a_failed_refund_leaves_the_reversal_open(stub: WalletStub, effects: WalletEffects) -> None:
-    _, honest = cancel_refused_then(charge_json("ch_1", "approved"))
-    stub.script = lambda seen: problem(503, "service_unavailable", "Busy") if seen.path.endswith(
+def test_a_failed_refund_leaves_the_reversal_open(stub: WalletStub, effects: WalletEffects,
+                                                  client: WalletClient, clock: Clock, tmp_path: Path) -> None:
+    refunds, honest = cancel_refused_then(charge_json("ch_1", "approved"))
+    busy = {"on": True}
+    stub.script = lambda seen: problem(503, "service_unavailable", "Busy") if busy["on"] and seen.path.endswith(
         "/refunds") else honest(seen)
-    assert isinstance(effects.run(CancelCharge(KEY, "ch_1"), SALE), OutcomeUnknown)
+    event = effects.run(CancelCharge(KEY, "ch_1"), SALE)
+    assert isinstance(event, CancelTooLate)
+    with reversing_journal(tmp_path, clock) as journal:
+        ops = Operations(journal, client, timezone="UTC", actor="register", clock=clock)
+        assert not ops.reverse(KEY, "ch_1", event.left)
+        [op] = journal.reader.operations_for_sale(KEY)
+        assert op.state is OperationState.IN_DOUBT
+        busy["on"] = False
+        assert ops.reverse(KEY, "ch_1", event.left)  # the next try resends the same operation
+        [done] = journal.reader.operations_for_sale(KEY)
+    assert done.idempotency_key == op.idempotency_key and done.state is OperationState.SUCCEEDED
+    assert [s.idempotency_key for s in refunds] == [op.idempotency_key]
 
 
 # --- PIN step-up -------------------------------------------------------------------------------
