@@ -534,6 +534,62 @@
         <translation>返金が拒否されました</translation>
     </message>
     <message>
+        <source>reversal refund asked</source>
+        <translation>取消返金を依頼</translation>
+    </message>
+    <message>
+        <source>reversal refund in doubt</source>
+        <translation>取消返金の結果不明</translation>
+    </message>
+    <message>
+        <source>reversal refunded</source>
+        <translation>取消返金済み</translation>
+    </message>
+    <message>
+        <source>reversal refund refused</source>
+        <translation>取消返金を拒否</translation>
+    </message>
+    <message>
+        <source>partly refunded</source>
+        <translation>一部返金済み</translation>
+    </message>
+    <message>
+        <source>given back by the register</source>
+        <translation>レジが返金済み</translation>
+    </message>
+    <message>
+        <source>Only an approved sale can be given back.</source>
+        <translation>承認された売上のみ返金できます。</translation>
+    </message>
+    <message>
+        <source>Nothing is left to give back on this sale.</source>
+        <translation>この売上に返金できる残高はありません。</translation>
+    </message>
+    <message>
+        <source>That is more than is left to refund on this sale.</source>
+        <translation>この売上の返金可能額を超えています。</translation>
+    </message>
+    <message>
+        <source>The amount is not in the sale&apos;s currency.</source>
+        <translation>金額の通貨が売上と異なります。</translation>
+    </message>
+    <message>
+        <source>Enter an amount above zero.</source>
+        <translation>0より大きい金額を入力してください。</translation>
+    </message>
+    <message>
+        <source>This sale has refunds, so it cannot be voided: refund what is left instead.</source>
+        <translation>返金済みのため取消できません。残りを返金してください。</translation>
+    </message>
+    <message>
+        <source>A void is only possible on the day of the sale: refund it instead.</source>
+        <translation>取消は売上当日のみ可能です。返金してください。</translation>
+    </message>
+    <message>
+        <source>A refund or void of this sale is still being settled.</source>
+        <translation>この売上の返金または取消が処理中です。</translation>
+    </message>
+    <message>
         <source>sale started</source>
         <translation>取引開始</translation>
     </message>
@@ -888,6 +944,10 @@
     <message>
         <source>Decline</source>
         <translation>拒否理由</translation>
+    </message>
+    <message>
+        <source>Not possible now: %1</source>
+        <translation>現在できません: %1</translation>
     </message>
     <message>
         <source>Void %1 of sale %2? Enter the manager PIN to confirm.</source>

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from terminal.config import ConfigError, configured_journal_path
 from terminal.domain.money import Money
-from terminal.journal import CurrencyTotals, HistoryQuery, JournalError, Reader, SaleRecord, SaleState
+from terminal.domain.operation import Standing
+from terminal.journal import CurrencyTotals, HistoryQuery, JournalError, Reader, SaleEntry, SaleState
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         reader = Reader(configured_journal_path(args.journal))
-        sales = reader.history(query)
+        sales = reader.history_entries(query)
         totals = reader.totals(since, until)
     except (ConfigError, JournalError) as exc:
         print(f"payterm history: {exc}", file=sys.stderr)
@@ -66,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def sale_json(sale: SaleRecord) -> dict[str, object]:
+def sale_json(entry: SaleEntry) -> dict[str, object]:
+    sale, balance = entry.sale, entry.balance
     return {
         "idempotency_key": sale.idempotency_key,
         "created_at": sale.created_at.isoformat(),
@@ -79,6 +81,14 @@ def sale_json(sale: SaleRecord) -> dict[str, object]:
         "charge_id": sale.charge_id,
         "approval_code": sale.approval_code,
         "decline_code": sale.decline_code,
+        "standing": balance.standing.value,
+        "left_to_refund": balance.left.amount if balance.approved else 0,
+        "operations": [
+            {"kind": op.kind.value, "state": op.state.value, "amount": op.amount, "currency": op.currency,
+             "created_at": op.created_at.isoformat(), "idempotency_key": op.idempotency_key,
+             "wallet_ref": op.wallet_ref, "actor": op.actor}
+            for op in entry.operations
+        ],
     }
 
 
@@ -102,14 +112,26 @@ def _money(amount: int, currency: str) -> str:
     return sign + Money(abs(amount), currency).format()
 
 
-def as_text(day: date, sales: list[SaleRecord], totals: list[CurrencyTotals]) -> str:
+def shown_state(entry: SaleEntry) -> str:
+    """The sale's state, or once money went back, what it came to (refunded, voided…)."""
+    standing = entry.balance.standing
+    return entry.sale.state.value if standing in {Standing.OTHER, Standing.APPROVED} else standing.value
+
+
+def as_text(day: date, sales: list[SaleEntry], totals: list[CurrencyTotals]) -> str:
     lines = [f"sales on {day.isoformat()}: {len(sales)}"]
-    for s in sales:
+    for entry in sales:
+        s = entry.sale
         outcome = s.approval_code or s.decline_code or ""
         lines.append(
-            f"{s.created_at.astimezone():%H:%M:%S}  {s.state.value:<11} {s.money.format():>14}  "
+            f"{s.created_at.astimezone():%H:%M:%S}  {shown_state(entry):<15} {s.money.format():>14}  "
             f"…{s.code_last4}  {s.wallet:<12} {s.merchant_reference:<16} {outcome}"
         )
+        for op in entry.operations:
+            lines.append(f"          {op.kind.value} {op.money.format()} {op.state.value}"
+                         f" ({op.created_at.astimezone():%H:%M:%S})")
+        if entry.operations and entry.balance.approved:
+            lines.append(f"          left to refund: {entry.balance.left.format()}")
     for t in totals:
         lines.append(
             f"{t.currency}: approved {t.approved_count} ({_money(t.approved_amount, t.currency)}), "

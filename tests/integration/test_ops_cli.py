@@ -166,3 +166,28 @@ def test_a_refund_lost_after_commit_is_resolved_by_recovery_once(home: Path, san
     assert refunds == [(ops_done[0].wallet_ref, 400)]
     assert balance(sandbox_server) == before + 400
     assert main(["refund", "--reference", "R-drop", "--amount", "601"]) == 2  # 600 left, not 1000
+
+
+def test_history_shows_each_operation_and_what_is_left(home: Path, sandbox_server: RunningSandbox,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """After a partial refund and after a void, history no longer says "approved" alone: it
+    names what the sale came to, each operation, and what is left to refund."""
+    charge(sandbox_server, 1000, "R-part")
+    charge(sandbox_server, 500, "R-gone")
+    assert run_json(capsys, "refund", "--reference", "R-part", "--amount", "300")[0] == 0
+    assert run_json(capsys, "cancel", "--reference", "R-gone")[0] == 0
+    status, day = run_json(capsys, "history")
+    assert status == 0
+    sales = {s["reference"]: s for s in day["sales"]}  # type: ignore[attr-defined]
+    part, gone = sales["R-part"], sales["R-gone"]
+    assert (part["state"], part["standing"], part["left_to_refund"]) == ("approved", "partly_refunded", 700)
+    assert [(op["kind"], op["state"], op["amount"]) for op in part["operations"]] == [("refund", "succeeded", 300)]
+    assert (gone["standing"], gone["left_to_refund"]) == ("voided", 0)
+    assert [(op["kind"], op["state"]) for op in gone["operations"]] == [("void", "succeeded")]
+    capsys.readouterr()
+    assert main(["history"]) == 0
+    text = capsys.readouterr().out
+    assert "partly_refunded" in text and "left to refund: ¥700" in text and "voided" in text
+    # A void after a refund is refused before anything is sent, with the reason.
+    assert main(["cancel", "--reference", "R-part"]) == 2
+    assert "has refunds" in capsys.readouterr().err

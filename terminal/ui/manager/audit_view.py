@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.journal.records import AuditEntry, ChainVerification, from_db_time
-from terminal.ui.manager import labels
+import terminal.ui.manager.labels as labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.manager.timeline import latest_entries

@@ -80,6 +80,7 @@ class ManagerDialog(QDialog):
         if self.detail is not None:
             self.detail.close()
         self.detail = SaleDetailDialog(self._services, sale, self)
+        self.detail.operated.connect(lambda _: self.history.search())  # the list shows what it came to
         self.detail.open()
 
     def _choose_language(self, language: Language) -> None:

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 
 from terminal.domain.money import MoneyError, parse_major
 from terminal.journal.records import HistoryQuery, SaleRecord
+from terminal.journal.records import SaleEntry
 from terminal.journal.states import SaleState
 from terminal.ui.i18n import format_money
-from terminal.ui.manager import labels
+import terminal.ui.manager.labels as labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 
@@ -117,15 +118,17 @@ class HistoryTab(QWidget):
             self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
             return
         self.message.setText(self.tr("Searching…"))
-        self._tasks.run(lambda: self._services.journal.history(query), self._show, self._failed)
+        self._tasks.run(lambda: self._services.journal.reader.history_entries(query), self._show, self._failed)
 
-    def _show(self, sales: list[SaleRecord]) -> None:
-        self.sales = sales
+    def _show(self, entries: list[SaleEntry]) -> None:
+        self.sales = sales = [entry.sale for entry in entries]
         self.table.setRowCount(len(sales))
         zone = ZoneInfo(self._services.timezone)
-        for row, sale in enumerate(sales):
+        for row, entry in enumerate(entries):
+            sale = entry.sale
+            state = labels.standing(sale.state, entry.balance.standing)
             cells = (sale.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"), format_money(sale.money),
-                     f"…{sale.code_last4}", sale.wallet, labels.sale_state(sale.state), sale.merchant_reference)
+                     f"…{sale.code_last4}", sale.wallet, state, sale.merchant_reference)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1:

@@ -24,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.domain.affordance import Allowed, Why
 from terminal.domain.money import Money, MoneyError, parse_major
+from terminal.domain.operation import SaleBalance
 from terminal.journal.records import OperationRecord, SaleRecord
 from terminal.journal.states import OperationKind, OperationState
 from terminal.register.operations import OperationResult
 from terminal.ui.i18n import format_money
-from terminal.ui.manager import labels
+import terminal.ui.manager.labels as labels
 from terminal.ui.manager.pin_dialog import ManagerPinDialog
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
@@ -50,7 +52,12 @@ class SaleView:
     sale: SaleRecord
     operations: list[OperationRecord]
     timeline: list[TimelineEvent]
-    left: Money
+    balance: SaleBalance  # what may be given back: the one refund and void rule
+    void: Allowed  # the void affordance, with the store's day
+
+    @property
+    def left(self) -> Money:
+        return self.balance.left
 
 
 class SaleDetailDialog(QDialog):
@@ -95,6 +102,10 @@ class SaleDetailDialog(QDialog):
         self.refund_button.setObjectName("refundButton")
         self.refund_button.clicked.connect(self.ask_refund)
         form.addRow(self.refund_button)
+        self.why_not = QLabel(actions)
+        self.why_not.setObjectName("whyNot")
+        self.why_not.setWordWrap(True)
+        form.addRow(self.why_not)
         layout.addWidget(actions)
         row = QHBoxLayout()
         self.message = QLabel(self)
@@ -116,8 +127,9 @@ class SaleDetailDialog(QDialog):
         def read() -> SaleView:
             fresh = services.journal.sale(sale.idempotency_key) or sale
             ops = services.journal.reader.operations_for_sale(fresh.idempotency_key)
+            operations = services.operations()
             return SaleView(fresh, ops, sale_timeline(services.journal.path, fresh, ops),
-                            services.operations().left_to_refund(fresh))
+                            operations.balance(fresh), operations.can_void(fresh))
         self._tasks.run(read, self._show, lambda exc: self.message.setText(str(exc)))
 
     def _show(self, view: SaleView) -> None:
@@ -125,7 +137,7 @@ class SaleDetailDialog(QDialog):
         sale, zone = view.sale, ZoneInfo(self._services.timezone)
         facts = [
             (self.tr("Amount"), format_money(sale.money)),
-            (self.tr("State"), labels.sale_state(sale.state)),
+            (self.tr("State"), labels.standing(sale.state, view.balance.standing)),
             (self.tr("Time"), sale.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")),
             (self.tr("Wallet"), sale.wallet),
             (self.tr("Code"), f"…{sale.code_last4}"),
@@ -141,6 +153,7 @@ class SaleDetailDialog(QDialog):
                           + (f" ({op.error_message})" if op.error_message else "")))
         self.shown_facts = dict(facts)
         self.facts.setText(facts_table(facts))
+        self._show_affordances(view)
         self.timeline.clear()
         for event in view.timeline:
             detail = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()) if k not in _SAID_ELSEWHERE)
@@ -148,12 +161,28 @@ class SaleDetailDialog(QDialog):
                                   f"  [{event.actor}]  {detail}")
         self.loaded.emit()
 
+    def _show_affordances(self, view: SaleView) -> None:
+        """Each action enabled only when the sale allows it, the reason shown when not."""
+        refund = view.balance.can_refund()
+        for button, allowed in ((self.void_button, view.void), (self.refund_button, refund)):
+            button.setEnabled(bool(allowed))
+            button.setToolTip("" if allowed else labels.why_not(allowed))
+        self.refund_amount.setEnabled(bool(refund))
+        reasons = [labels.why_not(a) for a in (view.void, refund) if not a]
+        if reasons and view.balance.approved:
+            self.why_not.setText(self.tr("Not possible now: %1").replace("%1", " ".join(dict.fromkeys(reasons))))
+        else:
+            self.why_not.setText("")
+
     # -- void and refund ------------------------------------------------------------------------
 
     def ask_void(self) -> None:
         if self.view is None:
             return
         sale = self.view.sale
+        if not self.view.void:
+            self.message.setText(labels.why_not(self.view.void))
+            return
         prompt = self.tr("Void %1 of sale %2? Enter the manager PIN to confirm.") \
             .replace("%1", format_money(sale.money)).replace("%2", sale.merchant_reference)
         self._confirm(prompt, lambda: self._services.operations().void(sale))
@@ -167,9 +196,13 @@ class SaleDetailDialog(QDialog):
         except MoneyError as exc:
             self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
             return
-        if amount is not None and amount.amount > self.view.left.amount:
+        allowed = self.view.balance.can_refund(amount)
+        if allowed.why is Why.OVER_REFUND:
             self.message.setText(self.tr("Only %1 is left to refund on this sale.")
                                  .replace("%1", format_money(self.view.left)))
+            return
+        if not allowed:
+            self.message.setText(labels.why_not(allowed))
             return
         shown = format_money(amount or self.view.left)
         reason = self.refund_reason.text().strip()
@@ -190,8 +223,6 @@ class SaleDetailDialog(QDialog):
         self._tasks.run(operation, self._done, self._done)
 
     def _done(self, result: OperationResult | Exception) -> None:
-        self.void_button.setEnabled(True)
-        self.refund_button.setEnabled(True)
         self.message.setText(self.describe(result))
         self.refund_amount.clear()
         if self.view is not None:
