@@ -103,6 +103,41 @@ def journal_sales(journal: Path) -> list[JournalSale]:
     return [JournalSale(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class JournalOperation:
+    key: str
+    kind: str
+    sale_key: str
+    amount: int
+    state: str
+
+
+OPERATIONS_FINAL = frozenset({"succeeded", "failed"})
+
+
+def journal_operations(journal: Path) -> list[JournalOperation]:
+    rows = _journal_rows(journal, "SELECT idempotency_key, kind, sale_key, amount, state FROM operations "
+                                  "ORDER BY created_at")
+    return [JournalOperation(*row) for row in rows]
+
+
+def operation_state(journal: Path, reference: str, kind: str) -> str | None:
+    rows = _journal_rows(
+        journal, "SELECT o.state FROM operations o JOIN sales s ON s.idempotency_key = o.sale_key "
+                 "WHERE s.merchant_reference = ? AND o.kind = ? ORDER BY o.created_at DESC", (reference, kind))
+    return str(rows[0][0]) if rows else None
+
+
+def wallet_refunds(db: Path) -> dict[str, list[int]]:
+    """charge id -> the amounts of its refunds, as the wallet holds them."""
+    with closing(_ro(db)) as conn:
+        rows = conn.execute("SELECT charge_id, amount FROM refunds").fetchall()
+    found: dict[str, list[int]] = {}
+    for charge_id, amount in rows:
+        found.setdefault(str(charge_id), []).append(int(amount))
+    return found
+
+
 def journal_state(journal: Path, reference: str) -> str | None:
     rows = _journal_rows(journal, "SELECT state FROM sales WHERE merchant_reference = ?", (reference,))
     return str(rows[0][0]) if rows else None
@@ -229,6 +264,31 @@ class Lane:
         self.started = [p for p in self.started if p.poll() is None] + [proc]
         return proc
 
+    def give_back(self, command: str, reference: str, *, amount: int | None = None) -> subprocess.Popen[bytes]:
+        """Start `payterm refund` or `payterm cancel` (a void) for the sale ``reference``."""
+        args = [str(PAYTERM), command, "--reference", reference, "--json"]
+        if amount is not None:
+            args += ["--amount", str(amount)]
+        proc = subprocess.Popen(args, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+        self.started = [p for p in self.started if p.poll() is None] + [proc]
+        return proc
+
+    def wait_operation(self, reference: str, kind: str, states: set[str], proc: subprocess.Popen[bytes] | None,
+                       timeout: float = 20) -> str:
+        """Poll the journal (read-only) until the sale's latest ``kind`` operation is in ``states``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            state = operation_state(self.journal, reference, kind)
+            if state in states:
+                return state
+            if proc is not None and proc.poll() is not None and state not in states:
+                raise LaneError(f"{reference}: payterm exited ({proc.returncode}) with its {kind} {state}, "
+                                f"waiting for {sorted(states)}: {_stderr(proc)}")
+            if time.monotonic() > deadline:
+                raise LaneError(f"{reference}: {kind} still {state} after {timeout} s")
+            time.sleep(0.005)
+
     def recover(self, env: Mapping[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run([str(PAYTERM), "recover", "--json"], env={**self.env, **(env or {})},
                               capture_output=True, text=True, timeout=timeout, check=False)
@@ -255,9 +315,10 @@ class Lane:
             done = self.recover(timeout=180)
             if done.returncode != 0:
                 raise LaneError(f"{self.name}: payterm recover failed ({done.returncode}): {done.stderr}")
-            if all(s.state in FINAL for s in journal_sales(self.journal)):
+            if all(s.state in FINAL for s in journal_sales(self.journal)) and all(
+                    op.state in OPERATIONS_FINAL for op in journal_operations(self.journal)):
                 return
-        raise LaneError(f"{self.name}: sales still unfinished after {rounds} recoveries")
+        raise LaneError(f"{self.name}: sales or operations still unfinished after {rounds} recoveries")
 
     def close(self) -> None:
         """Stop the sandbox, and any `payterm charge` of this lane still running (a failed test)."""
@@ -310,23 +371,62 @@ def check_lane(lane: Lane, *, signed: bool = True) -> LaneReport:
             problems.append(f"wallet charge {c.id} ({c.reference}, {c.status}) has no sale in the journal")
         if c.status in {"pending", "step_up_required"}:
             problems.append(f"wallet charge {c.id} ({c.reference}) left open: {c.status}")
+    operations = journal_operations(lane.journal)
+    given_back: Counter[str] = Counter()  # sale key -> money given back (succeeded operations)
+    for op in operations:
+        if op.state == "succeeded":
+            given_back[op.sale_key] += op.amount
     for s in sales:
-        problems.extend(_sale_problems(s, by_key.get(s.key, [])))
+        ops = [op for op in operations if op.sale_key == s.key]
+        problems.extend(_sale_problems(s, by_key.get(s.key, []), bool(ops)))
+    problems.extend(_operation_problems(lane, sales, operations, by_key))
     if signed:
         problems.extend(_signed_view_problems(lane, sales, by_key))
-    problems.extend(_money_problems(lane, sales))
+    problems.extend(_money_problems(lane, sales, given_back))
     if problems:
         raise AssertionError(f"{lane.name}: " + "\n  ".join(problems))
     return LaneReport(len(sales), Counter(s.state for s in sales))
 
 
-def _sale_problems(s: JournalSale, found: list[WalletCharge]) -> list[str]:
+def _operation_problems(lane: Lane, sales: list[JournalSale], operations: list[JournalOperation],
+                        by_key: dict[str, list[WalletCharge]]) -> list[str]:
+    """Every refund, void and reversal final; the wallet agrees with each; nothing given back twice."""
+    problems = [f"operation {op.kind} {op.key} not final: {op.state}" for op in operations
+                if op.state not in OPERATIONS_FINAL]
+    refunds = wallet_refunds(lane.wallet_db)
+    for s in sales:
+        ops = [op for op in operations if op.sale_key == s.key]
+        if not ops:
+            continue
+        charge = (by_key.get(s.key) or [None])[0]
+        if charge is None:
+            problems.append(f"{s.reference}: operations {[op.kind for op in ops]} but no wallet charge")
+            continue
+        refunded = sum(op.amount for op in ops if op.kind in {"refund", "reversal"} and op.state == "succeeded")
+        at_wallet = refunds.get(charge.id, [])
+        if sum(at_wallet) != refunded or charge.refunded != refunded:
+            problems.append(f"{s.reference}: journal refunded {refunded}, wallet refunds {at_wallet} "
+                            f"(charge refunded {charge.refunded})")
+        if len(at_wallet) != len([op for op in ops if op.kind in {"refund", "reversal"} and op.state == "succeeded"]):
+            problems.append(f"{s.reference}: {len(at_wallet)} refunds at the wallet for {len(ops)} operations")
+        voided = any(op.kind == "void" and op.state == "succeeded" for op in ops)
+        if voided != (charge.status == "cancelled" and s.state == "approved"):
+            problems.append(f"{s.reference}: journal voided={voided}, wallet {charge.status}")
+    return problems
+
+
+def _sale_problems(s: JournalSale, found: list[WalletCharge], has_operations: bool = False) -> list[str]:
     if len(found) > 1:
         return [f"{s.reference}: {len(found)} wallet charges for one sale"]
     c = found[0] if found else None
     if c is not None and (c.amount, c.reference) != (s.amount, s.reference):
         return [f"{s.reference}: the wallet charge is for {c.amount} {c.reference}"]
     money_taken = c is not None and c.status == "approved" and c.refunded < c.amount
+    if s.state == "approved" and has_operations:
+        # Refunds and voids are checked against the wallet by _operation_problems.
+        if c is None or (s.charge_id, s.approval_code) != (c.id, c.approval_code):
+            return [f"{s.reference}: journal approval {s.charge_id}/{s.approval_code}, wallet {c}"]
+        return []
     if s.state == "approved":
         if c is None or c.status != "approved" or c.refunded:
             return [f"{s.reference}: journal approved, wallet {None if c is None else (c.status, c.refunded)}"]
@@ -358,18 +458,20 @@ def _signed_view_problems(lane: Lane, sales: list[JournalSale], by_key: dict[str
     return problems
 
 
-def _money_problems(lane: Lane, sales: list[JournalSale]) -> list[str]:
+def _money_problems(lane: Lane, sales: list[JournalSale], given_back: Counter[str] | None = None) -> list[str]:
     problems: list[str] = []
+    back = given_back or Counter()
     ledger = lane.ledger()
     if ledger["total"] != lane.start_total:
         problems.append(f"money not conserved: total {ledger['total']}, was {lane.start_total}")
     approved = [s for s in sales if s.state == "approved"]
-    if ledger["merchant_takings"] != sum(s.amount for s in approved):
-        problems.append(f"merchant takings {ledger['merchant_takings']} != approved sales "
-                        f"{sum(s.amount for s in approved)}")
+    kept = sum(s.amount - back[s.key] for s in approved)
+    if ledger["merchant_takings"] != kept:
+        problems.append(f"merchant takings {ledger['merchant_takings']} != approved sales less what went "
+                        f"back {kept}")
     paid: Counter[str] = Counter()
     for s in approved:
-        paid[lane.customers.get(s.reference, "?")] += s.amount
+        paid[lane.customers.get(s.reference, "?")] += s.amount - back[s.key]
     balances = lane.balances()
     for customer, start in lane.start_balances.items():
         if start - balances[customer] != paid[customer]:

@@ -33,9 +33,12 @@ from tests.faults.crashkit import (
     LaneReport,
     RandomRun,
     check_lane,
+    OPERATIONS_FINAL,
+    journal_operations,
     journal_sales,
     journal_state,
     kill,
+    operation_state,
     random_kills,
 )
 
@@ -67,6 +70,8 @@ def _restart(lane: Lane) -> None:
     done = lane.recover(timeout=120)
     assert done.returncode == 0, done.stderr
     assert all(s.state in FINAL for s in journal_sales(lane.journal)), journal_sales(lane.journal)
+    assert all(op.state in OPERATIONS_FINAL for op in journal_operations(lane.journal)), \
+        journal_operations(lane.journal)
 
 
 def _killed_in(lane: Lane, proc: object, reference: str, state: str) -> None:
@@ -154,7 +159,65 @@ def kill_after_final(lane: Lane) -> str:
     pytest.fail("payterm always exited before it could be killed after its final state")
 
 
+# -- refunds and voids at each of their journal states -------------------------------------------
+
+
+def _approved_sale(lane: Lane, reference: str, amount: int = 1000) -> None:
+    proc = lane.charge(amount, "alice", reference)
+    lane.wait_state(reference, {"approved"}, proc)
+    proc.wait(timeout=60)
+
+
+def kill_refund_requested(lane: Lane) -> str:
+    """The refund's intent is committed and its request is on the wire (the wallet is slow) when
+    `payterm refund` dies. The restart sends it again under the same key: given back once."""
+    _approved_sale(lane, "rf-1")
+    lane.set_faults(latency_ms=SLOW)
+    proc = lane.give_back("refund", "rf-1", amount=300)
+    lane.wait_operation("rf-1", "refund", {"requested"}, proc)
+    time.sleep(0.3)
+    assert kill(proc), "payterm refund had already exited"
+    assert operation_state(lane.journal, "rf-1", "refund") == "requested"
+    lane.set_faults()
+    _restart(lane)
+    assert operation_state(lane.journal, "rf-1", "refund") == "succeeded"
+    return "rf-1"
+
+
+def kill_void_requested(lane: Lane) -> str:
+    """The same for a void: killed with the cancel on the wire, finished by the restart."""
+    _approved_sale(lane, "vd-1")
+    lane.set_faults(latency_ms=SLOW)
+    proc = lane.give_back("cancel", "vd-1")
+    lane.wait_operation("vd-1", "void", {"requested"}, proc)
+    time.sleep(0.3)
+    assert kill(proc), "payterm cancel had already exited"
+    assert operation_state(lane.journal, "vd-1", "void") == "requested"
+    lane.set_faults()
+    _restart(lane)
+    assert operation_state(lane.journal, "vd-1", "void") == "succeeded"
+    return "vd-1"
+
+
+def refund_in_doubt(lane: Lane) -> str:
+    """Every answer to the refund is lost after the wallet committed it: the operation is left
+    IN_DOUBT (`payterm refund` says so and exits). The restart asks again with the same key and
+    the wallet replays its first answer: one refund at the wallet, not two."""
+    _approved_sale(lane, "rd-1")
+    lane.set_faults(drop_after_commit=1.0)
+    proc = lane.give_back("refund", "rd-1", amount=400)
+    proc.wait(timeout=60)
+    assert operation_state(lane.journal, "rd-1", "refund") == "in_doubt"
+    lane.set_faults()
+    _restart(lane)
+    assert operation_state(lane.journal, "rd-1", "refund") == "succeeded"
+    return "rd-1"
+
+
 SCENARIOS: dict[str, Callable[[Lane], str]] = {
+    "refund requested": kill_refund_requested,
+    "void requested": kill_void_requested,
+    "refund in doubt": refund_in_doubt,
     "authorizing": kill_authorizing,
     "step_up (pin)": kill_step_up_pin,
     "step_up (app, confirmed while down)": kill_step_up_app_confirmed_while_down,
