@@ -1,0 +1,125 @@
+"""The HTTPS endpoint: POST /nexo (and /nexo/, as Adyen's libraries call it) on port 8443.
+
+A threaded server: a payment blocks its request until the verdict while an AbortRequest or a
+TransactionStatusRequest from the same POS is served on another thread. TLS only, with the
+register's own certificate (``tls``); bodies are never logged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import ssl
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Final
+
+from terminal.pos.gateway import Gateway
+from terminal.pos.messages import MAX_BODY
+
+log = logging.getLogger(__name__)
+
+PATHS: Final = frozenset({"/nexo", "/nexo/"})
+READ_TIMEOUT: Final = 30.0
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT
+    server_version = "PayTerm-POS"
+    sys_version = ""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        if self.path.split("?")[0] not in PATHS:
+            self._send(404, b'{"error": "not found: POST /nexo"}')
+            return
+        length_text = self.headers.get("Content-Length")
+        if length_text is None or not length_text.isdigit():
+            self._send(411, b'{"error": "Content-Length required"}')
+            return
+        length = int(length_text)
+        if length > MAX_BODY:
+            self._send(413, b'{"error": "message too large"}')
+            self.close_connection = True
+            return
+        raw = self.rfile.read(length)
+        peer_loopback = _is_loopback(self.client_address[0]) and self.server.loopback_only
+        reply = self.server.gateway.process(raw, peer_is_loopback=peer_loopback)
+        self._send(reply.status, reply.body)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._send(405, b'{"error": "use POST /nexo"}')
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+        log.debug("POS API %s - %s", self.client_address[0], format % args)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    gateway: Gateway
+    loopback_only: bool
+    context: ssl.SSLContext
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        # The TLS handshake runs on the request's own thread (at its first read), so that a slow
+        # or silent client never holds up the accept loop.
+        sock, addr = self.socket.accept()
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), addr
+
+
+def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert, key)
+    return context
+
+
+class PosServer:
+    """Serve ``gateway`` over HTTPS on (host, port); ``start`` returns once it listens."""
+
+    def __init__(self, gateway: Gateway, host: str, port: int, context: ssl.SSLContext) -> None:
+        self._server = _Server((host, port), _Handler, bind_and_activate=False)
+        self._server.gateway = gateway
+        # Plain JSON needs both ends on loopback: a register listening on the LAN never takes it.
+        self._server.loopback_only = _is_loopback(host)
+        self._thread: threading.Thread | None = None
+        self._server.allow_reuse_address = True
+        self._server.server_bind()
+        self._server.server_activate()
+        self._server.context = context
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="pos-api", daemon=True)
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
