@@ -73,8 +73,10 @@ class PaymentOrder:
     code: str | None = None  # a payment code the POS's own scanner read; None: PayTerm scans
 
     def __repr__(self) -> str:  # never show a payment code
-        return (f"PaymentOrder({self.ref!r}, {self.amount!r}, {self.sale_reference_id!r}, "
-                f"code={'<given>' if self.code else None})")
+        return (
+            f"PaymentOrder({self.ref!r}, {self.amount!r}, {self.sale_reference_id!r}, "
+            f"code={'<given>' if self.code else None})"
+        )
 
 
 class PaymentStatus(StrEnum):

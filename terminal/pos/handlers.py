@@ -25,8 +25,19 @@ from terminal.domain.money import Money
 from terminal.pos import core as c
 from terminal.pos.ledger import DuplicateService, Ledger, ServiceRow
 from terminal.pos.messages import (
-    Category, ErrorCondition, Header, NexoFailure, additional, failure, number, obj, parse_header,
-    req_text, response_body, text, to_money,
+    Category,
+    ErrorCondition,
+    Header,
+    NexoFailure,
+    additional,
+    failure,
+    number,
+    obj,
+    parse_header,
+    req_text,
+    response_body,
+    text,
+    to_money,
 )
 
 log = logging.getLogger(__name__)
@@ -70,8 +81,13 @@ class HandlerSettings:
 
 
 class Handlers:
-    def __init__(self, core: c.PaymentCore, ledger: Ledger, settings: HandlerSettings,
-                 clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+    def __init__(
+        self,
+        core: c.PaymentCore,
+        ledger: Ledger,
+        settings: HandlerSettings,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         self._core = core
         self._ledger = ledger
         self._settings = settings
@@ -91,23 +107,37 @@ class Handlers:
             try:
                 kind = Category(header.category)
             except ValueError:
-                raise NexoFailure(ErrorCondition.UNAVAILABLE_SERVICE,
-                                  f"{header.category} requests are not supported by PayTerm") from None
+                raise NexoFailure(
+                    ErrorCondition.UNAVAILABLE_SERVICE,
+                    f"{header.category} requests are not supported by PayTerm",
+                ) from None
             body = obj(message, f"{kind.value}Request", required=kind is not Category.TRANSACTION_STATUS)
             return self._dispatch(kind, pos, header, body)
         except NexoFailure as exc:
-            return failure(header, category, exc.condition, exc.message, _fallback_ids(message, self._settings))
+            return failure(
+                header, category, exc.condition, exc.message, _fallback_ids(message, self._settings)
+            )
         except c.PaymentCoreError as exc:
-            return failure(header, category, _core_condition(exc), str(exc) or type(exc).__name__,
-                           _fallback_ids(message, self._settings))
+            return failure(
+                header,
+                category,
+                _core_condition(exc),
+                str(exc) or type(exc).__name__,
+                _fallback_ids(message, self._settings),
+            )
         except Exception:
             log.exception("POS request failed")  # our bug: no detail goes to the POS
-            return failure(header, category, ErrorCondition.UNAVAILABLE_SERVICE,
-                           "PayTerm could not process this request; ask TransactionStatus",
-                           _fallback_ids(message, self._settings))
+            return failure(
+                header,
+                category,
+                ErrorCondition.UNAVAILABLE_SERVICE,
+                "PayTerm could not process this request; ask TransactionStatus",
+                _fallback_ids(message, self._settings),
+            )
 
-    def _dispatch(self, kind: Category, pos: c.PosIdentity, header: Header, body: dict[str, Any]
-                  ) -> dict[str, Any] | None:
+    def _dispatch(
+        self, kind: Category, pos: c.PosIdentity, header: Header, body: dict[str, Any]
+    ) -> dict[str, Any] | None:
         if kind is Category.PAYMENT:
             return self._payment(pos, header, body)
         if kind is Category.ABORT:
@@ -131,8 +161,12 @@ class Handlers:
         amount = to_money(amounts.get("RequestedAmount"), amounts.get("Currency"))
         code = _given_code(body)
         order = c.PaymentOrder(c.SaleRef(pos, header.sale_id, tx_id), amount, reference, code)
-        request = {"SaleTransactionID": sale_tx, "amount": amount.amount, "currency": amount.currency,
-                   "SaleReferenceID": reference}
+        request = {
+            "SaleTransactionID": sale_tx,
+            "amount": amount.amount,
+            "currency": amount.currency,
+            "SaleReferenceID": reference,
+        }
         self._claim(header, pos, tx_id, request)
         outcome = self._core.start_payment(order, self._settings.payment_wait)
         response = self.payment_response(header, sale_tx, outcome)
@@ -142,21 +176,33 @@ class Handlers:
 
     def _claim(self, header: Header, pos: c.PosIdentity, tx_id: str | None, request: dict[str, Any]) -> None:
         try:
-            self._ledger.claim(header.sale_id, header.service_id, header.category, pos.key_identifier,
-                               tx_id, request)
+            self._ledger.claim(
+                header.sale_id, header.service_id, header.category, pos.key_identifier, tx_id, request
+            )
         except DuplicateService:
-            raise NexoFailure(ErrorCondition.NOT_ALLOWED,
-                              f"ServiceID {header.service_id} was already used by this SaleID: use a new "
-                              "ServiceID, or TransactionStatus to get the earlier answer") from None
+            raise NexoFailure(
+                ErrorCondition.NOT_ALLOWED,
+                f"ServiceID {header.service_id} was already used by this SaleID: use a new "
+                "ServiceID, or TransactionStatus to get the earlier answer",
+            ) from None
 
-    def payment_response(self, header: Header, sale_tx: dict[str, Any], outcome: c.PaymentOutcome
-                         ) -> dict[str, Any]:
+    def payment_response(
+        self, header: Header, sale_tx: dict[str, Any], outcome: c.PaymentOutcome
+    ) -> dict[str, Any]:
         s = outcome.status
-        poi_tx = {"TransactionID": outcome.charge_id or f"pending-{header.service_id}",
-                  "TimeStamp": _stamp(outcome.created_at)}
-        details = additional({"wallet": outcome.wallet, "codeLast4": outcome.code_last4,
-                              "approvalCode": outcome.approval_code, "declineCode": outcome.decline_code,
-                              "message": outcome.message})
+        poi_tx = {
+            "TransactionID": outcome.charge_id or f"pending-{header.service_id}",
+            "TimeStamp": _stamp(outcome.created_at),
+        }
+        details = additional(
+            {
+                "wallet": outcome.wallet,
+                "codeLast4": outcome.code_last4,
+                "approvalCode": outcome.approval_code,
+                "declineCode": outcome.decline_code,
+                "message": outcome.message,
+            }
+        )
         if s is c.PaymentStatus.APPROVED:
             response = response_body(True)
         elif s is c.PaymentStatus.IN_PROGRESS:
@@ -164,7 +210,9 @@ class Handlers:
         elif s is c.PaymentStatus.DECLINED:
             response = response_body(False, decline_condition(outcome.decline_code))
         elif s is c.PaymentStatus.CANCELLED:
-            response = response_body(False, ErrorCondition.ABORTED if outcome.aborted else ErrorCondition.CANCEL)
+            response = response_body(
+                False, ErrorCondition.ABORTED if outcome.aborted else ErrorCondition.CANCEL
+            )
         else:  # REVERSED: the wallet's answer was lost and the payment reversed; nothing charged
             response = response_body(False, ErrorCondition.UNREACHABLE_HOST)
         if details:
@@ -177,27 +225,42 @@ class Handlers:
         if s is c.PaymentStatus.APPROVED:
             instrument: dict[str, Any] = {"PaymentInstrumentType": "Mobile"}
             if outcome.wallet or outcome.code_last4:
-                instrument["CardData"] = {k: v for k, v in (
-                    ("PaymentBrand", outcome.wallet),
-                    ("MaskedPan", f"****{outcome.code_last4}" if outcome.code_last4 else None)) if v}
+                instrument["CardData"] = {
+                    k: v
+                    for k, v in (
+                        ("PaymentBrand", outcome.wallet),
+                        ("MaskedPan", f"****{outcome.code_last4}" if outcome.code_last4 else None),
+                    )
+                    if v
+                }
             body["PaymentResult"] = {
                 "PaymentType": "Normal",
                 "OnlineFlag": True,
                 "PaymentInstrumentData": instrument,
-                "AmountsResp": {"AuthorizedAmount": number(outcome.amount), "Currency": outcome.amount.currency},
+                "AmountsResp": {
+                    "AuthorizedAmount": number(outcome.amount),
+                    "Currency": outcome.amount.currency,
+                },
                 "PaymentAcquirerData": {
-                    "AcquirerPOIID": self._settings.poi_id, "MerchantID": self._settings.merchant_id,
+                    "AcquirerPOIID": self._settings.poi_id,
+                    "MerchantID": self._settings.merchant_id,
                     "ApprovalCode": outcome.approval_code or "",
                     "AcquirerTransactionID": poi_tx,
                 },
             }
         if outcome.receipt_lines:
-            body["PaymentReceipt"] = [{
-                "DocumentQualifier": "CustomerReceipt",
-                "RequiredSignatureFlag": False,
-                "OutputContent": {"OutputFormat": "Text", "OutputText": [
-                    {"Text": line, "EndOfLineFlag": True} for line in outcome.receipt_lines]},
-            }]
+            body["PaymentReceipt"] = [
+                {
+                    "DocumentQualifier": "CustomerReceipt",
+                    "RequiredSignatureFlag": False,
+                    "OutputContent": {
+                        "OutputFormat": "Text",
+                        "OutputText": [
+                            {"Text": line, "EndOfLineFlag": True} for line in outcome.receipt_lines
+                        ],
+                    },
+                }
+            ]
         return {"SaleToPOIResponse": {"MessageHeader": header.response(), "PaymentResponse": body}}
 
     # -- Abort ------------------------------------------------------------------------------------
@@ -211,10 +274,14 @@ class Handlers:
         service_id = req_text(ref, "ServiceID")
         row = self._ledger.find(sale_id, service_id, pos.key_identifier)
         if row is None or row.category != "Payment" or row.sale_transaction_id is None:
-            raise NexoFailure(ErrorCondition.NOT_FOUND, f"no payment with ServiceID {service_id} from this POS")
+            raise NexoFailure(
+                ErrorCondition.NOT_FOUND, f"no payment with ServiceID {service_id} from this POS"
+            )
         if row.response is not None:
-            raise NexoFailure(ErrorCondition.NOT_ALLOWED,
-                              "this payment has already finished: send a ReversalRequest to void it")
+            raise NexoFailure(
+                ErrorCondition.NOT_ALLOWED,
+                "this payment has already finished: send a ReversalRequest to void it",
+            )
         self._core.abort(c.SaleRef(pos, sale_id, row.sale_transaction_id))
         return None
 
@@ -232,27 +299,42 @@ class Handlers:
             raise NexoFailure(ErrorCondition.NOT_FOUND, "no such transaction from this POS")
         response = row.response or self._resolve(pos, row)
         if response is None:
-            return self._status_answer(header, response_body(False, ErrorCondition.IN_PROGRESS,
-                                                             "still running: ask again in a few seconds"))
+            return self._status_answer(
+                header,
+                response_body(False, ErrorCondition.IN_PROGRESS, "still running: ask again in a few seconds"),
+            )
         inner = response["SaleToPOIResponse"]
-        repeated = {"MessageHeader": inner["MessageHeader"], "RepeatedResponseMessageBody": {
-            k: v for k, v in inner.items() if k != "MessageHeader"}}
+        repeated = {
+            "MessageHeader": inner["MessageHeader"],
+            "RepeatedResponseMessageBody": {k: v for k, v in inner.items() if k != "MessageHeader"},
+        }
         answer = self._status_answer(header, response_body(True))
-        answer["SaleToPOIResponse"]["TransactionStatusResponse"].update({
-            "MessageReference": {"MessageCategory": row.category, "SaleID": row.sale_id,
-                                 "ServiceID": row.service_id, "POIID": self._settings.poi_id},
-            "RepeatedMessageResponse": repeated,
-        })
+        answer["SaleToPOIResponse"]["TransactionStatusResponse"].update(
+            {
+                "MessageReference": {
+                    "MessageCategory": row.category,
+                    "SaleID": row.sale_id,
+                    "ServiceID": row.service_id,
+                    "POIID": self._settings.poi_id,
+                },
+                "RepeatedMessageResponse": repeated,
+            }
+        )
         return answer
 
     def _status_answer(self, header: Header, response: dict[str, Any]) -> dict[str, Any]:
-        return {"SaleToPOIResponse": {"MessageHeader": header.response(),
-                                      "TransactionStatusResponse": {"Response": response}}}
+        return {
+            "SaleToPOIResponse": {
+                "MessageHeader": header.response(),
+                "TransactionStatusResponse": {"Response": response},
+            }
+        }
 
     def _resolve(self, pos: c.PosIdentity, row: ServiceRow) -> dict[str, Any] | None:
         """The answer of a request whose reply was never recorded (cut short, or restarted)."""
-        original = Header(row.category, row.sale_id, row.service_id, self._settings.poi_id,
-                          {"MessageClass": "Service"})
+        original = Header(
+            row.category, row.sale_id, row.service_id, self._settings.poi_id, {"MessageClass": "Service"}
+        )
         if row.category == "Payment" and row.sale_transaction_id is not None:
             outcome = self._core.status(c.SaleRef(pos, row.sale_id, row.sale_transaction_id))
             if not outcome.final:
@@ -268,8 +350,9 @@ class Handlers:
             return response
         if reversal is None:
             return None
-        response = self._reversal_response(original, row.poi_transaction_id or row.request.get("charge_id", ""),
-                                           reversal)
+        response = self._reversal_response(
+            original, row.poi_transaction_id or row.request.get("charge_id", ""), reversal
+        )
         self._ledger.answer(row.sale_id, row.service_id, response, reversal.reversal_id)
         return response
 
@@ -280,29 +363,51 @@ class Handlers:
         charge_id = req_text(obj(original, "POITransactionID"), "TransactionID")
         reason = body.get("ReversalReason")
         if reason not in REVERSAL_REASONS:
-            raise NexoFailure(ErrorCondition.MESSAGE_FORMAT,
-                              f"ReversalReason must be one of {', '.join(sorted(REVERSAL_REASONS))}")
+            raise NexoFailure(
+                ErrorCondition.MESSAGE_FORMAT,
+                f"ReversalReason must be one of {', '.join(sorted(REVERSAL_REASONS))}",
+            )
         amount: Money | None = None
         if body.get("ReversedAmount") is not None:
             amount = to_money(body["ReversedAmount"], self._settings.currency, "ReversedAmount")
-        self._claim(header, pos, None, {"charge_id": charge_id, "amount": None if amount is None else amount.amount,
-                                        "reason": reason})
+        self._claim(
+            header,
+            pos,
+            None,
+            {"charge_id": charge_id, "amount": None if amount is None else amount.amount, "reason": reason},
+        )
         outcome = self._core.reverse(
             c.ReversalOrder(pos, header.sale_id, header.service_id, charge_id, amount, str(reason)),
-            self._settings.reversal_wait)
+            self._settings.reversal_wait,
+        )
         response = self._reversal_response(header, charge_id, outcome)
         self._ledger.answer(header.sale_id, header.service_id, response, outcome.reversal_id)
         return response
 
-    def _reversal_response(self, header: Header, charge_id: str, outcome: c.ReversalOutcome) -> dict[str, Any]:
-        return {"SaleToPOIResponse": {"MessageHeader": header.response(), "ReversalResponse": {
-            "Response": response_body(True),
-            "OriginalPOITransaction": {"POITransactionID": {"TransactionID": charge_id,
-                                                             "TimeStamp": _stamp(outcome.created_at)}},
-            "POIData": {"POITransactionID": {"TransactionID": outcome.reversal_id,
-                                             "TimeStamp": _stamp(outcome.created_at)}},
-            "ReversedAmount": number(outcome.reversed_amount),
-        }}}
+    def _reversal_response(
+        self, header: Header, charge_id: str, outcome: c.ReversalOutcome
+    ) -> dict[str, Any]:
+        return {
+            "SaleToPOIResponse": {
+                "MessageHeader": header.response(),
+                "ReversalResponse": {
+                    "Response": response_body(True),
+                    "OriginalPOITransaction": {
+                        "POITransactionID": {
+                            "TransactionID": charge_id,
+                            "TimeStamp": _stamp(outcome.created_at),
+                        }
+                    },
+                    "POIData": {
+                        "POITransactionID": {
+                            "TransactionID": outcome.reversal_id,
+                            "TimeStamp": _stamp(outcome.created_at),
+                        }
+                    },
+                    "ReversedAmount": number(outcome.reversed_amount),
+                },
+            }
+        }
 
     # -- Reconciliation, GetTotals, Diagnosis -----------------------------------------------------
 
@@ -315,21 +420,35 @@ class Handlers:
                 try:
                     day = dt.datetime.strptime(rid, "%Y%m%d").date()
                 except ValueError:
-                    raise NexoFailure(ErrorCondition.MESSAGE_FORMAT,
-                                      "POIReconciliationID is a day, YYYYMMDD") from None
+                    raise NexoFailure(
+                        ErrorCondition.MESSAGE_FORMAT, "POIReconciliationID is a day, YYYYMMDD"
+                    ) from None
             elif rtype not in ("SaleReconciliation", "AcquirerReconciliation", "AcquirerSynchronisation"):
                 raise NexoFailure(ErrorCondition.MESSAGE_FORMAT, "ReconciliationType is missing or unknown")
         totals = self._core.totals(day)
         by_currency: dict[str, list[c.TotalsLine]] = {}
         for line in totals.lines:
             by_currency.setdefault(line.currency, []).append(line)
-        transaction_totals = [{
-            "PaymentInstrumentType": "Mobile", "PaymentCurrency": cur,
-            "PaymentTotals": [{"TransactionType": line.kind, "TransactionCount": line.count,
-                               "TransactionAmount": number(Money(line.amount, cur))} for line in lines],
-        } for cur, lines in sorted(by_currency.items())]
-        out: dict[str, Any] = {"Response": response_body(True), "POIReconciliationID": totals.reconciliation_id,
-                               "TransactionTotals": transaction_totals}
+        transaction_totals = [
+            {
+                "PaymentInstrumentType": "Mobile",
+                "PaymentCurrency": cur,
+                "PaymentTotals": [
+                    {
+                        "TransactionType": line.kind,
+                        "TransactionCount": line.count,
+                        "TransactionAmount": number(Money(line.amount, cur)),
+                    }
+                    for line in lines
+                ],
+            }
+            for cur, lines in sorted(by_currency.items())
+        ]
+        out: dict[str, Any] = {
+            "Response": response_body(True),
+            "POIReconciliationID": totals.reconciliation_id,
+            "TransactionTotals": transaction_totals,
+        }
         if kind is Category.RECONCILIATION:
             out["ReconciliationType"] = body["ReconciliationType"]
         return {"SaleToPOIResponse": {"MessageHeader": header.response(), f"{kind.value}Response": out}}
@@ -337,11 +456,16 @@ class Handlers:
     def _diagnosis(self, header: Header) -> dict[str, Any]:
         d = self._core.diagnosis()
         ok = d.wallet_reachable and d.clock_ok and d.key_ok
-        status = "Busy" if d.busy else ("OK" if ok else ("Unreachable" if not d.wallet_reachable else "Maintenance"))
+        status = (
+            "Busy"
+            if d.busy
+            else ("OK" if ok else ("Unreachable" if not d.wallet_reachable else "Maintenance"))
+        )
         checks = {"wallet": d.wallet_reachable, "clock": d.clock_ok, "key": d.key_ok, "scanner": d.scanner_ok}
         response = response_body(True)
         response["AdditionalResponse"] = additional(
-            {k: ("ok" if v else "failed") for k, v in checks.items()} | dict(d.details))
+            {k: ("ok" if v else "failed") for k, v in checks.items()} | dict(d.details)
+        )
         body = {
             "Response": response,
             "POIStatus": {"GlobalStatus": status, "CommunicationOKFlag": d.wallet_reachable},
@@ -381,7 +505,9 @@ def _fallback_ids(message: object, settings: HandlerSettings) -> tuple[str, str,
     header = message.get("MessageHeader") if isinstance(message, dict) else None
     if not isinstance(header, dict):
         return ("", "", settings.poi_id)
+
     def get(name: str) -> str:
         value = header.get(name)
         return value[:64] if isinstance(value, str) else ""
+
     return (get("SaleID"), get("ServiceID"), settings.poi_id)

@@ -101,15 +101,19 @@ def to_money(value: object, currency_code: object, what: str = "RequestedAmount"
     try:
         cur = currency(currency_code)
     except MoneyError:
-        raise NexoFailure(ErrorCondition.PAYMENT_RESTRICTION,
-                          f"the currency {currency_code!r} is not accepted at this register") from None
+        raise NexoFailure(
+            ErrorCondition.PAYMENT_RESTRICTION,
+            f"the currency {currency_code!r} is not accepted at this register",
+        ) from None
     if isinstance(value, bool) or not isinstance(value, int | Decimal):
         raise NexoFailure(ErrorCondition.MESSAGE_FORMAT, f"{what} is missing or not a number")
     try:
         minor = Decimal(value).scaleb(cur.exponent)
         if minor != minor.to_integral_value() or minor <= 0 or minor > MAX_AMOUNT:
-            raise NexoFailure(ErrorCondition.MESSAGE_FORMAT,
-                              f"{what} must be positive with at most {cur.exponent} decimals for {cur.code}")
+            raise NexoFailure(
+                ErrorCondition.MESSAGE_FORMAT,
+                f"{what} must be positive with at most {cur.exponent} decimals for {cur.code}",
+            )
         return Money(int(minor), cur.code)
     except (InvalidOperation, MoneyError):
         raise NexoFailure(ErrorCondition.MESSAGE_FORMAT, f"{what} is not a valid amount") from None
@@ -124,8 +128,9 @@ def obj(parent: object, name: str, *, required: bool = True) -> dict[str, Any]:
     raise NexoFailure(ErrorCondition.MESSAGE_FORMAT, f"{name} is missing or not an object")
 
 
-def text(parent: dict[str, Any], name: str, *, required: bool = True,
-         pattern: re.Pattern[str] = ID_PATTERN) -> str | None:
+def text(
+    parent: dict[str, Any], name: str, *, required: bool = True, pattern: re.Pattern[str] = ID_PATTERN
+) -> str | None:
     value = parent.get(name)
     if value is None and not required:
         return None
@@ -150,9 +155,15 @@ class Header:
     raw: dict[str, Any]
 
     def response(self) -> dict[str, Any]:
-        return {"ProtocolVersion": PROTOCOL_VERSION, "MessageClass": self.raw.get("MessageClass", "Service"),
-                "MessageCategory": self.category, "MessageType": "Response",
-                "ServiceID": self.service_id, "SaleID": self.sale_id, "POIID": self.poi_id}
+        return {
+            "ProtocolVersion": PROTOCOL_VERSION,
+            "MessageClass": self.raw.get("MessageClass", "Service"),
+            "MessageCategory": self.category,
+            "MessageType": "Response",
+            "ServiceID": self.service_id,
+            "SaleID": self.sale_id,
+            "POIID": self.poi_id,
+        }
 
 
 def parse_header(message: object, poi_id: str) -> Header:
@@ -165,15 +176,23 @@ def parse_header(message: object, poi_id: str) -> Header:
     if header.get("MessageType") != "Request":
         raise NexoFailure(ErrorCondition.MESSAGE_FORMAT, "MessageType must be 'Request'")
     category = req_text(header, "MessageCategory")
-    parsed = Header(category, req_text(header, "SaleID"), req_text(header, "ServiceID", SERVICE_ID_PATTERN),
-                    req_text(header, "POIID"), header)
+    parsed = Header(
+        category,
+        req_text(header, "SaleID"),
+        req_text(header, "ServiceID", SERVICE_ID_PATTERN),
+        req_text(header, "POIID"),
+        header,
+    )
     if parsed.poi_id != poi_id:
-        raise NexoFailure(ErrorCondition.NOT_ALLOWED, f"this register is POIID {poi_id!r}, not {parsed.poi_id!r}")
+        raise NexoFailure(
+            ErrorCondition.NOT_ALLOWED, f"this register is POIID {poi_id!r}, not {parsed.poi_id!r}"
+        )
     return parsed
 
 
-def response_body(result: bool, condition: ErrorCondition | None = None, message: str | None = None
-                  ) -> dict[str, Any]:
+def response_body(
+    result: bool, condition: ErrorCondition | None = None, message: str | None = None
+) -> dict[str, Any]:
     body: dict[str, Any] = {"Result": "Success" if result else "Failure"}
     if condition is not None:
         body["ErrorCondition"] = condition.value
@@ -191,18 +210,31 @@ def additional(pairs: Mapping[str, str | None]) -> str:
     return "&".join(f"{k}={_urlencode(v)}" for k, v in pairs.items() if v is not None)
 
 
-def failure(header: Header | None, category: str, condition: ErrorCondition, message: str,
-            fallback_ids: tuple[str, str, str] = ("", "", "")) -> dict[str, Any]:
+def failure(
+    header: Header | None,
+    category: str,
+    condition: ErrorCondition,
+    message: str,
+    fallback_ids: tuple[str, str, str] = ("", "", ""),
+) -> dict[str, Any]:
     """A whole SaleToPOIResponse saying Failure; ``fallback_ids`` (SaleID, ServiceID, POIID)
     when the request's own header could not be read."""
     if header is not None:
         msg_header = header.response()
     else:
         sale_id, service_id, poi_id = fallback_ids
-        msg_header = {"ProtocolVersion": PROTOCOL_VERSION, "MessageClass": "Service",
-                      "MessageCategory": category or "Event", "MessageType": "Response",
-                      "ServiceID": service_id, "SaleID": sale_id, "POIID": poi_id}
-    return {"SaleToPOIResponse": {
-        "MessageHeader": msg_header,
-        f"{category or 'Event'}Response": {"Response": response_body(False, condition, message)},
-    }}
+        msg_header = {
+            "ProtocolVersion": PROTOCOL_VERSION,
+            "MessageClass": "Service",
+            "MessageCategory": category or "Event",
+            "MessageType": "Response",
+            "ServiceID": service_id,
+            "SaleID": sale_id,
+            "POIID": poi_id,
+        }
+    return {
+        "SaleToPOIResponse": {
+            "MessageHeader": msg_header,
+            f"{category or 'Event'}Response": {"Response": response_body(False, condition, message)},
+        }
+    }

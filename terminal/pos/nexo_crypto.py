@@ -69,7 +69,9 @@ class DerivedKeys:
 
     def __post_init__(self) -> None:
         if (len(self.hmac_key), len(self.cipher_key), len(self.iv_mask)) != (
-            HMAC_KEY_LENGTH, CIPHER_KEY_LENGTH, IV_LENGTH
+            HMAC_KEY_LENGTH,
+            CIPHER_KEY_LENGTH,
+            IV_LENGTH,
         ):
             raise ValueError("derived keys have the wrong lengths")
 
@@ -82,13 +84,16 @@ class DerivedKeys:
     @classmethod
     def from_bytes(cls, material: bytes) -> DerivedKeys:
         h, c = HMAC_KEY_LENGTH, HMAC_KEY_LENGTH + CIPHER_KEY_LENGTH
-        return cls(material[:h], material[h:c], material[c:c + IV_LENGTH])
+        return cls(material[:h], material[h:c], material[c : c + IV_LENGTH])
 
 
 def derive_keys(passphrase: str) -> DerivedKeys:
     """PBKDF2-HMAC-SHA1 as the Adyen libraries do it (Node reads the passphrase as latin-1)."""
     material = hashlib.pbkdf2_hmac(
-        "sha1", passphrase.encode("latin-1"), SALT, ITERATIONS,
+        "sha1",
+        passphrase.encode("latin-1"),
+        SALT,
+        ITERATIONS,
         HMAC_KEY_LENGTH + CIPHER_KEY_LENGTH + IV_LENGTH,
     )
     return DerivedKeys.from_bytes(material)
@@ -130,8 +135,9 @@ def _mac(keys: DerivedKeys, plaintext: bytes) -> bytes:
     return hmac.new(keys.hmac_key, plaintext, hashlib.sha256).digest()
 
 
-def seal(plaintext: bytes, keys: DerivedKeys, *, key_identifier: str, key_version: int,
-         nonce: bytes | None = None) -> tuple[bytes, SecurityTrailer]:
+def seal(
+    plaintext: bytes, keys: DerivedKeys, *, key_identifier: str, key_version: int, nonce: bytes | None = None
+) -> tuple[bytes, SecurityTrailer]:
     """Encrypt and MAC one message; a fresh random nonce unless one is given (tests only)."""
     nonce = os.urandom(IV_LENGTH) if nonce is None else nonce
     if len(nonce) != IV_LENGTH:
@@ -201,7 +207,8 @@ def parse_secured(body: object, root: str = "SaleToPOIRequest") -> SecuredMessag
         header=header,
         blob=_b64(inner.get("NexoBlob"), "NexoBlob"),
         trailer=SecurityTrailer(
-            key_identifier=key_id, key_version=version,
+            key_identifier=key_id,
+            key_version=version,
             nonce=_b64(trailer.get("Nonce"), "Nonce", IV_LENGTH),
             hmac=_b64(trailer.get("Hmac"), "Hmac", 32),
             crypto_version=crypto_version,
@@ -210,8 +217,10 @@ def parse_secured(body: object, root: str = "SaleToPOIRequest") -> SecuredMessag
 
 
 def secured_json(root: str, header: dict[str, Any], blob: bytes, trailer: SecurityTrailer) -> dict[str, Any]:
-    return {root: {
-        "MessageHeader": header,
-        "NexoBlob": base64.b64encode(blob).decode("ascii"),
-        "SecurityTrailer": trailer.to_json(),
-    }}
+    return {
+        root: {
+            "MessageHeader": header,
+            "NexoBlob": base64.b64encode(blob).decode("ascii"),
+            "SecurityTrailer": trailer.to_json(),
+        }
+    }

@@ -74,31 +74,48 @@ class Pairings:
         def insert(conn: sqlite3.Connection) -> None:
             if conn.execute("SELECT 1 FROM pairings WHERE key_identifier = ?", (key_id,)).fetchone():
                 raise PairingError(f"the key identifier {key_id!r} is already in use or was revoked")
-            conn.execute("INSERT INTO pairings (key_identifier, key_version, derived_keys, pos_name, created_at)"
-                         " VALUES (?, 1, ?, ?, ?)", (key_id, keys.to_bytes(), pos_name, self._clock()))
+            conn.execute(
+                "INSERT INTO pairings (key_identifier, key_version, derived_keys, pos_name, created_at)"
+                " VALUES (?, 1, ?, ?, ?)",
+                (key_id, keys.to_bytes(), pos_name, self._clock()),
+            )
+
         self._store.write(insert)
         return NewPairing(key_id, 1, passphrase, pos_name)
 
     def unpair(self, key_identifier: str) -> bool:
         """Revoke a key at once; False if there is no such active key."""
+
         def revoke(conn: sqlite3.Connection) -> bool:
-            cur = conn.execute("UPDATE pairings SET revoked_at = ? WHERE key_identifier = ? AND revoked_at IS NULL",
-                               (self._clock(), key_identifier))
+            cur = conn.execute(
+                "UPDATE pairings SET revoked_at = ? WHERE key_identifier = ? AND revoked_at IS NULL",
+                (self._clock(), key_identifier),
+            )
             return cur.rowcount == 1
+
         return self._store.write(revoke)
 
     def list(self) -> list[Pairing]:
-        rows = self._store.read(lambda conn: conn.execute(
-            "SELECT key_identifier, key_version, pos_name, created_at, revoked_at FROM pairings"
-            " ORDER BY created_at").fetchall())
-        return [Pairing(str(r[0]), int(r[1]), str(r[2]), float(r[3]), None if r[4] is None else float(r[4]))
-                for r in rows]
+        rows = self._store.read(
+            lambda conn: conn.execute(
+                "SELECT key_identifier, key_version, pos_name, created_at, revoked_at FROM pairings"
+                " ORDER BY created_at"
+            ).fetchall()
+        )
+        return [
+            Pairing(str(r[0]), int(r[1]), str(r[2]), float(r[3]), None if r[4] is None else float(r[4]))
+            for r in rows
+        ]
 
     def active_key(self, key_identifier: str, key_version: int) -> ActiveKey | None:
         """The keys of a paired, not revoked POS, or None (unknown, revoked or another version)."""
-        row = self._store.read(lambda conn: conn.execute(
-            "SELECT key_version, derived_keys, pos_name FROM pairings"
-            " WHERE key_identifier = ? AND revoked_at IS NULL", (key_identifier,)).fetchone())
+        row = self._store.read(
+            lambda conn: conn.execute(
+                "SELECT key_version, derived_keys, pos_name FROM pairings"
+                " WHERE key_identifier = ? AND revoked_at IS NULL",
+                (key_identifier,),
+            ).fetchone()
+        )
         if row is None or int(row[0]) != key_version:
             return None
         return ActiveKey(key_identifier, int(row[0]), str(row[2]), DerivedKeys.from_bytes(bytes(row[1])))

@@ -26,8 +26,9 @@ class Replayed(Exception):
 class ReplayGuard:
     """Thread-safe memory of (key, nonce) and (SaleID, ServiceID) pairs, each kept ``window`` s."""
 
-    def __init__(self, clock: Callable[[], float], window: float = DEFAULT_WINDOW,
-                 max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self, clock: Callable[[], float], window: float = DEFAULT_WINDOW, max_entries: int = MAX_ENTRIES
+    ) -> None:
         self._clock = clock
         self._window = window
         self._max = max_entries

@@ -39,7 +39,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "PayTerm-POS"
     sys_version = ""
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_POST(self) -> None:
         if self.path.split("?")[0] not in PATHS:
             self._send(404, b'{"error": "not found: POST /nexo"}')
             return
@@ -57,7 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
         reply = self.server.gateway.process(raw, peer_is_loopback=peer_loopback)
         self._send(reply.status, reply.body)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._send(405, b'{"error": "use POST /nexo"}')
 
     def _send(self, status: int, body: bytes) -> None:
@@ -68,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("POS API %s - %s", self.client_address[0], format % args)
 
 

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Final, Self, TypeVar
 
 T = TypeVar("T")
 FILE_NAME: Final = "pos.sqlite3"
@@ -95,7 +95,7 @@ class PosStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> PosStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

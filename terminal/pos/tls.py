@@ -47,37 +47,53 @@ def _write_0600(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def ensure_certificate(data_dir: Path, register_name: str, *, now: dt.datetime | None = None,
-                       extra_hosts: tuple[str, ...] = ()) -> RegisterCertificate:
+def ensure_certificate(
+    data_dir: Path, register_name: str, *, now: dt.datetime | None = None, extra_hosts: tuple[str, ...] = ()
+) -> RegisterCertificate:
     """The register's certificate, made on first use."""
     cert_path, key_path = data_dir / CERT_FILE, data_dir / KEY_FILE
     if not (cert_path.is_file() and key_path.is_file()):
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         key = ec.generate_private_key(ec.SECP256R1())
         when = now or dt.datetime.now(dt.UTC)
-        names: list[x509.GeneralName] = [x509.DNSName("localhost"),
-                                         x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                         x509.IPAddress(ipaddress.ip_address("::1"))]
+        names: list[x509.GeneralName] = [
+            x509.DNSName("localhost"),
+            x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+            x509.IPAddress(ipaddress.ip_address("::1")),
+        ]
         for host in (socket.gethostname(), *extra_hosts):
             try:
                 names.append(x509.IPAddress(ipaddress.ip_address(host)))
             except ValueError:
                 if host and host != "localhost":
                     names.append(x509.DNSName(host))
-        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, register_name[:64]),
-                             x509.NameAttribute(NameOID.ORGANIZATION_NAME, "PayTerm register")])
-        cert = (x509.CertificateBuilder()
-                .subject_name(subject).issuer_name(subject)
-                .public_key(key.public_key())
-                .serial_number(x509.random_serial_number())
-                .not_valid_before(when - dt.timedelta(minutes=5))
-                .not_valid_after(when + dt.timedelta(days=VALIDITY_DAYS))
-                .add_extension(x509.SubjectAlternativeName(names), critical=False)
-                .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-                .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-                .sign(key, hashes.SHA256()))
-        _write_0600(key_path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                serialization.NoEncryption()))
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, register_name[:64]),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "PayTerm register"),
+            ]
+        )
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(when - dt.timedelta(minutes=5))
+            .not_valid_after(when + dt.timedelta(days=VALIDITY_DAYS))
+            .add_extension(x509.SubjectAlternativeName(names), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        _write_0600(
+            key_path,
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+        )
         _write_0600(cert_path, cert.public_bytes(serialization.Encoding.PEM))
     pem = cert_path.read_text(encoding="ascii")
-    return RegisterCertificate(cert_path, key_path, pem, fingerprint(x509.load_pem_x509_certificate(pem.encode())))
+    return RegisterCertificate(
+        cert_path, key_path, pem, fingerprint(x509.load_pem_x509_certificate(pem.encode()))
+    )

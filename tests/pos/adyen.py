@@ -21,8 +21,15 @@ def node() -> str:
 
 
 def run_adyen(job: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
-    done = subprocess.run([node(), str(SCRIPT)], input=json.dumps(job), capture_output=True, text=True,
-                          timeout=timeout, cwd=CLIENT_DIR, check=False)
+    done = subprocess.run(
+        [node(), str(SCRIPT)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=CLIENT_DIR,
+        check=False,
+    )
     if done.returncode != 0 or not done.stdout.strip():
         raise RuntimeError(f"adyen client failed ({done.returncode}): {done.stderr[-2000:]}")
     out: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -30,5 +37,9 @@ def run_adyen(job: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
 
 
 def adyen_key(key_identifier: str, passphrase: str, key_version: int = 1) -> dict[str, Any]:
-    return {"KeyIdentifier": key_identifier, "Passphrase": passphrase, "KeyVersion": key_version,
-            "AdyenCryptoVersion": 1}
+    return {
+        "KeyIdentifier": key_identifier,
+        "Passphrase": passphrase,
+        "KeyVersion": key_version,
+        "AdyenCryptoVersion": 1,
+    }

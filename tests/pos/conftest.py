@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,9 @@ POS_B = PosIdentity("payterm-pos-b", "back counter")
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> PosStore:
-    s = PosStore.in_data_dir(tmp_path / "data")
-    yield s  # type: ignore[misc]
-    s.close()
+def store(tmp_path: Path) -> Iterator[PosStore]:
+    with PosStore.in_data_dir(tmp_path / "data") as s:
+        yield s
 
 
 @pytest.fixture
@@ -28,8 +28,13 @@ def core() -> FakeCore:
 
 
 def make_handlers(core: FakeCore, store: PosStore, *, wait: float = 5.0) -> Handlers:
-    return Handlers(core, Ledger(store), HandlerSettings(poi_id=POIID, currency="JPY", merchant_id="M-1",
-                                                         payment_wait=wait, reversal_wait=wait))
+    return Handlers(
+        core,
+        Ledger(store),
+        HandlerSettings(
+            poi_id=POIID, currency="JPY", merchant_id="M-1", payment_wait=wait, reversal_wait=wait
+        ),
+    )
 
 
 @pytest.fixture

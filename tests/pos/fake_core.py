@@ -64,17 +64,29 @@ class FakeCore:
     def _finish(self, p: _Payment, *, aborted: bool) -> None:
         amount = p.order.amount
         if aborted:
-            p.outcome = replace(p.outcome, status=c.PaymentStatus.CANCELLED, aborted=True,
-                                message="aborted by the POS")
+            p.outcome = replace(
+                p.outcome, status=c.PaymentStatus.CANCELLED, aborted=True, message="aborted by the POS"
+            )
         elif amount.amount in self.declines:
-            p.outcome = replace(p.outcome, status=c.PaymentStatus.DECLINED, decline_code=self.declines[amount.amount],
-                                message="declined by the wallet", wallet="PayTerm Sandbox", code_last4="4242")
+            p.outcome = replace(
+                p.outcome,
+                status=c.PaymentStatus.DECLINED,
+                decline_code=self.declines[amount.amount],
+                message="declined by the wallet",
+                wallet="PayTerm Sandbox",
+                code_last4="4242",
+            )
         else:
             charge_id = f"ch_{len(self._by_charge) + 1:04d}"
-            p.outcome = replace(p.outcome, status=c.PaymentStatus.APPROVED, charge_id=charge_id,
-                                approval_code=f"A{len(self._by_charge) + 1:05d}", wallet="PayTerm Sandbox",
-                                code_last4=(p.order.code or "0000000000004242")[-4:],
-                                receipt_lines=("PayTerm", "お支払い / Payment", str(amount)))
+            p.outcome = replace(
+                p.outcome,
+                status=c.PaymentStatus.APPROVED,
+                charge_id=charge_id,
+                approval_code=f"A{len(self._by_charge) + 1:05d}",
+                wallet="PayTerm Sandbox",
+                code_last4=(p.order.code or "0000000000004242")[-4:],
+                receipt_lines=("PayTerm", "お支払い / Payment", str(amount)),
+            )
             self._by_charge[charge_id] = p
         self._running = None
         p.done.set()
@@ -153,14 +165,18 @@ class FakeCore:
                 credit[0] += 1
                 credit[1] += r.reversed_amount.amount
         the_day = day or T0.date()
-        return c.Totals(the_day, tuple(c.TotalsLine(cur, kind, n, amt) for (cur, kind), (n, amt) in sorted(lines.items())),
-                        the_day.strftime("%Y%m%d"))
+        return c.Totals(
+            the_day,
+            tuple(c.TotalsLine(cur, kind, n, amt) for (cur, kind), (n, amt) in sorted(lines.items())),
+            the_day.strftime("%Y%m%d"),
+        )
 
     def diagnosis(self) -> c.Diagnosis:
         with self._lock:
             busy = self._running is not None
-        return c.Diagnosis(wallet_reachable=self.wallet_reachable, clock_ok=True, key_ok=True, scanner_ok=True,
-                           busy=busy)
+        return c.Diagnosis(
+            wallet_reachable=self.wallet_reachable, clock_ok=True, key_ok=True, scanner_ok=True, busy=busy
+        )
 
 
 def _check_protocol() -> c.PaymentCore:

@@ -30,7 +30,9 @@ def wire(answer: dict[str, Any] | None) -> Any:
 
 
 def test_approved_payment(handlers: Handlers, core: FakeCore) -> None:
-    answer = wire(handlers.handle(POS_A, nexo.payment("1", "T1", code="2859000012344321")["SaleToPOIRequest"]))
+    answer = wire(
+        handlers.handle(POS_A, nexo.payment("1", "T1", code="2859000012344321")["SaleToPOIRequest"])
+    )
     body = answer["SaleToPOIResponse"]["PaymentResponse"]
     head = answer["SaleToPOIResponse"]["MessageHeader"]
     assert head == {**nexo.header("Payment", "1"), "MessageType": "Response"}
@@ -49,33 +51,49 @@ def test_approved_payment(handlers: Handlers, core: FakeCore) -> None:
     assert order.ref.pos == POS_A and order.code == "2859000012344321"  # the core records which POS asked
 
 
-@pytest.mark.parametrize(("amount", "currency", "minor", "written"), [
-    (Decimal("12.50"), "USD", 1250, "12.50"), (1200, "JPY", 1200, "1200"), (Decimal("1.25"), "KWD", 1250, "1.250"),
-    (Decimal("1200.0"), "JPY", 1200, "1200"),
-])
-def test_amounts_are_exact(handlers: Handlers, core: FakeCore, amount: Any, currency: str, minor: int,
-                           written: str) -> None:
+@pytest.mark.parametrize(
+    ("amount", "currency", "minor", "written"),
+    [
+        (Decimal("12.50"), "USD", 1250, "12.50"),
+        (1200, "JPY", 1200, "1200"),
+        (Decimal("1.25"), "KWD", 1250, "1.250"),
+        (Decimal("1200.0"), "JPY", 1200, "1200"),
+    ],
+)
+def test_amounts_are_exact(
+    handlers: Handlers, core: FakeCore, amount: Any, currency: str, minor: int, written: str
+) -> None:
     answer = handlers.handle(POS_A, nexo.payment("1", "T1", amount, currency)["SaleToPOIRequest"])
     assert cond(answer, "Payment") == ("Success", None)
     assert core.orders[0].amount.amount == minor and core.orders[0].amount.currency == currency
     assert f'"AuthorizedAmount":{written},' in dump_json(answer).decode()
 
 
-@pytest.mark.parametrize(("amount", "currency", "condition"), [
-    (Decimal("12.345"), "USD", "MessageFormat"), (Decimal("0.5"), "JPY", "MessageFormat"), (0, "JPY", "MessageFormat"),
-    (-5, "JPY", "MessageFormat"), ("1200", "JPY", "MessageFormat"), (True, "JPY", "MessageFormat"),
-    (1200, "XXX", "PaymentRestriction"), (10**13, "JPY", "MessageFormat"),
-])
-def test_bad_amounts_charge_nothing(handlers: Handlers, core: FakeCore, amount: Any, currency: str,
-                                    condition: str) -> None:
+@pytest.mark.parametrize(
+    ("amount", "currency", "condition"),
+    [
+        (Decimal("12.345"), "USD", "MessageFormat"),
+        (Decimal("0.5"), "JPY", "MessageFormat"),
+        (0, "JPY", "MessageFormat"),
+        (-5, "JPY", "MessageFormat"),
+        ("1200", "JPY", "MessageFormat"),
+        (True, "JPY", "MessageFormat"),
+        (1200, "XXX", "PaymentRestriction"),
+        (10**13, "JPY", "MessageFormat"),
+    ],
+)
+def test_bad_amounts_charge_nothing(
+    handlers: Handlers, core: FakeCore, amount: Any, currency: str, condition: str
+) -> None:
     answer = handlers.handle(POS_A, nexo.payment("1", "T1", amount, currency)["SaleToPOIRequest"])
     assert cond(answer, "Payment") == ("Failure", condition)
     assert core.charges == 0
 
 
 @pytest.mark.parametrize(("code", "condition"), sorted((k, v.value) for k, v in DECLINE_CONDITIONS.items()))
-def test_every_decline_code_has_its_error_condition(handlers: Handlers, core: FakeCore, code: str,
-                                                     condition: str) -> None:
+def test_every_decline_code_has_its_error_condition(
+    handlers: Handlers, core: FakeCore, code: str, condition: str
+) -> None:
     core.declines[777] = code
     answer = handlers.handle(POS_A, nexo.payment("1", "T1", 777)["SaleToPOIRequest"])
     assert cond(answer, "Payment") == ("Failure", condition)
@@ -112,19 +130,35 @@ def test_in_progress_busy_and_abort(store: PosStore) -> None:
     core.wait_running()
     # the same sale again: InProgress, no second charge; another sale: Busy
     assert cond(handlers.handle(POS_A, nexo.payment("2", "T1")["SaleToPOIRequest"]), "Payment") == (
-        "Failure", "InProgress")
-    assert cond(handlers.handle(POS_A, nexo.payment("3", "T9")["SaleToPOIRequest"]), "Payment") == ("Failure", "Busy")
+        "Failure",
+        "InProgress",
+    )
+    assert cond(handlers.handle(POS_A, nexo.payment("3", "T9")["SaleToPOIRequest"]), "Payment") == (
+        "Failure",
+        "Busy",
+    )
     assert cond(handlers.handle(POS_A, nexo.status("4", "1")["SaleToPOIRequest"]), "TransactionStatus") == (
-        "Failure", "InProgress")
+        "Failure",
+        "InProgress",
+    )
     # abort: accepted with an empty answer; the waiting payment ends Aborted
     assert handlers.handle(POS_A, nexo.abort("5", "1")["SaleToPOIRequest"]) is None
     t.join(10)
     assert cond(out[0], "Payment") == ("Failure", "Aborted")
     assert core.charges == 1
     # aborting it again, or something unknown, is refused clearly
-    assert cond(handlers.handle(POS_A, nexo.abort("6", "1")["SaleToPOIRequest"]), "Abort") == ("Failure", "NotAllowed")
-    assert cond(handlers.handle(POS_A, nexo.abort("7", "nope")["SaleToPOIRequest"]), "Abort") == ("Failure", "NotFound")
-    assert cond(handlers.handle(POS_B, nexo.abort("8", "1")["SaleToPOIRequest"]), "Abort") == ("Failure", "NotFound")
+    assert cond(handlers.handle(POS_A, nexo.abort("6", "1")["SaleToPOIRequest"]), "Abort") == (
+        "Failure",
+        "NotAllowed",
+    )
+    assert cond(handlers.handle(POS_A, nexo.abort("7", "nope")["SaleToPOIRequest"]), "Abort") == (
+        "Failure",
+        "NotFound",
+    )
+    assert cond(handlers.handle(POS_B, nexo.abort("8", "1")["SaleToPOIRequest"]), "Abort") == (
+        "Failure",
+        "NotFound",
+    )
 
 
 def test_transaction_status_repeats_the_original_answer(handlers: Handlers) -> None:
@@ -133,14 +167,20 @@ def test_transaction_status_repeats_the_original_answer(handlers: Handlers) -> N
     body = nexo.response_of(answer, "TransactionStatus")
     assert body["Response"]["Result"] == "Success"
     repeated = body["RepeatedMessageResponse"]
-    assert wire(repeated)["RepeatedResponseMessageBody"]["PaymentResponse"] == wire(original)[
-        "SaleToPOIResponse"]["PaymentResponse"]
+    assert (
+        wire(repeated)["RepeatedResponseMessageBody"]["PaymentResponse"]
+        == wire(original)["SaleToPOIResponse"]["PaymentResponse"]
+    )
     assert repeated["MessageHeader"]["ServiceID"] == "1"
     # without a reference: the POS's last payment; another POS sees nothing
-    last = nexo.response_of(handlers.handle(POS_A, nexo.status("3", None)["SaleToPOIRequest"]), "TransactionStatus")
+    last = nexo.response_of(
+        handlers.handle(POS_A, nexo.status("3", None)["SaleToPOIRequest"]), "TransactionStatus"
+    )
     assert last["RepeatedMessageResponse"] == repeated
     assert cond(handlers.handle(POS_B, nexo.status("4", "1")["SaleToPOIRequest"]), "TransactionStatus") == (
-        "Failure", "NotFound")
+        "Failure",
+        "NotFound",
+    )
 
 
 def test_status_after_restart_and_after_a_cut_short_wait(tmp_path: Path) -> None:
@@ -153,15 +193,17 @@ def test_status_after_restart_and_after_a_cut_short_wait(tmp_path: Path) -> None
         core.release()
     with PosStore.in_data_dir(data) as store:  # PayTerm restarted; the core kept its journal
         handlers = make_handlers(core, store)
-        answer = nexo.response_of(handlers.handle(POS_A, nexo.status("2", "1")["SaleToPOIRequest"]),
-                                  "TransactionStatus")
+        answer = nexo.response_of(
+            handlers.handle(POS_A, nexo.status("2", "1")["SaleToPOIRequest"]), "TransactionStatus"
+        )
         body = answer["RepeatedMessageResponse"]["RepeatedResponseMessageBody"]["PaymentResponse"]
         assert body["Response"]["Result"] == "Success"
         assert body["POIData"]["POITransactionID"]["TransactionID"] == "ch_0001"
     with PosStore.in_data_dir(data) as store:  # now recorded: answered without asking the core
         handlers = make_handlers(FakeCore(), store)
-        again = nexo.response_of(handlers.handle(POS_A, nexo.status("3", "1")["SaleToPOIRequest"]),
-                                 "TransactionStatus")
+        again = nexo.response_of(
+            handlers.handle(POS_A, nexo.status("3", "1")["SaleToPOIRequest"]), "TransactionStatus"
+        )
         assert again["RepeatedMessageResponse"] == answer["RepeatedMessageResponse"]
     assert core.charges == 1
 
@@ -172,16 +214,22 @@ def test_partial_refund_void_and_limits(handlers: Handlers, core: FakeCore) -> N
     body = part["SaleToPOIResponse"]["ReversalResponse"]
     assert body["Response"]["Result"] == "Success" and body["ReversedAmount"] == 500
     assert body["OriginalPOITransaction"]["POITransactionID"]["TransactionID"] == "ch_0001"
-    assert cond(handlers.handle(POS_A, nexo.reversal("3", "ch_0001", 800)["SaleToPOIRequest"]), "Reversal") == (
-        "Failure", "NotAllowed")
-    assert cond(handlers.handle(POS_A, nexo.reversal("2", "ch_0001", 100)["SaleToPOIRequest"]), "Reversal") == (
-        "Failure", "NotAllowed")  # the same ServiceID again
+    assert cond(
+        handlers.handle(POS_A, nexo.reversal("3", "ch_0001", 800)["SaleToPOIRequest"]), "Reversal"
+    ) == ("Failure", "NotAllowed")
+    assert cond(
+        handlers.handle(POS_A, nexo.reversal("2", "ch_0001", 100)["SaleToPOIRequest"]), "Reversal"
+    ) == ("Failure", "NotAllowed")  # the same ServiceID again
     rest = wire(handlers.handle(POS_A, nexo.reversal("4", "ch_0001")["SaleToPOIRequest"]))
     assert rest["SaleToPOIResponse"]["ReversalResponse"]["ReversedAmount"] == 700
     assert cond(handlers.handle(POS_A, nexo.reversal("5", "ch_9999")["SaleToPOIRequest"]), "Reversal") == (
-        "Failure", "NotFound")
-    status = nexo.response_of(handlers.handle(POS_A, nexo.status("6", "2", category="Reversal")["SaleToPOIRequest"]),
-                              "TransactionStatus")
+        "Failure",
+        "NotFound",
+    )
+    status = nexo.response_of(
+        handlers.handle(POS_A, nexo.status("6", "2", category="Reversal")["SaleToPOIRequest"]),
+        "TransactionStatus",
+    )
     assert wire(status["RepeatedMessageResponse"])["RepeatedResponseMessageBody"]["ReversalResponse"] == body
 
 
@@ -192,37 +240,63 @@ def test_totals_and_reconciliation(handlers: Handlers) -> None:
     totals = wire(handlers.handle(POS_A, nexo.simple("GetTotals", "4")["SaleToPOIRequest"]))
     t = totals["SaleToPOIResponse"]["GetTotalsResponse"]
     assert t["POIReconciliationID"] == "20261203"
-    assert t["TransactionTotals"] == [{"PaymentInstrumentType": "Mobile", "PaymentCurrency": "JPY", "PaymentTotals": [
-        {"TransactionType": "Credit", "TransactionCount": 1, "TransactionAmount": 200},
-        {"TransactionType": "Debit", "TransactionCount": 2, "TransactionAmount": 2000}]}]
-    rec = handlers.handle(POS_A, nexo.simple("Reconciliation", "5", {"ReconciliationType": "SaleReconciliation"})
-                          ["SaleToPOIRequest"])
-    assert wire(rec)["SaleToPOIResponse"]["ReconciliationResponse"]["TransactionTotals"] == t["TransactionTotals"]
-    bad = handlers.handle(POS_A, nexo.simple("Reconciliation", "6", {
-        "ReconciliationType": "PreviousReconciliation", "POIReconciliationID": "yesterday"})["SaleToPOIRequest"])
+    assert t["TransactionTotals"] == [
+        {
+            "PaymentInstrumentType": "Mobile",
+            "PaymentCurrency": "JPY",
+            "PaymentTotals": [
+                {"TransactionType": "Credit", "TransactionCount": 1, "TransactionAmount": 200},
+                {"TransactionType": "Debit", "TransactionCount": 2, "TransactionAmount": 2000},
+            ],
+        }
+    ]
+    rec = handlers.handle(
+        POS_A,
+        nexo.simple("Reconciliation", "5", {"ReconciliationType": "SaleReconciliation"})["SaleToPOIRequest"],
+    )
+    assert (
+        wire(rec)["SaleToPOIResponse"]["ReconciliationResponse"]["TransactionTotals"]
+        == t["TransactionTotals"]
+    )
+    bad = handlers.handle(
+        POS_A,
+        nexo.simple(
+            "Reconciliation",
+            "6",
+            {"ReconciliationType": "PreviousReconciliation", "POIReconciliationID": "yesterday"},
+        )["SaleToPOIRequest"],
+    )
     assert cond(bad, "Reconciliation") == ("Failure", "MessageFormat")
 
 
 def test_diagnosis(handlers: Handlers, core: FakeCore) -> None:
-    body = nexo.response_of(handlers.handle(POS_A, nexo.simple("Diagnosis", "1")["SaleToPOIRequest"]), "Diagnosis")
+    body = nexo.response_of(
+        handlers.handle(POS_A, nexo.simple("Diagnosis", "1")["SaleToPOIRequest"]), "Diagnosis"
+    )
     assert body["POIStatus"] == {"GlobalStatus": "OK", "CommunicationOKFlag": True}
     core.wallet_reachable = False
-    body = nexo.response_of(handlers.handle(POS_A, nexo.simple("Diagnosis", "2")["SaleToPOIRequest"]), "Diagnosis")
+    body = nexo.response_of(
+        handlers.handle(POS_A, nexo.simple("Diagnosis", "2")["SaleToPOIRequest"]), "Diagnosis"
+    )
     assert body["POIStatus"]["GlobalStatus"] == "Unreachable"
     assert "wallet=failed" in body["Response"]["AdditionalResponse"]
 
 
-@pytest.mark.parametrize(("change", "category", "condition"), [
-    ({"ProtocolVersion": "2.0"}, "Payment", "MessageFormat"),
-    ({"MessageType": "Response"}, "Payment", "MessageFormat"),
-    ({"MessageClass": "Device"}, "Payment", "MessageFormat"),
-    ({"POIID": "another-register"}, "Payment", "NotAllowed"),
-    ({"ServiceID": "12345678901"}, "Payment", "MessageFormat"),
-    ({"SaleID": ""}, "Payment", "MessageFormat"),
-    ({"MessageCategory": "CardAcquisition"}, "CardAcquisition", "UnavailableService"),
-])
-def test_header_errors_are_failures_that_charge_nothing(handlers: Handlers, core: FakeCore, change: dict[str, str],
-                                                        category: str, condition: str) -> None:
+@pytest.mark.parametrize(
+    ("change", "category", "condition"),
+    [
+        ({"ProtocolVersion": "2.0"}, "Payment", "MessageFormat"),
+        ({"MessageType": "Response"}, "Payment", "MessageFormat"),
+        ({"MessageClass": "Device"}, "Payment", "MessageFormat"),
+        ({"POIID": "another-register"}, "Payment", "NotAllowed"),
+        ({"ServiceID": "12345678901"}, "Payment", "MessageFormat"),
+        ({"SaleID": ""}, "Payment", "MessageFormat"),
+        ({"MessageCategory": "CardAcquisition"}, "CardAcquisition", "UnavailableService"),
+    ],
+)
+def test_header_errors_are_failures_that_charge_nothing(
+    handlers: Handlers, core: FakeCore, change: dict[str, str], category: str, condition: str
+) -> None:
     message = nexo.payment("1", "T1")["SaleToPOIRequest"]
     message["MessageHeader"].update(change)
     answer = handlers.handle(POS_A, message)

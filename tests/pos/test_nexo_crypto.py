@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from typing import Any
 
 import pytest
 
@@ -13,11 +14,24 @@ from terminal.pos import nexo_crypto as nc
 from tests.pos.adyen import adyen_key, run_adyen
 
 PASS = "k3Yw-8mZq2xT9vB4nR7pL1sD6fH0jC5a"
-HEADER = {"ProtocolVersion": "3.0", "MessageClass": "Service", "MessageCategory": "Payment",
-          "MessageType": "Request", "ServiceID": "0001", "SaleID": "POS-1", "POIID": "PayTerm-1"}
-REQUEST = {"SaleToPOIRequest": {"MessageHeader": HEADER, "PaymentRequest": {
-    "SaleData": {"SaleTransactionID": {"TransactionID": "T-1", "TimeStamp": "2026-12-03T07:00:00Z"}},
-    "PaymentTransaction": {"AmountsReq": {"Currency": "JPY", "RequestedAmount": 1200}}}}}
+HEADER = {
+    "ProtocolVersion": "3.0",
+    "MessageClass": "Service",
+    "MessageCategory": "Payment",
+    "MessageType": "Request",
+    "ServiceID": "0001",
+    "SaleID": "POS-1",
+    "POIID": "PayTerm-1",
+}
+REQUEST = {
+    "SaleToPOIRequest": {
+        "MessageHeader": HEADER,
+        "PaymentRequest": {
+            "SaleData": {"SaleTransactionID": {"TransactionID": "T-1", "TimeStamp": "2026-12-03T07:00:00Z"}},
+            "PaymentTransaction": {"AmountsReq": {"Currency": "JPY", "RequestedAmount": 1200}},
+        },
+    }
+}
 
 
 def test_derivation_is_pbkdf2_sha1_split_hmac_cipher_iv() -> None:
@@ -64,13 +78,35 @@ def test_crypto_version_other_than_1_is_refused() -> None:
         nc.open_blob(blob, nc.SecurityTrailer("pos-1", 1, t.nonce, t.hmac, crypto_version=2), keys)
 
 
-@pytest.mark.parametrize("body", [
-    [], {}, {"SaleToPOIRequest": []}, {"SaleToPOIRequest": {"MessageHeader": HEADER}},
-    {"SaleToPOIRequest": {"MessageHeader": HEADER, "NexoBlob": "!!", "SecurityTrailer": {
-        "KeyIdentifier": "k", "KeyVersion": 1, "AdyenCryptoVersion": 1, "Nonce": "AAAA", "Hmac": "AA=="}}},
-    {"SaleToPOIRequest": {"MessageHeader": HEADER, "NexoBlob": "AAAA", "SecurityTrailer": {
-        "KeyIdentifier": "k", "KeyVersion": True, "AdyenCryptoVersion": 1}}},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {},
+        {"SaleToPOIRequest": []},
+        {"SaleToPOIRequest": {"MessageHeader": HEADER}},
+        {
+            "SaleToPOIRequest": {
+                "MessageHeader": HEADER,
+                "NexoBlob": "!!",
+                "SecurityTrailer": {
+                    "KeyIdentifier": "k",
+                    "KeyVersion": 1,
+                    "AdyenCryptoVersion": 1,
+                    "Nonce": "AAAA",
+                    "Hmac": "AA==",
+                },
+            }
+        },
+        {
+            "SaleToPOIRequest": {
+                "MessageHeader": HEADER,
+                "NexoBlob": "AAAA",
+                "SecurityTrailer": {"KeyIdentifier": "k", "KeyVersion": True, "AdyenCryptoVersion": 1},
+            }
+        },
+    ],
+)
 def test_malformed_envelopes(body: object) -> None:
     with pytest.raises(nc.MalformedSecuredMessage):
         nc.parse_secured(body)
@@ -86,19 +122,31 @@ def test_official_client_encrypts_we_decrypt() -> None:
 
 
 def test_we_encrypt_official_client_decrypts() -> None:
-    answer = {"SaleToPOIResponse": {"MessageHeader": {**HEADER, "MessageType": "Response"},
-                                    "PaymentResponse": {"Response": {"Result": "Success"}}}}
+    answer: dict[str, Any] = {
+        "SaleToPOIResponse": {
+            "MessageHeader": {**HEADER, "MessageType": "Response"},
+            "PaymentResponse": {"Response": {"Result": "Success"}},
+        }
+    }
     text = json.dumps(answer, ensure_ascii=False).encode()
     blob, trailer = nc.seal(text, nc.derive_keys(PASS), key_identifier="pos-1", key_version=1)
-    secured = nc.secured_json("SaleToPOIResponse", answer["SaleToPOIResponse"]["MessageHeader"], blob, trailer)
+    secured = nc.secured_json(
+        "SaleToPOIResponse", answer["SaleToPOIResponse"]["MessageHeader"], blob, trailer
+    )
     out = run_adyen({"mode": "decrypt", "key": adyen_key("pos-1", PASS), "secured": secured})
     assert json.loads(out["plain"]) == answer
 
 
 def test_official_client_refuses_our_blob_under_another_passphrase() -> None:
-    blob, trailer = nc.seal(b'{"SaleToPOIResponse": {}}', nc.derive_keys(PASS + "x"),
-                            key_identifier="pos-1", key_version=1)
-    out = run_adyen({"mode": "decrypt", "key": adyen_key("pos-1", PASS),
-                     "secured": nc.secured_json("SaleToPOIResponse", HEADER, blob, trailer)})
+    blob, trailer = nc.seal(
+        b'{"SaleToPOIResponse": {}}', nc.derive_keys(PASS + "x"), key_identifier="pos-1", key_version=1
+    )
+    out = run_adyen(
+        {
+            "mode": "decrypt",
+            "key": adyen_key("pos-1", PASS),
+            "secured": nc.secured_json("SaleToPOIResponse", HEADER, blob, trailer),
+        }
+    )
     assert "error" in out, out
     assert base64.b64encode(blob).decode() not in out["message"]
