@@ -61,10 +61,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(405, b'{"error": "use POST /nexo"}')
 
     def _send(self, status: int, body: bytes) -> None:
+        if status not in (200, 400, 401):  # a body may be left unread: do not reuse the connection
+            self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(body)
 

@@ -40,3 +40,6 @@ def make_handlers(core: FakeCore, store: PosStore, *, wait: float = 5.0) -> Hand
 @pytest.fixture
 def handlers(core: FakeCore, store: PosStore) -> Handlers:
     return make_handlers(core, store)
+
+
+from tests.pos.server_fixtures import api  # noqa: E402, F401  (the running API fixture)
