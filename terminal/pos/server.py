@@ -43,19 +43,44 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.split("?")[0] not in PATHS:
             self._send(404, b'{"error": "not found: POST /nexo"}')
             return
-        length_text = self.headers.get("Content-Length")
-        if length_text is None or not length_text.isdigit():
-            self._send(411, b'{"error": "Content-Length required"}')
+        raw = self._read_body()
+        if raw is None:
             return
-        length = int(length_text)
-        if length > MAX_BODY:
-            self._send(413, b'{"error": "message too large"}')
-            self.close_connection = True
-            return
-        raw = self.rfile.read(length)
         peer_loopback = _is_loopback(self.client_address[0]) and self.server.loopback_only
         reply = self.server.gateway.process(raw, peer_is_loopback=peer_loopback)
         self._send(reply.status, reply.body)
+
+    def _read_body(self) -> bytes | None:
+        """The body, by Content-Length or chunked (Adyen's Node library streams it chunked),
+        at most MAX_BODY bytes; None after answering an error."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            total = 0
+            while True:
+                size_line = self.rfile.readline(64).split(b";")[0].strip()
+                try:
+                    size = int(size_line, 16)
+                except ValueError:
+                    self._send(400, b'{"error": "bad chunked encoding"}')
+                    return None
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return b"".join(chunks)
+                total += size
+                if total > MAX_BODY:
+                    self._send(413, b'{"error": "message too large"}')
+                    return None
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(8)
+        length_text = self.headers.get("Content-Length")
+        if length_text is None or not length_text.isdigit():
+            self._send(411, b'{"error": "Content-Length required"}')
+            return None
+        if int(length_text) > MAX_BODY:
+            self._send(413, b'{"error": "message too large"}')
+            return None
+        return self.rfile.read(int(length_text))
 
     def do_GET(self) -> None:
         self._send(405, b'{"error": "use POST /nexo"}')
