@@ -107,6 +107,10 @@ class _Server(ThreadingHTTPServer):
     loopback_only: bool
     context: ssl.SSLContext
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A POS that went away before its answer (it will ask TransactionStatus) is no error here.
+        log.info("POS API: connection from %s ended early", client_address[0], exc_info=True)
+
     def get_request(self) -> tuple[socket.socket, Any]:
         # The TLS handshake runs on the request's own thread (at its first read), so that a slow
         # or silent client never holds up the accept loop.

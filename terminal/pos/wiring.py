@@ -29,7 +29,9 @@ def poi_id(loaded: LoadedSettings) -> str:
 
 
 def certificate(loaded: LoadedSettings) -> RegisterCertificate:
-    return ensure_certificate(loaded.paths.data_dir, loaded.settings.register.name)
+    host = loaded.settings.pos.host
+    extra = () if host in ("0.0.0.0", "::", "") else (host,)
+    return ensure_certificate(loaded.paths.data_dir, loaded.settings.register.name, extra_hosts=extra)
 
 
 def endpoint(loaded: LoadedSettings) -> str:

@@ -57,7 +57,7 @@ def test_payment_status_and_partial_refund(api: RunningApi) -> None:
 
 
 def test_abort_a_running_payment(tmp_path: Path) -> None:
-    api, server = start_api(tmp_path, FakeCore(hold=True))
+    api, server = start_api(tmp_path, FakeCore(hold=True), wait=110.0)  # the payment waits for its abort
     try:
         out: list[dict[str, Any]] = []
         payer = threading.Thread(target=lambda: out.append(request(api, nexo.payment("1", "T1", 800))))
@@ -65,7 +65,7 @@ def test_abort_a_running_payment(tmp_path: Path) -> None:
         api.core.wait_running(timeout=30)
         aborted = request(api, nexo.abort("2", "1"))
         assert aborted == {"response": {}}, aborted  # Adyen's answer to an accepted abort: empty
-        payer.join(60)
+        payer.join(120)
         result = body(out[0], "Payment")["Response"]
         assert (result["Result"], result["ErrorCondition"]) == ("Failure", "Aborted")
         assert api.core.charges == 1
