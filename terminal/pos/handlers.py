@@ -168,7 +168,14 @@ class Handlers:
             "SaleReferenceID": reference,
         }
         self._claim(header, pos, tx_id, request)
-        outcome = self._core.start_payment(order, self._settings.payment_wait)
+        try:
+            outcome = self._core.start_payment(order, self._settings.payment_wait)
+        except c.PaymentCoreError as exc:
+            # Refused before anything was charged (Busy, NotAllowed, ...): that is this request's
+            # final answer, and TransactionStatus repeats it.
+            refused = failure(header, header.category, _core_condition(exc), str(exc) or type(exc).__name__)
+            self._ledger.answer(header.sale_id, header.service_id, refused, None)
+            return refused
         response = self.payment_response(header, sale_tx, outcome)
         if outcome.final:
             self._ledger.answer(header.sale_id, header.service_id, response, outcome.charge_id)

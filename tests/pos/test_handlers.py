@@ -137,6 +137,15 @@ def test_in_progress_busy_and_abort(store: PosStore) -> None:
         "Failure",
         "Busy",
     )
+    busy = nexo.response_of(
+        handlers.handle(POS_A, nexo.status("9", "3")["SaleToPOIRequest"]), "TransactionStatus"
+    )
+    assert (
+        busy["RepeatedMessageResponse"]["RepeatedResponseMessageBody"]["PaymentResponse"]["Response"][
+            "ErrorCondition"
+        ]
+        == "Busy"
+    )  # a refused request's answer is recorded like any other
     assert cond(handlers.handle(POS_A, nexo.status("4", "1")["SaleToPOIRequest"]), "TransactionStatus") == (
         "Failure",
         "InProgress",
