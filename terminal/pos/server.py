@@ -144,8 +144,11 @@ class PosServer:
         host, port = self._server.server_address[:2]
         return str(host), int(port)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="pos-api", daemon=True)
+    def start(self, poll_interval: float = 0.5) -> None:
+        """Serve on a thread; ``stop`` takes up to ``poll_interval`` seconds."""
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(poll_interval,), name="pos-api", daemon=True
+        )
         self._thread.start()
 
     def serve_forever(self) -> None:

@@ -64,7 +64,7 @@ def start_api(
             if exc.errno == errno.EADDRINUSE:
                 continue
             raise
-        server.start()
+        server.start(poll_interval=0.05)
         api = RunningApi(host, f"https://{host}:8443/nexo", core, store, pairings, pairing, cert, data)
         return api, server
     raise RuntimeError("no free loopback address for port 8443")
