@@ -130,3 +130,24 @@ def test_wrong_pin_pairs_nothing_and_unpair_revokes(
         "--manager-pin-stdin",
     )
     assert status == 2 and "already in use or was revoked" in err
+
+
+def test_the_api_built_from_the_settings_serves_a_paired_pos(home: Path) -> None:
+    from terminal.pos import wiring
+    from tests.pos import nexo
+    from tests.pos.fake_core import FakeCore
+    from tests.pos.pos_client import NexoClient
+
+    loaded = load_settings({"PAYTERM_HOME": str(home), "PAYTERM_POS__POI_ID": nexo.POIID})
+    api = wiring.build_api(loaded, FakeCore(), host="127.0.0.1", port=0)
+    api.server.start(poll_interval=0.05)
+    try:
+        new = Pairings(api.store).pair("front", "pos-a")
+        host, port = api.server.address
+        client = NexoClient(f"https://{host}:{port}/nexo", "pos-a", new.passphrase, api.certificate.cert_path)
+        answer = client.send(nexo.simple("Diagnosis", "1"))
+        assert answer is not None
+        assert answer["SaleToPOIResponse"]["DiagnosisResponse"]["POIStatus"]["GlobalStatus"] == "OK"
+        client.close()
+    finally:
+        api.stop()

@@ -125,3 +125,20 @@ def test_files_are_private(api: RunningApi) -> None:
     if wal.exists():
         raw += wal.read_bytes()
     assert api.pairing.passphrase.encode() not in raw  # only derived keys are kept
+
+
+def test_two_pos_systems_at_once_each_with_its_own_key(api: RunningApi) -> None:
+    second = api.pairings.pair("back counter", "pos-b")
+    a = api.client()
+    b = api.client(passphrase=second.passphrase, key_identifier="pos-b")
+    answer_a = a.send(nexo.payment("1", "T1", 100, sale_id="POS-A"))
+    sent_b = b.post(b.seal(nexo.payment("1", "T1", 200, sale_id="POS-B")))
+    answer_b = b.open(sent_b.body)
+    assert nexo.response_of(answer_a, "Payment")["Response"]["Result"] == "Success"
+    assert nexo.response_of(answer_b, "Payment")["Response"]["Result"] == "Success"
+    assert api.core.charges == 2
+    with pytest.raises(Exception, match="cannot be opened"):
+        a.open(sent_b.body)  # one POS cannot read another's answers
+    # nor ask about its payments
+    status = a.send(nexo.status("2", "1", sale_id="POS-B"))
+    assert nexo.response_of(status, "TransactionStatus")["Response"]["ErrorCondition"] == "NotFound"
