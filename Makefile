@@ -12,10 +12,11 @@ PIP    := $(VENV)/bin/pip
 DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 libgl1 \
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page, Node
-# for the official Adyen API library that tests the local Terminal API as a POS).
-DEB_TEST    := xvfb softhsm2 chromium nodejs npm
+# for the official Adyen API library that tests the local Terminal API as a POS; npm comes with
+# NodeSource's nodejs, and from Debian's npm package only where the command is missing).
+DEB_TEST    := xvfb softhsm2 chromium nodejs
 
-.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox package clean adyen-client
+.PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm demo test test-fast sandbox package clean adyen-client
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
@@ -49,6 +50,12 @@ sysdeps:
 sysdeps-test: sysdeps
 	$(call ensure_debs,$(DEB_TEST))
 
+sysdeps-npm:
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory debs-npm
+
+debs-npm:
+	$(call ensure_debs,nodejs npm)
+
 # --- Python environment ---------------------------------------------------------------------
 $(VENV)/.stamp-install: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,7 +69,7 @@ venv: $(VENV)/.stamp-install
 # The official Adyen Node API library, pinned in tests/pos/adyen_client/package-lock.json: the
 # tests of the local Terminal API use it as a POS would.
 ADYEN_CLIENT := tests/pos/adyen_client
-$(ADYEN_CLIENT)/node_modules/.stamp-npm: $(ADYEN_CLIENT)/package.json $(ADYEN_CLIENT)/package-lock.json
+$(ADYEN_CLIENT)/node_modules/.stamp-npm: $(ADYEN_CLIENT)/package.json $(ADYEN_CLIENT)/package-lock.json | sysdeps-npm
 	cd $(ADYEN_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
