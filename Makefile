@@ -93,4 +93,4 @@ package: sysdeps venv
 	$(PY) packaging/build.py --out dist --work build/package
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis $(ADYEN_CLIENT)/node_modules
