@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 PATHS: Final = frozenset({"/nexo", "/nexo/"})
 READ_TIMEOUT: Final = 30.0
+MAX_CONNECTIONS: Final = 32
 
 
 def _is_loopback(host: str) -> bool:
@@ -109,6 +110,22 @@ class _Server(ThreadingHTTPServer):
     gateway: Gateway
     loopback_only: bool
     context: ssl.SSLContext
+    slots: threading.BoundedSemaphore
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        # One thread per connection, at most MAX_CONNECTIONS: anyone on the network can open
+        # connections before authenticating, so they must not be able to exhaust the register.
+        if not self.slots.acquire(blocking=False):
+            log.warning("POS API: too many connections; refusing %s", client_address[0])
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A POS that went away before its answer (it will ask TransactionStatus) is no error here.
@@ -131,9 +148,17 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
 class PosServer:
     """Serve ``gateway`` over HTTPS on (host, port); ``start`` returns once it listens."""
 
-    def __init__(self, gateway: Gateway, host: str, port: int, context: ssl.SSLContext) -> None:
+    def __init__(
+        self,
+        gateway: Gateway,
+        host: str,
+        port: int,
+        context: ssl.SSLContext,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self._server = _Server((host, port), _Handler, bind_and_activate=False)
         self._server.gateway = gateway
+        self._server.slots = threading.BoundedSemaphore(max_connections)
         # Plain JSON needs both ends on loopback: a register listening on the LAN never takes it.
         self._server.loopback_only = _is_loopback(host)
         self._thread: threading.Thread | None = None

@@ -4,8 +4,10 @@ Failure with an ErrorCondition, and nothing is charged."""
 from __future__ import annotations
 
 import json
+import socket
 import ssl
 import stat
+import time
 from pathlib import Path
 
 import httpx
@@ -142,3 +144,36 @@ def test_two_pos_systems_at_once_each_with_its_own_key(api: RunningApi) -> None:
     # nor ask about its payments
     status = a.send(nexo.status("2", "1", sale_id="POS-B"))
     assert nexo.response_of(status, "TransactionStatus")["Response"]["ErrorCondition"] == "NotFound"
+
+
+def test_connections_are_capped_and_slots_come_back(tmp_path: Path) -> None:
+    from terminal.pos.server import PosServer, tls_context
+
+    dev, server = start_api(tmp_path, FakeCore())
+    server.stop()
+    small = PosServer(
+        server._server.gateway,
+        dev.host,
+        8443,
+        tls_context(dev.cert.cert_path, dev.cert.key_path),
+        max_connections=2,
+    )
+    small.start(poll_interval=0.05)
+    try:
+        idle = [socket.create_connection((dev.host, 8443)) for _ in range(2)]  # silent: hold both slots
+        client = dev.client()
+        with pytest.raises(httpx.HTTPError):
+            client.send(nexo.simple("Diagnosis", "1"))
+        for s in idle:
+            s.close()
+        answer = None
+        for attempt in range(50):  # the slots come back once those connections end
+            try:
+                answer = dev.client().send(nexo.simple("Diagnosis", f"d{attempt}"))
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert nexo.response_of(answer, "Diagnosis")["Response"]["Result"] == "Success"
+    finally:
+        small.stop()
+        dev.store.close()
