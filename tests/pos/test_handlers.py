@@ -317,3 +317,21 @@ def test_missing_body_is_message_format(handlers: Handlers, core: FakeCore) -> N
     answer = handlers.handle(POS_A, {"MessageHeader": nexo.header("Payment", "1")})
     assert cond(answer, "Payment") == ("Failure", "MessageFormat")
     assert core.charges == 0
+
+
+def test_status_of_a_reversal_whose_answer_was_never_recorded(store: PosStore, core: FakeCore) -> None:
+    from terminal.domain.money import Money
+    from terminal.pos import core as c
+    from terminal.pos.ledger import Ledger
+
+    handlers = make_handlers(core, store)
+    handlers.handle(POS_A, nexo.payment("1", "T1", 1200)["SaleToPOIRequest"])
+    # PayTerm stopped after the core refunded but before the answer was kept
+    Ledger(store).claim("POS-A", "2", "Reversal", POS_A.key_identifier, None, {"charge_id": "ch_0001"})
+    core.reverse(c.ReversalOrder(POS_A, "POS-A", "2", "ch_0001", Money(300, "JPY"), "MerchantCancel"), 1)
+    status = wire(handlers.handle(POS_A, nexo.status("3", "2", category="Reversal")["SaleToPOIRequest"]))
+    body = status["SaleToPOIResponse"]["TransactionStatusResponse"]["RepeatedMessageResponse"]
+    reversal = body["RepeatedResponseMessageBody"]["ReversalResponse"]
+    assert reversal["ReversedAmount"] == 300
+    assert reversal["OriginalPOITransaction"]["POITransactionID"]["TransactionID"] == "ch_0001"
+    assert core.reversal_calls == 1  # asked about, not done again
