@@ -11,10 +11,12 @@ PIP    := $(VENV)/bin/pip
 # zbar for the pyzbar fallback decoder) ...
 DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 libgl1 \
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
-# ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page).
-DEB_TEST    := xvfb softhsm2 chromium
+# ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page, Node
+# for the official Adyen API library that tests the local Terminal API as a POS; npm comes with
+# NodeSource's nodejs, and from Debian's npm package only where the command is missing).
+DEB_TEST    := xvfb softhsm2 chromium nodejs
 
-.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox package clean
+.PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm demo test test-fast sandbox package clean adyen-client
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
@@ -48,6 +50,12 @@ sysdeps:
 sysdeps-test: sysdeps
 	$(call ensure_debs,$(DEB_TEST))
 
+sysdeps-npm:
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory debs-npm
+
+debs-npm:
+	$(call ensure_debs,nodejs npm)
+
 # --- Python environment ---------------------------------------------------------------------
 $(VENV)/.stamp-install: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +66,15 @@ $(VENV)/.stamp-install: pyproject.toml
 
 venv: $(VENV)/.stamp-install
 
+# The official Adyen Node API library, pinned in tests/pos/adyen_client/package-lock.json: the
+# tests of the local Terminal API use it as a POS would.
+ADYEN_CLIENT := tests/pos/adyen_client
+$(ADYEN_CLIENT)/node_modules/.stamp-npm: $(ADYEN_CLIENT)/package.json $(ADYEN_CLIENT)/package-lock.json | sysdeps-npm
+	cd $(ADYEN_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+adyen-client: $(ADYEN_CLIENT)/node_modules/.stamp-npm
+
 # --- entry points ---------------------------------------------------------------------------
 demo: sysdeps venv
 	$(VENV)/bin/payterm demo
@@ -65,10 +82,10 @@ demo: sysdeps venv
 sandbox: venv
 	$(VENV)/bin/payterm sandbox serve
 
-test: sysdeps-test venv
+test: sysdeps-test venv adyen-client
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: venv
+test-fast: venv adyen-client
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow and not browser"
 
 package: sysdeps venv
@@ -76,4 +93,4 @@ package: sysdeps venv
 	$(PY) packaging/build.py --out dist --work build/package
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis $(ADYEN_CLIENT)/node_modules

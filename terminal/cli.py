@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "report": "terminal.commands.report",
     "doctor": "terminal.commands.doctor",
     "receipt": "terminal.commands.receipt",
+    "pos": "terminal.pos.commands",
+    "serve": "terminal.pos.commands",
 }
 
 

@@ -228,6 +228,24 @@ class ManagerSettings(_Section):
     )
 
 
+class PosApiSettings(_Section):
+    """The local Terminal API for POS software (docs/pos-integration.md). Pairing secrets are never
+    here: `payterm pos pair` keeps them in the data directory."""
+
+    host: str = Field(default="0.0.0.0", description="address the POS API listens on (0.0.0.0: every interface)")
+    port: int = Field(default=8443, gt=0, lt=65536, description="HTTPS port of the POS API (Adyen's is 8443)")
+    poi_id: str | None = Field(
+        default=None, pattern=r"^[\x21-\x7e]{1,64}$",
+        description="this register's POIID in nexo messages; none = the register's name without spaces")
+    plain_json_on_loopback: bool = Field(
+        default=False,
+        description="development only: accept unprotected JSON when both ends are on loopback")
+    replay_window: Seconds = Field(default=86400.0, description="how long a nonce or ServiceID is remembered")
+    payment_wait: Seconds = Field(
+        default=110.0, le=115.0,
+        description="longest wait for a verdict before answering InProgress (POS systems wait 120 s)")
+
+
 # "register" is the natural section name but shadows ABCMeta.register on the class; pydantic
 # warns and the field works as any other, so the warning is silenced for this one definition.
 with warnings.catch_warnings():
@@ -241,3 +259,4 @@ with warnings.catch_warnings():
         scanner: ScannerSettings = Field(default_factory=ScannerSettings)
         printer: PrinterSettings = Field(default_factory=PrinterSettings)
         manager: ManagerSettings = Field(default_factory=ManagerSettings)
+        pos: PosApiSettings = Field(default_factory=PosApiSettings)

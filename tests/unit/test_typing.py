@@ -11,7 +11,7 @@ mypy_api = pytest.importorskip("mypy.api", reason="mypy is part of the test extr
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ["terminal/domain", "terminal/crypto", "terminal/wallet", "terminal/register", "terminal/journal",
-           "terminal/config", "terminal/scan", "sandbox"]
+           "terminal/config", "terminal/scan", "terminal/pos", "sandbox"]
 
 
 @pytest.mark.slow

@@ -1,0 +1,138 @@
+"""Local Terminal API benchmark: the API's own overhead per payment, from the POS's HTTPS request
+to the verdict, on top of the payment core's time.
+
+    .venv/bin/python bench/pos_api.py [--payments 300] [--warmup 20]
+
+A register's POS API runs in this process on 127.0.0.1 (a free port) with an instant in-memory
+payment core (tests/pos/fake_core.py: every payment approved at once), so what is measured is
+the API alone: TLS, HTTP, the envelope (JSON, HMAC, AES), the replay check, the handler and the
+ledger's two synchronous commits (the request before the core is asked, the answer before it is
+sent). The POS side is a Python client on one keep-alive HTTPS connection. Floors measured in the
+same run: an HTTPS round trip on the same connection that the server answers at once (a body
+that is not JSON: 400), and one ledger commit alone. Prints a Markdown table (docs/PERFORMANCE.md, "POS API").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from terminal.pos.gateway import Gateway  # noqa: E402
+from terminal.pos.handlers import Handlers, HandlerSettings  # noqa: E402
+from terminal.pos.ledger import Ledger  # noqa: E402
+from terminal.pos.pairing import Pairings  # noqa: E402
+from terminal.pos.replay import ReplayGuard  # noqa: E402
+from terminal.pos.server import PosServer, tls_context  # noqa: E402
+from terminal.pos.store import PosStore  # noqa: E402
+from terminal.pos.tls import ensure_certificate  # noqa: E402
+from tests.pos import nexo  # noqa: E402
+from tests.pos.fake_core import FakeCore  # noqa: E402
+from tests.pos.pos_client import NexoClient  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def timed(fn: Callable[..., Any], sink: list[float]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            sink.append(time.perf_counter() - t)
+
+    return wrapper
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=20)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        store = PosStore.in_data_dir(data)
+        pairings = Pairings(store)
+        pairing = pairings.pair("bench", "pos-bench")
+        core = FakeCore()
+        core_times: list[float] = []
+        gateway_times: list[float] = []
+        core.start_payment = timed(core.start_payment, core_times)  # type: ignore[method-assign]
+        handlers = Handlers(core, Ledger(store), HandlerSettings(nexo.POIID, "JPY", "M-1"))
+        gateway = Gateway(handlers, pairings, ReplayGuard(time.monotonic), nexo.POIID)
+        gateway.process = timed(gateway.process, gateway_times)  # type: ignore[method-assign]
+        cert = ensure_certificate(data, "bench")
+        server = PosServer(gateway, "127.0.0.1", 0, tls_context(cert.cert_path, cert.key_path))
+        server.start()
+        host, port = server.address
+        client = NexoClient(
+            f"https://{host}:{port}/nexo", pairing.key_identifier, pairing.passphrase, cert.cert_path
+        )
+
+        round_trips: list[float] = []
+        floor: list[float] = []
+        for i in range(args.warmup + args.payments):
+            request = nexo.payment(f"S{i}", f"T{i}", 1200)
+            t = time.perf_counter()
+            answer = client.send(request)
+            elapsed = time.perf_counter() - t
+            assert (
+                answer is not None
+                and answer["SaleToPOIResponse"]["PaymentResponse"]["Response"]["Result"] == "Success"
+            )
+            t = time.perf_counter()
+            client.http.post(f"https://{host}:{port}/nexo", content=b"x")  # 400 at once, kept alive
+            floor_elapsed = time.perf_counter() - t
+            if i >= args.warmup:
+                round_trips.append(elapsed)
+                floor.append(floor_elapsed)
+        core_times = core_times[args.warmup :]
+        gateway_times = gateway_times[0::2][args.warmup :]  # payments and floor requests alternate
+        commit_times: list[float] = []
+        ledger = Ledger(store)
+        for i in range(args.payments):
+            t = time.perf_counter()
+            ledger.claim("floor", f"F{i}", "Payment", "pos-bench", f"F{i}", {})
+            commit_times.append(time.perf_counter() - t)
+        client.close()
+        server.stop()
+        store.close()
+
+    overhead = [rt - c for rt, c in zip(round_trips, core_times, strict=True)]
+    server_side = [g - c for g, c in zip(gateway_times, core_times, strict=True)]
+    rows = [
+        ("POS round trip minus the core (the API's overhead)", overhead),
+        ("of it, in the register (gateway minus core)", server_side),
+        ("the core (instant fake)", core_times),
+        ("floor: HTTPS round trip answered at once (400, not JSON)", floor),
+        ("floor: one synchronous SQLite commit (the ledger makes 2)", commit_times),
+    ]
+    load = os.getloadavg()
+    print(f"POS API, {args.payments} payments after {args.warmup} warm-up, one keep-alive HTTPS connection")
+    print(
+        f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
+        "(other work on this machine)\n"
+    )
+    print("| measure | p50 ms | p99 ms | mean ms |")
+    print("|---|---:|---:|---:|")
+    for name, values in rows:
+        ms = [v * 1000 for v in values]
+        print(f"| {name} | {pct(ms, 0.5):.2f} | {pct(ms, 0.99):.2f} | {statistics.fmean(ms):.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""`payterm pos pair|unpair|list` and `payterm serve`.
+
+Pairing and unpairing are manager actions: the manager PIN is asked and checked once, through
+the register's manager PIN check (recorded in the audit log whatever its outcome).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Callable
+
+from terminal.config import ConfigError
+from terminal.config.loader import LoadedSettings, load_settings
+from terminal.journal.errors import JournalError
+from terminal.journal.store import Journal
+from terminal.pos import wiring
+from terminal.pos.core import PaymentCore
+from terminal.pos.pairing import PairingError, Pairings
+from terminal.pos.store import PosStore, PosStoreError
+from terminal.register.manager_pin import ManagerPin, PinOutcome
+
+OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
+
+
+class PosCommandError(Exception):
+    def __init__(self, message: str, status: int = FAILED) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("pos", help="pair POS software with this register's local Terminal API")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    pair = actions.add_parser("pair", help="make a key and passphrase for one POS (manager)")
+    pair.add_argument("--name", required=True, help="which POS this is, e.g. 'front counter'")
+    pair.add_argument("--key-id", help="key identifier to use (default: a new random one)")
+    pair.add_argument("--json", action="store_true", help="print one JSON object")
+    _pin_args(pair)
+    pair.set_defaults(func=run_pair)
+    unpair = actions.add_parser("unpair", help="revoke a POS's key at once (manager)")
+    unpair.add_argument("key_id", help="the key identifier to revoke")
+    _pin_args(unpair)
+    unpair.set_defaults(func=run_unpair)
+    listing = actions.add_parser("list", help="paired POS systems (no secrets)")
+    listing.set_defaults(func=run_list)
+
+    serve = sub.add_parser("serve", help="serve the local Terminal API headless (POS owns the screen)")
+    serve.add_argument("--host", help="listen address (default: pos.host)")
+    serve.add_argument("--port", type=int, help="HTTPS port (default: pos.port, 8443)")
+    serve.set_defaults(func=run_serve)
+
+
+def _pin_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--manager-pin-stdin",
+        action="store_true",
+        help="read the manager PIN from stdin (otherwise it is asked on the terminal)",
+    )
+
+
+def _settings() -> LoadedSettings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise PosCommandError(str(exc), SETUP) from None
+
+
+def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> None:
+    """The manager's authorization of a pairing change: one check of the manager PIN.
+    (To be replaced by the wallet-verified manager authorization.)"""
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        pin = getpass.getpass("manager PIN: ")
+    else:
+        raise PosCommandError("the manager PIN is needed: use a terminal or --manager-pin-stdin", USAGE)
+    try:
+        with Journal(loaded.settings.journal.path) as journal:
+            check = ManagerPin(journal, loaded.settings.manager).check(pin, actor=actor)
+    except JournalError as exc:
+        raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None
+    if check.outcome is PinOutcome.WRONG:
+        raise PosCommandError(f"wrong manager PIN ({check.tries_left} tries left)", USAGE)
+    if check.outcome is PinOutcome.LOCKED:
+        raise PosCommandError("manager actions are locked after too many wrong PINs; try again later", USAGE)
+    if check.outcome is PinOutcome.NOT_SET:
+        raise PosCommandError("this register has no manager PIN yet: enroll it first", SETUP)
+
+
+def _pairings(loaded: LoadedSettings) -> tuple[PosStore, Pairings]:
+    try:
+        store = PosStore.in_data_dir(loaded.paths.data_dir)
+    except PosStoreError as exc:
+        raise PosCommandError(str(exc), SETUP) from None
+    return store, Pairings(store)
+
+
+def _run(command: str, fn: Callable[[], int]) -> int:
+    try:
+        return fn()
+    except PosCommandError as exc:
+        print(f"payterm {command}: {exc}", file=sys.stderr)
+        return exc.status
+
+
+def run_pair(args: argparse.Namespace) -> int:
+    def go() -> int:
+        loaded = _settings()
+        authorize_manager(loaded, args.manager_pin_stdin, actor="cli:pos-pair")
+        store, pairings = _pairings(loaded)
+        with store:
+            try:
+                new = pairings.pair(args.name, args.key_id)
+            except PairingError as exc:
+                raise PosCommandError(str(exc), USAGE) from None
+        cert = wiring.certificate(loaded)
+        info = {
+            "pos_name": new.pos_name,
+            "endpoint": wiring.endpoint(loaded),
+            "poi_id": wiring.poi_id(loaded),
+            "key_identifier": new.key_identifier,
+            "key_version": new.key_version,
+            "adyen_crypto_version": 1,
+            "passphrase": new.passphrase,
+            "certificate_sha256": cert.fingerprint,
+            "certificate_pem": cert.pem,
+        }
+        if args.json:
+            print(json.dumps(info, ensure_ascii=False))
+            return OK
+        print(f'Paired POS "{new.pos_name}". Enter these in the POS; the passphrase is shown only now.')
+        for label, key in (
+            ("endpoint", "endpoint"),
+            ("POIID", "poi_id"),
+            ("KeyIdentifier", "key_identifier"),
+            ("KeyVersion", "key_version"),
+            ("AdyenCryptoVersion", "adyen_crypto_version"),
+            ("Passphrase", "passphrase"),
+            ("TLS certificate SHA-256", "certificate_sha256"),
+        ):
+            print(f"  {label:<24} {info[key]}")
+        print(f"The register's TLS certificate, to pin ({cert.cert_path}):")
+        print(cert.pem, end="")
+        return OK
+
+    return _run("pos pair", go)
+
+
+def run_unpair(args: argparse.Namespace) -> int:
+    def go() -> int:
+        loaded = _settings()
+        authorize_manager(loaded, args.manager_pin_stdin, actor="cli:pos-unpair")
+        store, pairings = _pairings(loaded)
+        with store:
+            if not pairings.unpair(args.key_id):
+                raise PosCommandError(f"no active POS key {args.key_id!r} (see `payterm pos list`)", USAGE)
+        print(f"revoked {args.key_id}: that POS is refused from now on")
+        return OK
+
+    return _run("pos unpair", go)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    def go() -> int:
+        store, pairings = _pairings(_settings())
+        with store:
+            for p in pairings.list():
+                state = "revoked" if p.revoked_at is not None else "active"
+                print(f"{p.key_identifier}\tv{p.key_version}\t{state}\t{p.pos_name}")
+        return OK
+
+    return _run("pos list", go)
+
+
+def open_payment_core(loaded: LoadedSettings) -> PaymentCore:
+    """The register's payment core behind the ``PaymentCore`` Protocol.
+
+    The adapter over the register's payment aggregate is written where the register is composed;
+    until it is there, `payterm serve` says so instead of serving."""
+    raise PosCommandError("the register's payment core is not connected to the POS API in this build", SETUP)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    def go() -> int:
+        loaded = _settings()
+        core = open_payment_core(loaded)
+        api = wiring.build_api(loaded, core, host=args.host, port=args.port)
+        host, port = api.server.address
+        print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})")
+        try:
+            api.server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            api.stop()
+        return OK
+
+    return _run("serve", go)
