@@ -25,6 +25,8 @@ from terminal.wallet.messages import (
     ChargeResponse,
     EnrollRequest,
     EnrollResponse,
+    KeyCancelRequest,
+    KeyCancelResponse,
     Problem,
     ProblemCode,
     RefundRequest,
@@ -147,6 +149,16 @@ def cancel(request: Request, charge_id: ChargeId) -> ChargeResponse:
     with sb.db.tx() as conn:
         row = reversals.cancel(conn, _device(request, conn), charge_id, sb.clock.now())
         return charges.charge_view(conn, row, sb.knobs.risk)
+
+
+@router.post("/charges/cancel-by-key", response_model=KeyCancelResponse, responses=_problems(409),
+             summary="Cancel whatever is or will be charged under an idempotency key (idempotent)")
+def cancel_by_key(request: Request, body: KeyCancelRequest) -> KeyCancelResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        row = reversals.cancel_by_key(conn, _device(request, conn), body.idempotency_key, sb.clock.now())
+        view = None if row is None else charges.charge_view(conn, row, sb.knobs.risk)
+        return KeyCancelResponse(idempotency_key=body.idempotency_key, charge=view)
 
 
 @router.post("/charges/{charge_id}/refunds", response_model=RefundResponse, status_code=201,

@@ -14,7 +14,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sandbox.clock import to_datetime
-from sandbox.errors import NotFound
+from sandbox.errors import Conflict, NotFound
 from sandbox.idempotency import StoredResponse, remember, replay, request_hash
 from sandbox.ledger import move_to_merchant
 from sandbox.seed import TEST_VALUES_BY_AMOUNT, WALLET_NAME
@@ -218,6 +218,10 @@ def create_charge(conn: sqlite3.Connection, device: Device, key: str, req: Charg
     stored = replay(conn, device.id, "charge", key, digest)
     if stored is not None:
         return stored
+    if conn.execute("SELECT 1 FROM key_tombstones WHERE device_id = ? AND idempotency_key = ?",
+                    (device.id, key)).fetchone():
+        raise Conflict(ProblemCode.KEY_CANCELLED, "The register cancelled this idempotency key before the "
+                       "charge arrived", "nothing was charged; the register has already reversed this sale")
     decision = _decide(conn, device, req, risk, now)
     charge_id = "ch_" + secrets.token_hex(12)
     otp = "".join(secrets.choice("0123456789") for _ in range(6)) if decision.step_up is StepUpMethod.OTP else None

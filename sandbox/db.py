@@ -95,7 +95,16 @@ CREATE TABLE idempotency (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+# v2: cancel by idempotency key leaves a tombstone when no charge exists under the key yet, so
+# that the charge request, if it arrives later, is refused.
+SCHEMA_V2 = """
+CREATE TABLE key_tombstones (
+    device_id TEXT NOT NULL, idempotency_key TEXT NOT NULL, created_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, idempotency_key)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 """MIGRATIONS[i] takes the schema from user_version i to i+1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

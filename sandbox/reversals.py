@@ -81,3 +81,16 @@ def refund(conn: sqlite3.Connection, device: Device, charge_id: str, key: str, r
     response = StoredResponse(201, body.model_dump_json().encode())
     remember(conn, device.id, scope, key, digest, response, now)
     return response
+
+
+def cancel_by_key(conn: sqlite3.Connection, device: Device, key: str, now: int) -> sqlite3.Row | None:
+    """Cancel whatever was charged under ``key`` (as ``cancel``), or, when nothing was, keep a
+    tombstone so that a charge request arriving later under that key is refused. Idempotent.
+    Returns the cancelled charge, or None when there was none."""
+    row = conn.execute("SELECT id FROM charges WHERE device_id = ? AND idempotency_key = ?",
+                       (device.id, key)).fetchone()
+    if row is None:
+        conn.execute("INSERT OR IGNORE INTO key_tombstones(device_id, idempotency_key, created_at) VALUES (?,?,?)",
+                     (device.id, key, now))
+        return None
+    return cancel(conn, device, str(row["id"]), now)

@@ -413,10 +413,22 @@ class Ledger:
     def by_id(self, charge_id: str) -> dict[str, Any] | None:
         return next((c for c in self.charges.values() if c["id"] == charge_id), None)
 
+    tombstones: set[str] = field(default_factory=set)  # keys cancelled before any charge came
+
     def __call__(self, seen: Seen) -> Reply:
         parts = seen.path.strip("/").split("/")  # v1 charges [id [cancel]]
+        if seen.method == "POST" and parts == ["v1", "charges", "cancel-by-key"]:
+            key = seen.json()["idempotency_key"]
+            found = self.charges.get(key)
+            if found is None:
+                self.tombstones.add(key)
+            else:
+                found.update(status="cancelled", approval_code=None)
+            return Reply(body={"idempotency_key": key, "charge": found})
         if seen.method == "POST" and parts == ["v1", "charges"]:
             key = seen.idempotency_key or ""
+            if key in self.tombstones:
+                return problem(409, "idempotency_key_cancelled", "The register cancelled this key")
             if key not in self.charges:
                 asked = seen.json()
                 self.charges[key] = charge_json(

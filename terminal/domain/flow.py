@@ -569,10 +569,13 @@ class PaymentFlow:
         return self._finish_reversed(ev.at, note=ev.reason)
 
     def _absent(self, ev: ChargeAbsent) -> list[Effect]:
-        """The wallet has no charge under our key (yet). While in doubt, keep asking: a delayed
-        request may still land. When reversing, nothing to cancel is only final once our signed
-        request can no longer be applied; until then, ask again."""
-        if self.sale.state is SaleState.REVERSING and ev.request_dead:
+        """The wallet has no charge under our key (yet). While in doubt, cancel by key at once:
+        the wallet then refuses the lost request if it still arrives, so the sale is final in
+        seconds (DESIGN.md). When reversing, nothing to cancel is final once our signed request
+        can no longer be applied; until then, ask again."""
+        if self.sale.state is SaleState.IN_DOUBT:
+            return self._start_reversal(ev.at, note="the wallet has no charge under our key: cancelled by key")
+        if ev.request_dead:
             return self._finish_reversed(ev.at, note="the charge never reached the wallet")
         if self.sale.state is SaleState.REVERSING:
             retry = self.timings.reversal_delay(self.sale.reversal_attempts - 1)

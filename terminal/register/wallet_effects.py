@@ -111,19 +111,25 @@ class WalletEffects:
     def _cancel(self, effect: CancelCharge, sale: Sale) -> Event:
         expect = _expected(sale)
         charge_id = effect.charge_id
-        if charge_id is None:
-            found = self.client.find_charge(effect.idempotency_key, expect)
-            if found is None:
-                return ChargeAbsent(self._request_dead(effect.idempotency_key), self._clock())
-            charge_id = found.id
         try:
+            if charge_id is None:
+                # We never learnt the charge's id: cancel by our key. Whatever was charged under
+                # it is cancelled, and if nothing was, a late request is refused from now on.
+                cancelled = self.client.cancel_by_key(effect.idempotency_key, expect)
+                if cancelled.charge is None:
+                    return ReversalConfirmed(self._clock())
+                return self._answered(cancelled.charge)
             return self._answered(self.client.cancel_charge(charge_id, expect))
         except NotFound:
             return ChargeAbsent(self._request_dead(effect.idempotency_key), self._clock())
         except Conflict:
             # Declined already (the answer says so), or approved on an earlier business day
             # (too late to void): the flow gives the money back with a reversal refund instead.
-            charge = self.client.get_charge(charge_id, expect)
+            found = self.client.get_charge(charge_id, expect) if charge_id is not None else \
+                self.client.find_charge(effect.idempotency_key, expect)
+            if found is None:
+                return ChargeAbsent(self._request_dead(effect.idempotency_key), self._clock())
+            charge = found
             if charge.status is not m.ChargeStatus.APPROVED:
                 return self._answered(charge)
             left = charge.amount - charge.refunded_amount

@@ -152,6 +152,17 @@ class WalletClient:
         charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/cancel", m.ChargeResponse, body={})
         return _ours(charge, charge_id, expect)
 
+    def cancel_by_key(self, idempotency_key: str, expect: Expected | None = None) -> m.KeyCancelResponse:
+        """Cancel whatever is or will be charged under our idempotency key (a tombstone when
+        nothing is yet). Idempotent, so retried like a read."""
+        answer = self._call("POST", "/v1/charges/cancel-by-key", m.KeyCancelResponse,
+                            body=m.KeyCancelRequest(idempotency_key=idempotency_key))
+        if answer.idempotency_key != idempotency_key:
+            raise UnverifiedResponse("the wallet answered about another key", code="mismatched_answer")
+        if answer.charge is not None:
+            _ours(answer.charge, None, expect)
+        return answer
+
     def refund(self, charge_id: str, idempotency_key: str, request: m.RefundRequest) -> m.RefundResponse:
         refund = self._call("POST", f"/v1/charges/{_seg(charge_id)}/refunds", m.RefundResponse,
                             body=request, idempotency_key=idempotency_key)
@@ -230,8 +241,8 @@ class WalletClient:
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
-        # GETs, keyed POSTs and cancel are idempotent at the wallet: safe to repeat.
-        idempotent = method == "GET" or idempotency_key is not None or path.endswith("/cancel")
+        # GETs, keyed POSTs and the cancels are idempotent at the wallet: safe to repeat.
+        idempotent = method == "GET" or idempotency_key is not None or path.endswith(("/cancel", "/cancel-by-key"))
         repeatable = idempotent and retry_when_maybe_sent
         total = timeout or self.timeouts.other
         deadline = self._clock() + total

@@ -64,6 +64,7 @@ class ProblemCode(StrEnum):
     STEP_UP_METHOD_MISMATCH = "step_up_method_mismatch"
     PIN_BLOCK_INVALID = "pin_block_invalid"
     CANCEL_WINDOW_PASSED = "cancel_window_passed"
+    KEY_CANCELLED = "idempotency_key_cancelled"  # a charge under a key cancelled by the register
     REFUND_EXCEEDS_CHARGE = "refund_exceeds_charge"
     CURRENCY_MISMATCH = "currency_mismatch"
     ENROLLMENT_CODE_INVALID = "enrollment_code_invalid"
@@ -192,6 +193,21 @@ class ChargeResponse(_Message):
 
 class ChargeList(_Message):
     charges: list[ChargeResponse]
+
+
+class KeyCancelRequest(_Message):
+    """Cancel by idempotency key: whatever was or will be charged under this key."""
+
+    idempotency_key: str = Field(pattern=IDEMPOTENCY_KEY_PATTERN)
+
+
+class KeyCancelResponse(_Message):
+    """The wallet cancelled the charge made under the key (``charge``, now cancelled), or found
+    none and keeps a tombstone (``charge`` null): a charge request arriving later under this key
+    is refused with ``idempotency_key_cancelled``."""
+
+    idempotency_key: str
+    charge: ChargeResponse | None
 
 
 class PinStepUpRequest(_Message):

@@ -352,3 +352,31 @@ def test_a_charge_too_late_to_void_is_given_back_by_a_reversal_refund(sandbox_se
     finally:
         reg.close()
         sandbox_server.set_faults()
+
+
+def test_a_lost_request_is_settled_by_cancel_by_key_and_refused_when_it_arrives(
+        sandbox_server: RunningSandbox, tmp_path: Path) -> None:
+    """The charge request is stuck on the network past the charge timeout. The register polls,
+    finds nothing, cancels by key: REVERSED in seconds, not after the signature's minute. When the
+    request finally reaches the wallet, the tombstone refuses it: nothing is charged."""
+    before = customer_state(sandbox_server, "alice")["balance"]
+    sandbox_server.set_faults(latency_ms=6000)
+    reg = make_register(tmp_path / "r", sandbox_server)
+    try:
+        reg.start_sale(Money(900, "JPY"))
+        reg.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, timeout=5)
+        assert reg.code_read(sandbox_server.payment_code("alice"), Symbology.QR_CODE) is None
+        doubt = reg.runner.wait_for(lambda s: s.state is SaleState.IN_DOUBT, timeout=20)
+        assert doubt.state is SaleState.IN_DOUBT
+        sandbox_server.set_faults()  # what follows is not delayed; the charge request still is
+        final = reg.wait_final(20)
+        assert final.state is SaleState.REVERSED and "cancelled by key" in (final.note or "")
+        time.sleep(6.5)  # the delayed request reaches the wallet now, and is refused
+        assert reg.client.find_charge(final.idempotency_key or "") is None
+        with sqlite3.connect(sandbox_server.db_path) as wallet_db:
+            assert wallet_db.execute("SELECT COUNT(*) FROM key_tombstones WHERE idempotency_key = ?",
+                                     (final.idempotency_key,)).fetchone()[0] == 1
+        assert customer_state(sandbox_server, "alice")["balance"] == before
+    finally:
+        reg.close()
+        sandbox_server.set_faults()

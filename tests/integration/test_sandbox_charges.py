@@ -244,6 +244,32 @@ def test_cancel(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
     _problem(enrolled.call("POST", "/v1/charges/ch_nope/cancel"), 404, "charge_not_found")
 
 
+def test_cancel_by_key_leaves_a_tombstone_that_refuses_the_late_charge(enrolled: SignedClient,
+                                                                       sandbox_server: RunningSandbox) -> None:
+    total, before = _total(sandbox_server), _balance(sandbox_server, "alice")
+    key = new_key()
+    first = _ok(enrolled.call("POST", "/v1/charges/cancel-by-key", {"idempotency_key": key}), 200)
+    assert first == {"idempotency_key": key, "charge": None}
+    enrolled.verify(enrolled.call("POST", "/v1/charges/cancel-by-key", {"idempotency_key": key}))
+    late = enrolled.charge(700, sandbox_server.payment_code("alice"), key=key)  # the lost request, arriving late
+    _problem(late, 409, "idempotency_key_cancelled")
+    enrolled.verify(late)  # a signed refusal
+    assert _ok(enrolled.call("GET", f"/v1/charges?idempotency_key={key}"), 200) == {"charges": []}
+    assert _balance(sandbox_server, "alice") == before and _total(sandbox_server) == total
+
+
+def test_cancel_by_key_cancels_the_charge_made_under_it(enrolled: SignedClient,
+                                                        sandbox_server: RunningSandbox) -> None:
+    key = new_key()
+    approved = _ok(enrolled.charge(800, sandbox_server.payment_code("alice"), key=key))
+    got = _ok(enrolled.call("POST", "/v1/charges/cancel-by-key", {"idempotency_key": key}), 200)
+    assert got["charge"]["id"] == approved["id"] and got["charge"]["status"] == "cancelled"
+    assert _ok(enrolled.call("POST", "/v1/charges/cancel-by-key", {"idempotency_key": key}), 200) == got
+    assert _balance(sandbox_server, "alice") == 50_000
+    _problem(enrolled.call("POST", "/v1/charges/cancel-by-key", {"idempotency_key": "short"}), 422,
+             "validation_error")
+
+
 def test_cancel_only_same_day(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
     c = _ok(enrolled.charge(100, sandbox_server.payment_code("alice")))
     sandbox_server.set_faults(clock_offset_s=86_400)

@@ -75,13 +75,25 @@ def test_unknown_outcome_is_in_doubt_then_polled_then_reversed_at_deadline() -> 
     assert flow.state is SaleState.IN_DOUBT and flow.sale.doubt_deadline == T0 + 75
     assert flow.handle(Tick(T0 + 16)) == []  # not yet
     assert flow.handle(Tick(T0 + 17)) == [PollCharge("key-1", None)]
-    flow.handle(ChargeAbsent(request_dead=False, at=T0 + 17.1))
+    flow.handle(OutcomeUnknown("no answer to the poll either", T0 + 17.1))
     assert flow.state is SaleState.IN_DOUBT
     effects = flow.handle(Tick(T0 + 76))
     assert flow.state is SaleState.REVERSING and CancelCharge("key-1", None) in effects
     flow.handle(ChargeAbsent(request_dead=False, at=T0 + 76.5))
     assert flow.state is SaleState.REVERSING  # the request might still land: not final yet
     flow.handle(ChargeAbsent(request_dead=True, at=T0 + 90))
+    assert flow.state is SaleState.REVERSED
+
+
+def test_a_poll_that_finds_nothing_cancels_by_key_at_once() -> None:
+    """Unknown outcome, and the wallet has no charge under our key: cancel by key now (the wallet
+    refuses the lost request if it still arrives) instead of waiting for the deadline."""
+    flow = started()
+    flow.handle(OutcomeUnknown("timeout", T0 + 15))
+    assert flow.handle(Tick(T0 + 17)) == [PollCharge("key-1", None)]
+    effects = flow.handle(ChargeAbsent(request_dead=False, at=T0 + 17.1))
+    assert flow.state is SaleState.REVERSING and CancelCharge("key-1", None) in effects
+    flow.handle(ReversalConfirmed(T0 + 17.3))  # the wallet's tombstone: nothing was, nothing will be
     assert flow.state is SaleState.REVERSED
 
 

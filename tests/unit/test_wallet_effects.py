@@ -168,10 +168,23 @@ def test_a_wallet_clock_ahead_of_ours_kills_the_request_sooner(device: PrivateKe
         assert effects.run(PollCharge(KEY, None), SALE) == ChargeAbsent(True, clock())
 
 
-def test_cancel_of_an_unknown_charge_is_absent(stub: WalletStub, effects: WalletEffects) -> None:
-    stub.script = Ledger()
-    assert isinstance(effects.run(CancelCharge(KEY, None), SALE), ChargeAbsent)
-    assert [(s.method, s.path) for s in stub.seen] == [("GET", "/v1/charges")]  # nothing to cancel
+def test_cancel_of_an_unknown_charge_is_a_cancel_by_key(stub: WalletStub, effects: WalletEffects) -> None:
+    """No charge id known: the register cancels by its key. The wallet has none, so it keeps a
+    tombstone and the reversal is confirmed at once; the lost request, arriving late, is refused."""
+    stub.script = ledger = Ledger()
+    assert isinstance(effects.run(CancelCharge(KEY, None), SALE), ReversalConfirmed)
+    assert [(s.method, s.path) for s in stub.seen] == [("POST", "/v1/charges/cancel-by-key")]
+    late = effects.run(SendCharge(KEY, Money(1200, "JPY"), CODE, "R-0001"), SALE)
+    assert isinstance(late, ChargeRefused) and late.decline.code == "idempotency_key_cancelled"
+    assert ledger.charges == {}
+
+
+def test_cancel_by_key_of_a_charge_that_did_arrive_cancels_it(stub: WalletStub, effects: WalletEffects) -> None:
+    stub.script = ledger = Ledger()
+    effects.run(SendCharge(KEY, Money(1200, "JPY"), CODE, "R-0001"), SALE)  # the answer we never saw
+    event = effects.run(CancelCharge(KEY, None), SALE)
+    assert isinstance(event, WalletAnswered) and event.answer.status is ChargeStatus.CANCELLED
+    assert ledger.charges[KEY]["status"] == "cancelled"
 
 
 # --- cancel and its refund fallback ---------------------------------------------------------
