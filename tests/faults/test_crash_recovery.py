@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import random
 import signal
+import sqlite3
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -159,6 +161,25 @@ def kill_after_final(lane: Lane) -> str:
     pytest.fail("payterm always exited before it could be killed after its final state")
 
 
+def lost_request_after_tombstone(lane: Lane) -> str:
+    """The register dies with its charge request stuck on the network. The restart finds no
+    charge and cancels by key (a tombstone); when the request reaches the wallet afterwards, it
+    is refused: the sale is reversed and nothing is charged."""
+    lane.set_faults(latency_ms=6000)
+    sent = time.monotonic()
+    proc = lane.charge(650, "alice", "late-1")
+    lane.wait_state("late-1", {"authorizing"}, proc)
+    _killed_in(lane, proc, "late-1", "authorizing")
+    lane.set_faults()  # later requests are not delayed; the charge request still is
+    _restart(lane)
+    assert journal_state(lane.journal, "late-1") == "reversed"
+    time.sleep(max(0.0, sent + 8 - time.monotonic()))  # every attempt of the charge has arrived by now
+    assert [c for c in lane.charges() if c.reference == "late-1"] == []
+    with closing(sqlite3.connect(f"file:{lane.wallet_db}?mode=ro", uri=True)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM key_tombstones").fetchone()[0] == 1
+    return "late-1"
+
+
 # -- refunds and voids at each of their journal states -------------------------------------------
 
 
@@ -215,6 +236,7 @@ def refund_in_doubt(lane: Lane) -> str:
 
 
 SCENARIOS: dict[str, Callable[[Lane], str]] = {
+    "lost request after the tombstone": lost_request_after_tombstone,
     "refund requested": kill_refund_requested,
     "void requested": kill_void_requested,
     "refund in doubt": refund_in_doubt,
