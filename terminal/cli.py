@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "report": "terminal.commands.report",
     "doctor": "terminal.commands.doctor",
     "receipt": "terminal.commands.receipt",
+    "backup": "terminal.commands.backup",
+    "restore": "terminal.commands.backup",
+    "migrate": "terminal.commands.backup",
 }
 
 

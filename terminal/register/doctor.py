@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import secrets
 import time
+from contextlib import closing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -22,8 +23,10 @@ from terminal.config import ConfigError, LoadedSettings, load_settings
 from terminal.config.model import ScannerSettings, Settings
 from terminal.crypto import KeySigner, VerifyKey
 from terminal.crypto.keystore import KeyStoreError, fingerprint
-from terminal.journal.errors import JournalError, SchemaVersionError
+from terminal.journal.db import open_read_connection
+from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader, verify_chain
+from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource, ImageFolderSource, VideoFileSource
@@ -183,15 +186,39 @@ def check_clock(probe: WalletProbe) -> CheckResult:
     return _ok(Check.CLOCK, detail)
 
 
+def journal_version(path: Path) -> int:
+    """The journal file's schema version (``PRAGMA user_version``), read without migrating."""
+    with closing(open_read_connection(path, check_version=False)) as conn:
+        return user_version(conn)
+
+
+def check_schema(path: Path) -> CheckResult | None:
+    """A FAIL naming the fix when the journal's schema is not this program's, else None."""
+    version = journal_version(path)
+    if version > LATEST_VERSION:
+        return CheckResult(Check.JOURNAL, CheckStatus.FAIL,
+                           f"{path}: journal schema version {version} is newer than this program "
+                           f"({LATEST_VERSION}): a newer PayTerm wrote it; no sale can be taken",
+                           "install the PayTerm version that wrote it again, or stop the register and "
+                           f"restore the backup made before that upgrade: `payterm restore "
+                           f"{path.with_name(f'{path.stem}.v{LATEST_VERSION}.bak')}`")
+    if version < LATEST_VERSION:
+        return CheckResult(Check.JOURNAL, CheckStatus.FAIL,
+                           f"{path}: journal schema version {version}, this program needs {LATEST_VERSION}",
+                           "run `payterm migrate` as the register's user (it backs the journal up to "
+                           f"{path.with_name(f'{path.stem}.v{version}.bak').name} first)")
+    return None
+
+
 def check_journal(path: Path) -> CheckResult:
     if not path.exists():
         return _ok(Check.JOURNAL, f"no journal yet at {path} (it is made at the first sale)")
     try:
+        mismatch = check_schema(path)
+        if mismatch is not None:
+            return mismatch
         Reader(path).audit_head()
         chain = verify_chain(path)
-    except SchemaVersionError as exc:
-        return CheckResult(Check.JOURNAL, CheckStatus.WARN, str(exc),
-                           "start the register (or `payterm recover`) once to migrate it")
     except JournalError as exc:
         return CheckResult(Check.JOURNAL, CheckStatus.FAIL, str(exc),
                            "check journal.path and the file's owner; restore it from a backup if damaged")
