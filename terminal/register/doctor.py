@@ -10,8 +10,8 @@ from __future__ import annotations
 import email.utils
 import secrets
 import time
-from contextlib import closing
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -29,7 +29,13 @@ from terminal.journal.queries import Reader, verify_chain
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
-from terminal.scan.sources import CameraSettings, CameraSource, FrameSource, ImageFolderSource, VideoFileSource
+from terminal.scan.sources import (
+    CameraSettings,
+    CameraSource,
+    FrameSource,
+    ImageFolderSource,
+    VideoFileSource,
+)
 from terminal.scan.types import SourceStatus
 from terminal.wallet.errors import WalletError
 from terminal.wallet.transport import tls_context

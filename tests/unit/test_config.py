@@ -259,8 +259,8 @@ def test_wallet_key_fingerprint_is_it_only_and_required_at_enrollment(tmp_path: 
     assert str(raised.value).startswith(f"{drop_in}: wallet.key_fingerprint: IT requires the wallet key {FP}")
     # The register's own file may not set or change it.
     local = write(tmp_path / "terminal.toml", '[wallet]\nkey_fingerprint = "SHA256:' + "A" * 43 + '"\n')
-    assert problems(env) == [f"{local}: wallet.key_fingerprint: only IT can set this: in "
-                             "/etc/payterm/terminal.toml, /etc/payterm/terminal.d/*.toml or the service's environment"]
+    assert problems(env) == [(f"{local}: wallet.key_fingerprint: only IT can set this: in "
+                              "/etc/payterm/terminal.toml, /etc/payterm/terminal.d/*.toml or the service's environment")]
     local.unlink()
     write(drop_in, '[wallet]\nkey_fingerprint = "MD5:abc"\n')
     assert problems(env)[0].startswith(f"{drop_in}: wallet.key_fingerprint: expected a fingerprint")
