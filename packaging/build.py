@@ -166,6 +166,13 @@ def stage(build: Path, root: Path, deps: str) -> None:
     meta = root / "DEBIAN"
     for script in ("postinst", "prerm", "postrm"):
         install(DEB / script, meta / script, 0o755)
+    # The preinst refuses a downgrade onto a newer journal: it must know which schema this build
+    # reads, asked of the journal's own schema module.
+    from terminal.journal.schema import LATEST_VERSION
+
+    preinst = (DEB / "preinst").read_text(encoding="utf-8").replace("@SCHEMA_VERSION@", str(LATEST_VERSION))
+    (meta / "preinst").write_text(preinst, encoding="utf-8")
+    (meta / "preinst").chmod(0o755)
     (meta / "conffiles").write_text(f"/etc/{NAME}/terminal.toml\n/etc/default/{NAME}\n", encoding="utf-8")
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
     arch = run(["dpkg", "--print-architecture"]).stdout.strip()

@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     m = sub.add_parser("migrate", help="bring the journal to this program's schema, after a backup",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     m.add_argument("--journal", type=Path, help="the journal file (default: journal.path from the config)")
+    m.add_argument("--check", action="store_true",
+                   help="only print the journal's schema version (0: no journal yet), change nothing")
     m.set_defaults(func=run_migrate)
 
 
@@ -203,6 +205,14 @@ def _sales_missing_from(restored: Path, replaced: Path) -> int:
         conn.close()
 
 
+def journal_version(journal: Path) -> int:
+    """The schema version of ``journal`` as SQLite sees it (WAL included); 0 when there is none."""
+    if not journal.exists():
+        return 0
+    with closing(open_read_connection(journal, check_version=False)) as conn:
+        return user_version(conn)
+
+
 def backup_name(journal: Path, version: int) -> Path:
     """``journal.v<N>.bak`` beside the journal; if that exists (an earlier upgrade from the same
     schema), a time-stamped one: a backup is never overwritten."""
@@ -213,11 +223,13 @@ def backup_name(journal: Path, version: int) -> Path:
 def run_migrate(args: argparse.Namespace) -> int:
     try:
         journal = _journal_path(args.journal)
+        if args.check:
+            print(journal_version(journal))
+            return int(Exit.OK)
         if not journal.exists():
             print(f"no journal at {journal} yet: nothing to migrate (it is made at the first sale)")
             return int(Exit.OK)
-        with closing(open_read_connection(journal, check_version=False)) as conn:
-            current = user_version(conn)
+        current = journal_version(journal)
         if current > LATEST_VERSION:
             before = journal.with_name(f"{journal.stem}.v{LATEST_VERSION}.bak")
             raise CommandError(
