@@ -41,7 +41,8 @@ from terminal.journal.store import Journal
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b = sub.add_parser("backup", help="copy the journal (SQLite online backup, safe while the register runs)",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    b.add_argument("dest", type=Path, metavar="DEST", help="file to write, or a directory to write into")
+    b.add_argument("dest", metavar="DEST",
+                   help="file to write, or a directory to write into (made 0700 if DEST ends with /)")
     b.add_argument("--journal", type=Path, help="the journal file (default: journal.path from the config)")
     b.set_defaults(func=run_backup)
 
@@ -123,7 +124,9 @@ def copy_journal(src: Path, dest: Path) -> Copied:
 def run_backup(args: argparse.Namespace) -> int:
     try:
         journal = _journal_path(args.journal)
-        dest: Path = args.dest
+        dest = Path(args.dest)
+        if args.dest.endswith(("/", os.sep)):
+            dest.mkdir(mode=0o700, parents=True, exist_ok=True)
         if dest.is_dir():
             with closing(open_read_connection(journal, check_version=False)) as conn:
                 version = user_version(conn)

@@ -60,10 +60,10 @@ def test_backup_then_a_newer_journal_then_restore(home: Path, sandbox_server: Ru
     kept = references(capsys)
     # The register keeps running (a reader and the writer are open) while the copy is made.
     backups = tmp_path / "backups"
-    backups.mkdir()
-    assert main(["backup", str(backups)]) == 0
+    assert main(["backup", f"{backups}/"]) == 0  # a folder, made 0700
     assert f"schema version {LATEST_VERSION}, 1 sales" in capsys.readouterr().out
     (copy,) = backups.iterdir()
+    assert stat.S_IMODE(backups.stat().st_mode) == 0o700
     assert copy.name.endswith(f".v{LATEST_VERSION}.sqlite3") and stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert main(["backup", str(copy)]) == 2  # never overwritten
     assert "already exists" in capsys.readouterr().err
