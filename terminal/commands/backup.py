@@ -36,6 +36,7 @@ from terminal.journal.db import open_read_connection, open_write_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.journal.store import Journal
+from terminal.register.doctor import journal_version as schema_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -210,10 +211,7 @@ def _sales_missing_from(restored: Path, replaced: Path) -> int:
 
 def journal_version(journal: Path) -> int:
     """The schema version of ``journal`` as SQLite sees it (WAL included); 0 when there is none."""
-    if not journal.exists():
-        return 0
-    with closing(open_read_connection(journal, check_version=False)) as conn:
-        return user_version(conn)
+    return schema_of(journal) if journal.exists() else 0
 
 
 def backup_name(journal: Path, version: int) -> Path:

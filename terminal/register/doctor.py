@@ -3,6 +3,11 @@
 Each check returns a typed ``CheckResult`` (OK / WARN / FAIL, one line of detail, one line of
 hint). Checks that need an earlier one (the wallet needs the key, the key needs the config) are
 SKIPPED when it failed, so one cause is reported once.
+
+``diagnose`` also gathers ``Facts`` for fleet monitoring (``doctor --json``): the figures the
+checks measured (wallet latency, clock skew) and what identifies the register and its state
+(version, device id, key-store kind, journal schema, last sale, unfinished sales), each None
+when it could not be known.
 """
 
 from __future__ import annotations
@@ -12,13 +17,15 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 import httpx
 import serial
 
+from terminal import __version__
 from terminal.config import ConfigError, LoadedSettings, load_settings
 from terminal.config.model import ScannerSettings, Settings
 from terminal.crypto import KeySigner, VerifyKey
@@ -26,6 +33,7 @@ from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader, verify_chain
+from terminal.journal.records import HistoryQuery
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
@@ -283,22 +291,81 @@ def check_serial(settings: ScannerSettings) -> CheckResult:
     return _ok(Check.SERIAL_SCANNER, f"{settings.serial_port} opens at {settings.serial_baudrate} baud")
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a fleet dashboard wants from each register; None where it could not be known."""
+
+    version: str
+    timestamp: datetime  # when the checks ran (UTC)
+    device_id: str | None = None
+    key_store: str | None = None  # "file" or "pkcs11"
+    wallet_latency_s: float | None = None
+    clock_skew_s: float | None = None  # wallet minus ours: the larger of the signed and Date offsets
+    journal_schema: int | None = None  # the file's; this program's is ``program_schema``
+    program_schema: int = LATEST_VERSION
+    last_sale_at: datetime | None = None
+    unfinished_sales: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    checks: list[CheckResult]
+    facts: Facts
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.status is CheckStatus.FAIL for r in self.checks)
+
+
+def journal_facts(path: Path) -> tuple[int | None, datetime | None, int | None]:
+    """(schema version, last sale's time, unfinished sales) of the journal, as far as it can be
+    read by this program."""
+    if not path.exists():
+        return None, None, None
+    try:
+        version = journal_version(path)
+    except JournalError:
+        return None, None, None
+    if version != LATEST_VERSION:
+        return version, None, None
+    try:
+        reader = Reader(path)
+        last = reader.history(HistoryQuery(limit=1))
+        return version, (last[0].created_at if last else None), len(reader.unfinished_sales())
+    except JournalError:
+        return version, None, None
+
+
 def run_checks(env: Mapping[str, str] | None = None) -> list[CheckResult]:
     """Every check, in the order a person would fix things."""
+    return diagnose(env).checks
+
+
+def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time) -> Report:
+    """Every check, in the order a person would fix things, and the facts found on the way."""
+    facts = Facts(__version__, datetime.fromtimestamp(clock(), UTC))
     config, loaded = check_config(env)
     results = [config]
     if loaded is None:
-        return results + [_skip(c, "no valid config") for c in list(Check)[1:]]
+        return Report(results + [_skip(c, "no valid config") for c in list(Check)[1:]], facts)
     settings = loaded.settings
     enrollment_result, enrollment = check_enrollment(loaded)
     key_result, signer = check_device_key(settings)
     results += [enrollment_result, key_result]
+    facts = replace(facts, key_store=settings.keys.store.value,
+                    device_id=enrollment.device_id if enrollment is not None else None)
     if enrollment is None or signer is None:
         missing = "not enrolled" if enrollment is None else "no usable device key"
         results += [_skip(Check.WALLET, missing), _skip(Check.CLOCK, missing)]
     else:
         wallet_result, probe = check_wallet(settings, enrollment)
         results += [wallet_result, check_clock(probe) if probe else _skip(Check.CLOCK, "wallet not reachable")]
+        if probe is not None:
+            offsets = [o for o in (probe.signed_offset, probe.date_offset) if o is not None]
+            facts = replace(facts, wallet_latency_s=probe.latency,
+                            clock_skew_s=max(offsets, key=abs) if offsets else None)
+    schema, last_sale, unfinished = journal_facts(settings.journal.path)
+    facts = replace(facts, journal_schema=schema, last_sale_at=last_sale, unfinished_sales=unfinished)
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
-    return results
+    return Report(results, facts)
