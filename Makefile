@@ -11,8 +11,9 @@ PIP    := $(VENV)/bin/pip
 # zbar for the pyzbar fallback decoder) ...
 DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 libgl1 \
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
-# ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page).
-DEB_TEST    := xvfb softhsm2 chromium
+# ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page,
+# promtool from prometheus to check `payterm metrics`).
+DEB_TEST    := xvfb softhsm2 chromium prometheus
 
 .PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox package clean
 

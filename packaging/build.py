@@ -10,6 +10,7 @@ Makes ``<out>/payterm/`` (the one-folder build: ``payterm`` + ``_internal/``) an
 - /etc/payterm/terminal.toml    IT's config layer (conffile)
 - /etc/default/payterm          the service's environment (conffile)
 - /lib/systemd/system/payterm.service   the kiosk window as user ``payterm``, restarted
+- /lib/systemd/system/payterm-metrics.{service,timer}   counters for Prometheus every minute
 - /lib/udev/rules.d/70-payterm.rules    cameras, scanners, printers for that user
 
 ``Depends`` lists the Debian packages owning every shared library the build links to outside
@@ -37,6 +38,8 @@ RUNTIME_DEPENDS = ("adduser", "fonts-noto-cjk", "libzbar0")
 # Only for some hardware: libusb for USB receipt printers (pyusb), tpm2-pkcs11 for TPM keys.
 RECOMMENDS = "libusb-1.0-0"
 SUGGESTS = "libtpm2-pkcs11-1, softhsm2"
+# systemd units: the kiosk window, and the metrics for node_exporter's textfile collector.
+UNITS = ("payterm.service", "payterm-metrics.service", "payterm-metrics.timer")
 LDD_LINE = re.compile(r"^\s*\S+ => (/\S+) \(0x[0-9a-f]+\)$")
 
 
@@ -161,7 +164,8 @@ def stage(build: Path, root: Path, deps: str) -> None:
     install(DEB / "payterm", root / "usr" / "bin" / NAME, 0o755)
     install(DEB / "terminal.toml", root / "etc" / NAME / "terminal.toml", 0o644)
     install(DEB / "default", root / "etc" / "default" / NAME, 0o640)
-    install(DEB / "payterm.service", root / "lib" / "systemd" / "system" / "payterm.service", 0o644)
+    for unit in UNITS:
+        install(DEB / unit, root / "lib" / "systemd" / "system" / unit, 0o644)
     install(DEB / "70-payterm.rules", root / "lib" / "udev" / "rules.d" / "70-payterm.rules", 0o644)
     meta = root / "DEBIAN"
     for script in ("postinst", "prerm", "postrm"):

@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "backup": "terminal.commands.backup",
     "restore": "terminal.commands.backup",
     "migrate": "terminal.commands.backup",
+    "metrics": "terminal.commands.metrics",
 }
 
 

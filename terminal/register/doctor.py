@@ -34,6 +34,7 @@ from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader, verify_chain
 from terminal.journal.records import HistoryQuery
+from terminal.journal.states import AuditAction, OperationState, SaleState
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
@@ -369,3 +370,44 @@ def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = 
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
     return Report(results, facts)
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Totals since the journal began, for monitoring (``payterm metrics``). Counted from the
+    journal and its audit log, so they survive restarts and agree with `payterm history`."""
+
+    sales: dict[str, int]  # final sales by outcome: approved, declined, reversed
+    in_doubt: int  # times a sale's outcome became unknown (it was then polled, or reversed)
+    reversals: int  # sales reversed at the wallet
+    wallet_errors: int  # wallet calls without a usable answer: sales put in doubt, operations failed in doubt
+    codes_read: int  # payment codes read and sent to the wallet (one per sale)
+    operations: dict[str, int]  # refunds and voids by "<kind>:<state>"
+
+
+FINAL_OUTCOMES = ("approved", "declined", "reversed")
+
+
+def journal_counters(path: Path) -> Counters:
+    """Raises ``JournalError`` when the journal cannot be read by this program."""
+    with closing(open_read_connection(path)) as conn:
+        by_state = dict(conn.execute("SELECT state, count(*) FROM sales GROUP BY state").fetchall())
+        answers = dict(conn.execute(
+            "SELECT json_extract(details, '$.state'), count(*) FROM audit WHERE action = ? GROUP BY 1",
+            (AuditAction.SALE_ANSWER.value,)).fetchall())
+        op_answers = dict(conn.execute(
+            "SELECT json_extract(details, '$.state'), count(*) FROM audit WHERE action = ? GROUP BY 1",
+            (AuditAction.OPERATION_ANSWER.value,)).fetchall())
+        intents = conn.execute("SELECT count(*) FROM audit WHERE action = ?",
+                               (AuditAction.SALE_INTENT.value,)).fetchone()[0]
+        operations = {f"{kind}:{state}": int(n) for kind, state, n in conn.execute(
+            "SELECT kind, state, count(*) FROM operations GROUP BY kind, state")}
+    in_doubt = int(answers.get(SaleState.IN_DOUBT.value, 0))
+    return Counters(
+        sales={outcome: int(by_state.get(outcome, 0)) for outcome in FINAL_OUTCOMES},
+        in_doubt=in_doubt,
+        reversals=int(answers.get(SaleState.REVERSED.value, 0)),
+        wallet_errors=in_doubt + int(op_answers.get(OperationState.IN_DOUBT.value, 0)),
+        codes_read=int(intents),
+        operations=operations,
+    )

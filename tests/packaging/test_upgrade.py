@@ -169,3 +169,23 @@ def test_upgrade_backs_up_then_migrates_the_journal_as_payterm(installed: Instal
         assert path.stat().st_uid == STATE.stat().st_uid and path.stat().st_mode & 0o777 == 0o600
     again = dpkg_install(installed.deb)
     assert again.returncode == 0 and "nothing to do" in again.stdout, again.stdout + again.stderr
+
+
+def enable_links() -> list[Path]:
+    return [p for p in Path("/etc/systemd/system").glob("*.wants/*") if p.name.startswith("payterm")]
+
+
+def test_units_verify_and_remove_disables_cleanly(installed: Installed) -> None:
+    """Last in the module: removes the package and installs it again."""
+    units = [Path("/lib/systemd/system") / u for u in ("payterm.service", "payterm-metrics.service",
+                                                       "payterm-metrics.timer")]
+    check = subprocess.run(["systemd-analyze", "verify", *map(str, units)], capture_output=True, text=True,
+                           check=False)
+    assert [ln for ln in check.stderr.splitlines() if "payterm" in ln] == [], check.stderr
+    assert {p.name for p in enable_links()} == {"payterm.service", "payterm-metrics.timer"}
+    removed = subprocess.run(["dpkg", "-r", "payterm"], capture_output=True, text=True, check=False)
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert enable_links() == []  # nothing dangling
+    assert STATE.is_dir()  # the register's records stay
+    again = dpkg_install(installed.deb)
+    assert again.returncode == 0, again.stdout + again.stderr
