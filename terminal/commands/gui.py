@@ -37,11 +37,13 @@ def run_gui(args: argparse.Namespace) -> int:
     from terminal.ui.app import application, build_window
     from terminal.ui.i18n import Languages
     from terminal.ui.manager import ManagerServices
+    from terminal.ui.service import ServiceHeartbeat
     from terminal.ui.wizard import EnrollmentWizard
 
     try:
         loaded = settings()
         app = application()
+        ServiceHeartbeat(app)  # READY=1 and the watchdog, under systemd (kept alive by its parent)
         languages = Languages(app, loaded.settings.register.language)
         if not enrollment_path(loaded).exists():
             wizard = EnrollmentWizard(loaded)

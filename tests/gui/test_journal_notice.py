@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -55,11 +56,18 @@ def test_kiosk_on_a_newer_journal_shows_the_notice_and_stays_up(tmp_path: Path) 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM_")}
     env.update(PAYTERM_HOME=str(home), QT_QPA_PLATFORM="offscreen", PAYTERM_LOG_FORMAT="json",
                PAYTERM_SCANNER__CAMERA="none")
+    # As systemd runs it (Type=notify, WatchdogSec=): READY=1, then WATCHDOG=1 pings.
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(str(tmp_path / "notify"))
+    notify.settimeout(60)
+    env.update(NOTIFY_SOCKET=str(tmp_path / "notify"), WATCHDOG_USEC="200000")
     log = tmp_path / "stderr"
     with log.open("w") as err:
         proc = subprocess.Popen([sys.executable, "-m", "terminal.cli", "gui", "--kiosk"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=err, text=True)
     try:
+        assert notify.recv(4096).startswith(b"READY=1")
+        assert [notify.recv(64) for _ in range(3)] == [b"WATCHDOG=1"] * 3
         deadline = time.monotonic() + 60
         while "newer than this program" not in log.read_text(encoding="utf-8"):
             assert proc.poll() is None, log.read_text(encoding="utf-8")
@@ -70,6 +78,7 @@ def test_kiosk_on_a_newer_journal_shows_the_notice_and_stays_up(tmp_path: Path) 
     finally:
         proc.terminate()
         proc.wait(20)
+        notify.close()
     text = log.read_text(encoding="utf-8")
     (line,) = [json.loads(ln) for ln in text.splitlines() if "newer than this program" in ln]
     assert line["level"] == "error" and line["priority"] == 3
