@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def _sample(name: str, value: float | int, labels: dict[str, str] | None = None) -> str:
+def _sample(name: str, value: float, labels: dict[str, str] | None = None) -> str:
     shown = "" if not labels else "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items()) + "}"
     return f"{name}{shown} {value}"
 
