@@ -130,3 +130,29 @@ def test_dpkg_install_made_the_user_and_state_directory(package: Installed) -> N
     state = os.stat("/var/lib/payterm")
     assert state.st_uid == user.pw_uid and state.st_mode & 0o777 == 0o700
     assert os.stat("/etc/default/payterm").st_mode & 0o777 == 0o640
+
+
+PLATFORMS = ("libqlinuxfb.so", "libqxcb.so", "libqeglfs.so", "libqoffscreen.so")
+
+
+def test_every_qt_plugin_in_the_bundle_finds_its_libraries(package: Installed) -> None:
+    """ldd over every plugin the build carries: a plugin whose library is "not found" would
+    abort the window on a register with that screen (the issue's eglfs_kms without GBM)."""
+    plugins = sorted((package.root / "opt/payterm/_internal/PySide6/Qt/plugins").rglob("*.so"))
+    names = {p.name for p in plugins}
+    for needed in (*PLATFORMS, "libqxcb-glx-integration.so", "libqxcb-egl-integration.so"):
+        assert needed in names, needed  # the screens docs/deploy.md supports
+    missing = {}
+    for plugin in plugins:
+        shown = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False)
+        lost = [ln.split()[0] for ln in shown.stdout.splitlines() if "not found" in ln]
+        if lost:
+            missing[str(plugin.relative_to(package.root))] = lost
+    assert missing == {}, missing
+
+
+def test_window_unit_draws_through_linuxfb_on_drm(package: Installed) -> None:
+    unit = (package.root / "lib/systemd/system/payterm.service").read_text().splitlines()
+    assert "Environment=QT_QPA_PLATFORM=linuxfb" in unit and "Environment=QT_QPA_FB_DRM=1" in unit
+    linuxfb = package.root / "opt/payterm/_internal/PySide6/Qt/plugins/platforms/libqlinuxfb.so"
+    assert b"QT_QPA_FB_DRM" in linuxfb.read_bytes()  # this Qt build's linuxfb has the DRM backend
