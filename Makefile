@@ -13,15 +13,18 @@ DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 li
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page,
 # promtool from prometheus to check `payterm metrics`).
-DEB_TEST    := xvfb softhsm2 chromium prometheus
+DEB_TEST    := xvfb softhsm2 chromium prometheus reprepro
+# ... and to build and publish the packages (the signed apt repository).
+DEB_PACKAGE := reprepro gnupg
 
-.PHONY: help venv sysdeps sysdeps-test demo test test-fast sandbox package clean
+.PHONY: help venv sysdeps sysdeps-test sysdeps-package demo test test-fast sandbox package repo clean
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
 	@echo "make test   - install everything and run the whole test suite"
 	@echo "make sandbox - only run the sandbox wallet server"
 	@echo "make package - PyInstaller one-folder build and .deb in dist/ (see docs/deploy.md)"
+	@echo "make repo REPO_KEY=KEYID - signed apt repository of dist/*.deb in dist/repo"
 
 # --- system packages ------------------------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the exact apt command and stops.
@@ -49,6 +52,9 @@ sysdeps:
 sysdeps-test: sysdeps
 	$(call ensure_debs,$(DEB_TEST))
 
+sysdeps-package:
+	$(call ensure_debs,$(DEB_PACKAGE))
+
 # --- Python environment ---------------------------------------------------------------------
 $(VENV)/.stamp-install: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -75,6 +81,10 @@ test-fast: venv
 package: sysdeps venv
 	$(PIP) install -q -e ".[package]"
 	$(PY) packaging/build.py --out dist --work build/package
+
+repo: sysdeps-package
+	@test -n "$(REPO_KEY)" || { echo "make repo needs REPO_KEY=<gpg key id of the release key>"; exit 1; }
+	$(PY) packaging/repo.py --key "$(REPO_KEY)" --out dist/repo dist/*.deb
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
