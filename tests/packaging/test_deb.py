@@ -15,7 +15,7 @@ from terminal import __version__
 from terminal.journal.schema import LATEST_VERSION
 from tests.packaging.conftest import Installed
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 
 CONFFILES = {"/etc/payterm/terminal.toml", "/etc/default/payterm"}
 

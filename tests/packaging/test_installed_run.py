@@ -19,7 +19,7 @@ import pytest
 from terminal import __version__
 from tests.packaging.conftest import Installed
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 WAIT = 60.0  # seconds for a process of the build to come up (first start unpacks nothing, but is cold)
 
 

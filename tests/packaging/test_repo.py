@@ -16,7 +16,7 @@ import pytest
 from terminal import __version__
 from tests.packaging.conftest import ROOT, Installed
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ from terminal.journal.schema import LATEST_VERSION, migrate, user_version
 from tests.packaging.conftest import Installed
 from tests.packaging.test_installed_run import WAIT, free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]  # the first test also waits for the build
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 STATE = Path("/var/lib/payterm")
 JOURNAL = STATE / "journal.sqlite3"
 
