@@ -12,17 +12,22 @@ PIP    := $(VENV)/bin/pip
 DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 libgl1 \
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page, Node
-# for the official Adyen API library that tests the local Terminal API as a POS; npm comes with
+# for the official Adyen API library that tests the local Terminal API as a POS, promtool from
+# prometheus to check `payterm metrics`, reprepro for the signed apt repository; npm comes with
 # NodeSource's nodejs, and from Debian's npm package only where the command is missing).
-DEB_TEST    := xvfb softhsm2 chromium nodejs
+DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro
+# ... and to build and publish the packages (the signed apt repository).
+DEB_PACKAGE := reprepro gnupg
 
-.PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm demo test test-fast sandbox package clean adyen-client
+.PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm sysdeps-package demo test test-fast sandbox \
+        package repo clean adyen-client
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
 	@echo "make test   - install everything and run the whole test suite"
 	@echo "make sandbox - only run the sandbox wallet server"
 	@echo "make package - PyInstaller one-folder build and .deb in dist/ (see docs/deploy.md)"
+	@echo "make repo REPO_KEY=KEYID - signed apt repository of dist/*.deb in dist/repo"
 
 # --- system packages ------------------------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the exact apt command and stops.
@@ -55,6 +60,9 @@ sysdeps-npm:
 
 debs-npm:
 	$(call ensure_debs,nodejs npm)
+
+sysdeps-package:
+	$(call ensure_debs,$(DEB_PACKAGE))
 
 # --- Python environment ---------------------------------------------------------------------
 $(VENV)/.stamp-install: pyproject.toml
@@ -91,6 +99,10 @@ test-fast: venv adyen-client
 package: sysdeps venv
 	$(PIP) install -q -e ".[package]"
 	$(PY) packaging/build.py --out dist --work build/package
+
+repo: sysdeps-package
+	@test -n "$(REPO_KEY)" || { echo "make repo needs REPO_KEY=<gpg key id of the release key>"; exit 1; }
+	$(PY) packaging/repo.py --key "$(REPO_KEY)" --out dist/repo dist/*.deb
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis $(ADYEN_CLIENT)/node_modules

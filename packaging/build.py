@@ -10,7 +10,9 @@ Makes ``<out>/payterm/`` (the one-folder build: ``payterm`` + ``_internal/``) an
 - /etc/payterm/terminal.toml    IT's config layer (conffile)
 - /etc/default/payterm          the service's environment (conffile)
 - /lib/systemd/system/payterm.service   the kiosk window as user ``payterm``, restarted
+- /lib/systemd/system/payterm-metrics.{service,timer}   counters for Prometheus every minute
 - /lib/udev/rules.d/70-payterm.rules    cameras, scanners, printers for that user
+- /usr/share/doc/payterm/               copyright (with the bundled distributions) and changelog.gz
 
 ``Depends`` lists the Debian packages owning every shared library the build links to outside
 itself (found with ldd and dpkg, as dpkg-shlibdeps would), plus what is loaded by name at run
@@ -20,6 +22,7 @@ time (zbar, the Japanese font) and adduser for the postinst; libusb (USB printer
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -37,6 +40,8 @@ RUNTIME_DEPENDS = ("adduser", "fonts-noto-cjk", "libzbar0")
 # Only for some hardware: libusb for USB receipt printers (pyusb), tpm2-pkcs11 for TPM keys.
 RECOMMENDS = "libusb-1.0-0"
 SUGGESTS = "libtpm2-pkcs11-1, softhsm2"
+# systemd units: the kiosk window, and the metrics for node_exporter's textfile collector.
+UNITS = ("payterm.service", "payterm-metrics.service", "payterm-metrics.timer")
 LDD_LINE = re.compile(r"^\s*\S+ => (/\S+) \(0x[0-9a-f]+\)$")
 
 
@@ -161,15 +166,63 @@ def stage(build: Path, root: Path, deps: str) -> None:
     install(DEB / "payterm", root / "usr" / "bin" / NAME, 0o755)
     install(DEB / "terminal.toml", root / "etc" / NAME / "terminal.toml", 0o644)
     install(DEB / "default", root / "etc" / "default" / NAME, 0o640)
-    install(DEB / "payterm.service", root / "lib" / "systemd" / "system" / "payterm.service", 0o644)
+    for unit in UNITS:
+        install(DEB / unit, root / "lib" / "systemd" / "system" / unit, 0o644)
     install(DEB / "70-payterm.rules", root / "lib" / "udev" / "rules.d" / "70-payterm.rules", 0o644)
+    (root / "etc" / NAME / "terminal.d").mkdir(parents=True)  # IT's drop-ins (docs/config.md)
+    docs(build, root)
     meta = root / "DEBIAN"
     for script in ("postinst", "prerm", "postrm"):
         install(DEB / script, meta / script, 0o755)
+    # The preinst refuses a downgrade onto a newer journal: it must know which schema this build
+    # reads, asked of the journal's own schema module.
+    from terminal.journal.schema import LATEST_VERSION
+
+    preinst = (DEB / "preinst").read_text(encoding="utf-8").replace("@SCHEMA_VERSION@", str(LATEST_VERSION))
+    (meta / "preinst").write_text(preinst, encoding="utf-8")
+    (meta / "preinst").chmod(0o755)
     (meta / "conffiles").write_text(f"/etc/{NAME}/terminal.toml\n/etc/default/{NAME}\n", encoding="utf-8")
     size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
     arch = run(["dpkg", "--print-architecture"]).stdout.strip()
     (meta / "control").write_text(control(version(), arch, deps, size // 1024 + 1), encoding="utf-8")
+
+
+def changelog_version() -> str:
+    first = (DEB / "changelog").read_text(encoding="utf-8").splitlines()[0]
+    found = re.match(rf"{NAME} \(([^)]+)\) ", first)
+    if not found:
+        raise BuildError(f"packaging/deb/changelog does not start with a '{NAME} (VERSION) ...' entry")
+    return found.group(1)
+
+
+def bundled_distributions(build: Path) -> list[str]:
+    """'name version: licence' of every Python distribution whose metadata the build carries."""
+    found: list[str] = []
+    for meta in sorted(build.glob("_internal/*.dist-info/METADATA")):
+        fields: dict[str, str] = {}
+        for line in meta.read_text(encoding="utf-8", errors="replace").split("\n\n")[0].splitlines():
+            key, _, value = line.partition(": ")
+            if key in ("Name", "Version", "License", "License-Expression") and key not in fields:
+                fields[key] = value.strip()
+        licence = fields.get("License-Expression") or fields.get("License") or "see its dist-info folder"
+        found.append(f"{fields.get('Name', meta.parent.name)} {fields.get('Version', '')}: {licence[:80]}")
+    return found
+
+
+def docs(build: Path, root: Path) -> None:
+    """/usr/share/doc/payterm: copyright (with the bundled distributions) and changelog.gz."""
+    if changelog_version() != version():
+        raise BuildError(f"packaging/deb/changelog's newest entry is {changelog_version()}, the program is "
+                         f"{version()}: add an entry")
+    doc = root / "usr" / "share" / "doc" / NAME
+    doc.mkdir(parents=True, exist_ok=True)
+    listed = "".join(f" {line}\n" for line in bundled_distributions(build)) or " (none found)\n"
+    (doc / "copyright").write_text((DEB / "copyright").read_text(encoding="utf-8") + " .\n" + listed,
+                                   encoding="utf-8")
+    with gzip.GzipFile(doc / "changelog.gz", "wb", compresslevel=9, mtime=0) as fh:
+        fh.write((DEB / "changelog").read_bytes())
+    for path in (doc / "copyright", doc / "changelog.gz"):
+        path.chmod(0o644)
 
 
 def build_deb(root: Path, out: Path) -> Path:

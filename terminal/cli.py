@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from terminal import __version__, logs
+from terminal.commands.as_user import wrong_user
 
 # command name -> module under terminal.commands (or the demo launcher) that registers it
 COMMANDS: dict[str, str] = {
@@ -36,6 +37,10 @@ COMMANDS: dict[str, str] = {
     "receipt": "terminal.commands.receipt",
     "pos": "terminal.pos.commands",
     "serve": "terminal.pos.commands",
+    "backup": "terminal.commands.backup",
+    "restore": "terminal.commands.backup",
+    "migrate": "terminal.commands.backup",
+    "metrics": "terminal.commands.metrics",
 }
 
 
@@ -65,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     logs.configure()
+    if (message := wrong_user(args.command, args_list)) is not None:
+        print(message, file=sys.stderr)
+        return 3
     if func is None:
         parser.print_help()
         return 2

@@ -410,6 +410,29 @@
     </message>
 </context>
 <context>
+    <name>JournalNotice</name>
+    <message>
+        <source>PayTerm register</source>
+        <translation>PayTerm レジ</translation>
+    </message>
+    <message>
+        <source>This register cannot take payments</source>
+        <translation>このレジでは支払いを受け付けられません</translation>
+    </message>
+    <message>
+        <source>Its records were written by a newer version of PayTerm (journal version %1; this version reads %2).</source>
+        <translation>記録が新しいバージョンの PayTerm で書き込まれています（ジャーナルのバージョン %1、このバージョンが読めるのは %2 まで）。</translation>
+    </message>
+    <message>
+        <source>Please call IT, and take payments another way until then.</source>
+        <translation>IT 担当者に連絡してください。それまでは別の方法でお支払いを受けてください。</translation>
+    </message>
+    <message>
+        <source>IT: install the newer PayTerm again, or stop the register and restore the backup made before the upgrade: %1</source>
+        <translation>IT 担当者の方へ：新しいバージョンの PayTerm を入れ直すか、レジを止めてアップグレード前のバックアップを戻してください：%1</translation>
+    </message>
+</context>
+<context>
     <name>KeyStorePage</name>
     <message>
         <source>Device key</source>

@@ -1,6 +1,11 @@
 """`payterm doctor`: can this register take payments? Config, enrollment, device key, wallet
-(reachable, latency, clock skew), journal and audit chain, camera, serial scanner: each OK, WARN
-or FAIL with a one-line fix. Exit 0 when nothing FAILs, 1 otherwise.
+(reachable, latency, clock skew), journal (schema) and audit chain, camera, serial scanner: each
+OK, WARN or FAIL with a one-line fix. Exit 0 when nothing FAILs, 1 otherwise.
+
+``--json`` prints one object: ``ok``, the facts a fleet dashboard wants (``version``,
+``device_id``, ``timestamp``, ``wallet_latency_ms``, ``clock_skew_s``, ``key_store``,
+``journal_schema``, ``program_schema``, ``last_sale_at``, ``unfinished_sales``; null when
+unknown) and ``checks``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ import argparse
 import json
 
 from terminal.commands.common import Exit
-from terminal.register.doctor import CheckResult, CheckStatus, run_checks
+from terminal.register.doctor import CheckResult, CheckStatus, Facts, diagnose
 
 SOMETHING_FAILED = 1
 
@@ -22,13 +27,28 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    results = run_checks()
-    ok = not any(r.status is CheckStatus.FAIL for r in results)
+    report = diagnose()
     if args.json:
-        print(json.dumps({"ok": ok, "checks": [as_json(r) for r in results]}, ensure_ascii=False))
+        print(json.dumps({"ok": report.ok, **facts_json(report.facts), "checks": [as_json(r) for r in report.checks]},
+                         ensure_ascii=False))
     else:
-        print(as_text(results))
-    return int(Exit.OK) if ok else SOMETHING_FAILED
+        print(as_text(report.checks))
+    return int(Exit.OK) if report.ok else SOMETHING_FAILED
+
+
+def facts_json(facts: Facts) -> dict[str, object]:
+    return {
+        "version": facts.version,
+        "device_id": facts.device_id,
+        "timestamp": facts.timestamp.isoformat().replace("+00:00", "Z"),
+        "wallet_latency_ms": None if facts.wallet_latency_s is None else round(facts.wallet_latency_s * 1000, 1),
+        "clock_skew_s": None if facts.clock_skew_s is None else round(facts.clock_skew_s, 2),
+        "key_store": facts.key_store,
+        "journal_schema": facts.journal_schema,
+        "program_schema": facts.program_schema,
+        "last_sale_at": None if facts.last_sale_at is None else facts.last_sale_at.isoformat().replace("+00:00", "Z"),
+        "unfinished_sales": facts.unfinished_sales,
+    }
 
 
 def as_json(result: CheckResult) -> dict[str, str]:

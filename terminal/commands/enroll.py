@@ -12,7 +12,8 @@ import getpass
 import sys
 
 from terminal.commands.common import CommandError, Exit, fail, settings
-from terminal.config.loader import LoadedSettings
+from terminal.config import ConfigError
+from terminal.config.loader import LoadedSettings, required_wallet_key
 from terminal.crypto import Alg
 from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError
@@ -31,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alg", type=Alg, choices=list(Alg), default=None,
                    help="device key algorithm (default: ed25519; PKCS#11 tokens without it: ecdsa-p256-sha256)")
     p.add_argument("--wallet-key-fingerprint", metavar="SHA256:…",
-                   help="expected fingerprint of the wallet's signing key, given to IT out of band")
+                   help="expected fingerprint of the wallet's signing key, given to IT out of band "
+                        "(default: wallet.key_fingerprint from /etc/payterm, which then must match)")
     p.add_argument("--force", action="store_true", help="enroll again, replacing this register's key")
     p.add_argument("--manager-pin-stdin", action="store_true",
                    help="read the first manager PIN (4-12 digits) from stdin; alone, on an enrolled "
@@ -80,6 +82,10 @@ def run_enroll(args: argparse.Namespace) -> int:
                                Exit.USAGE)
         if not args.code:
             raise CommandError("the enrollment code is missing: pass --code CODE", Exit.USAGE)
+        try:
+            expected = required_wallet_key(loaded, args.wallet_key_fingerprint)
+        except ConfigError as exc:
+            raise CommandError(str(exc), Exit.USAGE) from None
         url = args.wallet or loaded.settings.wallet.url
         if not url:
             raise CommandError("no wallet URL: pass --wallet URL (or set wallet.url in the config)", Exit.USAGE)
@@ -88,7 +94,7 @@ def run_enroll(args: argparse.Namespace) -> int:
         alg = args.alg or (Alg.ED25519 if Alg.ED25519 in store.supported_algs() else Alg.ECDSA_P256_SHA256)
         enrollment, signer = enrollment_file.enroll(
             url, args.code, store, alg=alg, replace=args.force,
-            expected_wallet_key=args.wallet_key_fingerprint,
+            expected_wallet_key=expected,
         )
         enrollment_file.save(enrollment, path)
         pin_set = pin is not None and set_manager_pin(loaded, pin)

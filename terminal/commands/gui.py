@@ -9,12 +9,18 @@ has no manager PIN, rather than lock the screen for good.
 from __future__ import annotations
 
 import argparse
+import logging
 
+from terminal.commands.backup import journal_version
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
+from terminal.config.loader import LoadedSettings
 from terminal.config.writer import ConfigWriter
+from terminal.journal.errors import JournalError
+from terminal.journal.schema import LATEST_VERSION
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.setup import enrollment_path
 
+log = logging.getLogger(__name__)
 NO_PIN = ("kiosk mode needs a manager PIN, the only way out of it: set one with "
           "`payterm enroll --manager-pin-stdin`")
 
@@ -31,11 +37,13 @@ def run_gui(args: argparse.Namespace) -> int:
     from terminal.ui.app import application, build_window
     from terminal.ui.i18n import Languages
     from terminal.ui.manager import ManagerServices
+    from terminal.ui.service import ServiceHeartbeat
     from terminal.ui.wizard import EnrollmentWizard
 
     try:
         loaded = settings()
         app = application()
+        ServiceHeartbeat(app)  # READY=1 and the watchdog, under systemd (kept alive by its parent)
         languages = Languages(app, loaded.settings.register.language)
         if not enrollment_path(loaded).exists():
             wizard = EnrollmentWizard(loaded)
@@ -44,6 +52,8 @@ def run_gui(args: argparse.Namespace) -> int:
                 raise CommandError("the register was not enrolled", Exit.SETUP)
             loaded = settings()  # the wizard wrote the wallet URL and key store choice
         kiosk = loaded.settings.register.kiosk if args.kiosk is None else True
+        if kiosk and _journal_is_newer(loaded):
+            return _journal_notice(loaded)
         register_ = open_the_register(loaded, receipts=True)
     except CommandError as exc:
         return fail("gui", exc)
@@ -59,3 +69,27 @@ def run_gui(args: argparse.Namespace) -> int:
         return int(app.exec())
     finally:
         register_.close()
+
+
+def _journal_is_newer(loaded: LoadedSettings) -> bool:
+    try:
+        return journal_version(loaded.settings.journal.path) > LATEST_VERSION
+    except JournalError:
+        return False  # opening the register reports it
+
+
+def _journal_notice(loaded: LoadedSettings) -> int:
+    """A kiosk on a journal from a newer PayTerm: say so on the screen and stay up (no restart
+    loop on a blank screen) until IT acts."""
+    from terminal.ui.app import application
+    from terminal.ui.journal_notice import JournalNotice
+
+    path = loaded.settings.journal.path
+    found = journal_version(path)
+    restore = f"sudo -u payterm -H payterm restore {path.with_name(f'{path.stem}.v{LATEST_VERSION}.bak')}"
+    log.error("journal %s has schema version %d, newer than this program (%d): no sale can be taken; "
+              "install the newer PayTerm again, or restore the backup made before the upgrade (%s)",
+              path, found, LATEST_VERSION, restore)
+    notice = JournalNotice(found, LATEST_VERSION, restore)
+    notice.showFullScreen()
+    return int(application().exec())

@@ -1,5 +1,9 @@
-"""Layered loading: built-in defaults < system file (IT) < the register's local file (manager
-changes) < ``PAYTERM_<SECTION>__<KEY>`` environment variables.
+"""Layered loading: built-in defaults < system file (IT) < IT's drop-ins (``terminal.d/*.toml``
+beside the system file, in name order) < the register's local file (manager changes) <
+``PAYTERM_<SECTION>__<KEY>`` environment variables.
+
+Some settings belong to IT alone (``IT_ONLY``): a lower-trust layer (the local file, which the
+manager screen writes and the register's own user can edit) may not set them.
 
 Each value remembers the layer it came from, for ``payterm config show`` and for error
 messages that name the right file or variable.
@@ -26,6 +30,10 @@ DEFAULT_SOURCE = "default"
 ENV_PREFIX = "PAYTERM_"
 # Relative paths in a file are taken relative to that file's directory.
 PATH_KEYS = frozenset({"journal.path", "keys.file", "keys.kek", "keys.pkcs11.module", "printer.path"})
+DROP_IN_DIR = "terminal.d"
+# Settings only IT may set (/etc and its drop-ins, or the service's environment): they protect
+# the register against whoever has it, so the register's own files must not weaken them.
+IT_ONLY = frozenset({"wallet.key_fingerprint"})
 _FRIENDLY = {
     "bool_parsing": "expected true or false",
     "bool_type": "expected true or false",
@@ -72,14 +80,19 @@ def load_settings(
     problems: list[ConfigProblem] = []
     files: list[Path] = []
     local_required = local_file is None and bool(environ.get(CONFIG_ENV))
+    system = system_file or paths.system_config
+    local = local_file or paths.local_config
     for path, required in (
-        (system_file or paths.system_config, False),
-        (local_file or paths.local_config, local_required),
+        (system, False),
+        *((drop_in, False) for drop_in in drop_ins(system)),
+        (local, local_required),
     ):
         values = _read_file(path, required, problems)
         if values is not None:
             files.append(path)
             layers.append(_Layer(str(path), values))
+            if path == local:
+                problems.extend(_it_only(values, path))
     if problems:
         raise ConfigError(problems)
     layers.extend(_env_layers(environ))
@@ -94,6 +107,39 @@ def load_settings(
         raise ConfigError(_problems(exc, origins, [layer.label for layer in layers])) from None
     sources = {key: origins.get(key, DEFAULT_SOURCE) for key in _leaves(settings.model_dump(mode="json"), "")}
     return LoadedSettings(settings, sources, tuple(files), paths)
+
+
+def drop_ins(system_file: Path) -> list[Path]:
+    """IT's drop-in files: ``terminal.d/*.toml`` beside the system file, read in name order
+    (``10-site.toml`` before ``50-store.toml``), each over the ones before."""
+    folder = system_file.parent / DROP_IN_DIR
+    return sorted(p for p in folder.glob("*.toml") if p.is_file()) if folder.is_dir() else []
+
+
+def _it_only(values: Mapping[str, Any], path: Path) -> list[ConfigProblem]:
+    found = []
+    for key in sorted(IT_ONLY):
+        node: Any = values
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            found.append(ConfigProblem(str(path), key, "only IT can set this: in /etc/payterm/terminal.toml, "
+                                       f"/etc/payterm/{DROP_IN_DIR}/*.toml or the service's environment"))
+    return found
+
+
+def required_wallet_key(loaded: LoadedSettings, given: str | None) -> str | None:
+    """The wallet-key fingerprint an enrollment must pin: IT's ``wallet.key_fingerprint`` when
+    set (a different one given by the installer is refused), else what the installer gave."""
+    required = loaded.settings.wallet.key_fingerprint
+    if required is None:
+        return given or None
+    if given and given.strip() != required:
+        raise ConfigError([ConfigProblem(
+            loaded.sources.get("wallet.key_fingerprint", DEFAULT_SOURCE), "wallet.key_fingerprint",
+            f"IT requires the wallet key {required}, not {given.strip()}: check the fingerprint, "
+            "or ask IT to change this setting")])
+    return required
 
 
 def _read_file(path: Path, required: bool, problems: list[ConfigProblem]) -> dict[str, Any] | None:

@@ -69,6 +69,19 @@ class WalletSettings(_Section):
         default=120.0,
         description="a payment code read once is refused locally this long (codes live about a minute)",
     )
+    key_fingerprint: str | None = Field(
+        default=None, description="IT only: the wallet signing key (SHA256:...) every enrollment must pin"
+    )
+
+    @field_validator("key_fingerprint")
+    @classmethod
+    def _fingerprint(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("=")  # keystore.fingerprint() drops the base64 padding
+        if not re.fullmatch(r"SHA256:[A-Za-z0-9+/]{43}", value):
+            raise ValueError(f"expected a fingerprint such as 'SHA256:' and 43 base64 characters, got {value!r}")
+        return value
 
     @field_validator("url")
     @classmethod

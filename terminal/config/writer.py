@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.config.errors import ConfigError
-from terminal.config.loader import DEFAULT_SOURCE, ENV_PREFIX, LoadedSettings, load_settings
+from terminal.config.loader import DEFAULT_SOURCE, ENV_PREFIX, LoadedSettings, drop_ins, load_settings
 
 Value = str | int | float | bool | Path | None  # None: remove from the local file (back to defaults)
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -65,7 +65,8 @@ class ConfigWriter:
 
     def lock(self, key: str) -> Lock | None:
         source = self._loaded.sources.get(key, DEFAULT_SOURCE)
-        if source == str(self._loaded.paths.system_config):
+        system = self._loaded.paths.system_config
+        if source in {str(system), *(str(p) for p in drop_ins(system))}:  # IT's file and drop-ins
             return Lock.SYSTEM
         if source.startswith("environment ") or self._env_name(key) in self._env:
             return Lock.ENVIRONMENT

@@ -3,6 +3,11 @@
 Each check returns a typed ``CheckResult`` (OK / WARN / FAIL, one line of detail, one line of
 hint). Checks that need an earlier one (the wallet needs the key, the key needs the config) are
 SKIPPED when it failed, so one cause is reported once.
+
+``diagnose`` also gathers ``Facts`` for fleet monitoring (``doctor --json``): the figures the
+checks measured (wallet latency, clock skew) and what identifies the register and its state
+(version, device id, key-store kind, journal schema, last sale, unfinished sales), each None
+when it could not be known.
 """
 
 from __future__ import annotations
@@ -11,22 +16,35 @@ import email.utils
 import secrets
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 import httpx
 import serial
 
+from terminal import __version__
 from terminal.config import ConfigError, LoadedSettings, load_settings
 from terminal.config.model import ScannerSettings, Settings
 from terminal.crypto import KeySigner, VerifyKey
 from terminal.crypto.keystore import KeyStoreError, fingerprint
-from terminal.journal.errors import JournalError, SchemaVersionError
+from terminal.journal.db import open_read_connection
+from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader, verify_chain
+from terminal.journal.records import HistoryQuery
+from terminal.journal.states import AuditAction, OperationState, SaleState
+from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
-from terminal.scan.sources import CameraSettings, CameraSource, FrameSource, ImageFolderSource, VideoFileSource
+from terminal.scan.sources import (
+    CameraSettings,
+    CameraSource,
+    FrameSource,
+    ImageFolderSource,
+    VideoFileSource,
+)
 from terminal.scan.types import SourceStatus
 from terminal.wallet.errors import WalletError
 from terminal.wallet.transport import tls_context
@@ -183,15 +201,39 @@ def check_clock(probe: WalletProbe) -> CheckResult:
     return _ok(Check.CLOCK, detail)
 
 
+def journal_version(path: Path) -> int:
+    """The journal file's schema version (``PRAGMA user_version``), read without migrating."""
+    with closing(open_read_connection(path, check_version=False)) as conn:
+        return user_version(conn)
+
+
+def check_schema(path: Path) -> CheckResult | None:
+    """A FAIL naming the fix when the journal's schema is not this program's, else None."""
+    version = journal_version(path)
+    if version > LATEST_VERSION:
+        return CheckResult(Check.JOURNAL, CheckStatus.FAIL,
+                           f"{path}: journal schema version {version} is newer than this program "
+                           f"({LATEST_VERSION}): a newer PayTerm wrote it; no sale can be taken",
+                           "install the PayTerm version that wrote it again, or stop the register and "
+                           f"restore the backup made before that upgrade: `payterm restore "
+                           f"{path.with_name(f'{path.stem}.v{LATEST_VERSION}.bak')}`")
+    if version < LATEST_VERSION:
+        return CheckResult(Check.JOURNAL, CheckStatus.FAIL,
+                           f"{path}: journal schema version {version}, this program needs {LATEST_VERSION}",
+                           "run `payterm migrate` as the register's user (it backs the journal up to "
+                           f"{path.with_name(f'{path.stem}.v{version}.bak').name} first)")
+    return None
+
+
 def check_journal(path: Path) -> CheckResult:
     if not path.exists():
         return _ok(Check.JOURNAL, f"no journal yet at {path} (it is made at the first sale)")
     try:
+        mismatch = check_schema(path)
+        if mismatch is not None:
+            return mismatch
         Reader(path).audit_head()
         chain = verify_chain(path)
-    except SchemaVersionError as exc:
-        return CheckResult(Check.JOURNAL, CheckStatus.WARN, str(exc),
-                           "start the register (or `payterm recover`) once to migrate it")
     except JournalError as exc:
         return CheckResult(Check.JOURNAL, CheckStatus.FAIL, str(exc),
                            "check journal.path and the file's owner; restore it from a backup if damaged")
@@ -250,22 +292,122 @@ def check_serial(settings: ScannerSettings) -> CheckResult:
     return _ok(Check.SERIAL_SCANNER, f"{settings.serial_port} opens at {settings.serial_baudrate} baud")
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a fleet dashboard wants from each register; None where it could not be known."""
+
+    version: str
+    timestamp: datetime  # when the checks ran (UTC)
+    device_id: str | None = None
+    key_store: str | None = None  # "file" or "pkcs11"
+    wallet_latency_s: float | None = None
+    clock_skew_s: float | None = None  # wallet minus ours: the larger of the signed and Date offsets
+    journal_schema: int | None = None  # the file's; this program's is ``program_schema``
+    program_schema: int = LATEST_VERSION
+    last_sale_at: datetime | None = None
+    unfinished_sales: int | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    checks: list[CheckResult]
+    facts: Facts
+
+    @property
+    def ok(self) -> bool:
+        return not any(r.status is CheckStatus.FAIL for r in self.checks)
+
+
+def journal_facts(path: Path) -> tuple[int | None, datetime | None, int | None]:
+    """(schema version, last sale's time, unfinished sales) of the journal, as far as it can be
+    read by this program."""
+    if not path.exists():
+        return None, None, None
+    try:
+        version = journal_version(path)
+    except JournalError:
+        return None, None, None
+    if version != LATEST_VERSION:
+        return version, None, None
+    try:
+        reader = Reader(path)
+        last = reader.history(HistoryQuery(limit=1))
+        return version, (last[0].created_at if last else None), len(reader.unfinished_sales())
+    except JournalError:
+        return version, None, None
+
+
 def run_checks(env: Mapping[str, str] | None = None) -> list[CheckResult]:
     """Every check, in the order a person would fix things."""
+    return diagnose(env).checks
+
+
+def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time) -> Report:
+    """Every check, in the order a person would fix things, and the facts found on the way."""
+    facts = Facts(__version__, datetime.fromtimestamp(clock(), UTC))
     config, loaded = check_config(env)
     results = [config]
     if loaded is None:
-        return results + [_skip(c, "no valid config") for c in list(Check)[1:]]
+        return Report(results + [_skip(c, "no valid config") for c in list(Check)[1:]], facts)
     settings = loaded.settings
     enrollment_result, enrollment = check_enrollment(loaded)
     key_result, signer = check_device_key(settings)
     results += [enrollment_result, key_result]
+    facts = replace(facts, key_store=settings.keys.store.value,
+                    device_id=enrollment.device_id if enrollment is not None else None)
     if enrollment is None or signer is None:
         missing = "not enrolled" if enrollment is None else "no usable device key"
         results += [_skip(Check.WALLET, missing), _skip(Check.CLOCK, missing)]
     else:
         wallet_result, probe = check_wallet(settings, enrollment)
         results += [wallet_result, check_clock(probe) if probe else _skip(Check.CLOCK, "wallet not reachable")]
+        if probe is not None:
+            offsets = [o for o in (probe.signed_offset, probe.date_offset) if o is not None]
+            facts = replace(facts, wallet_latency_s=probe.latency,
+                            clock_skew_s=max(offsets, key=abs) if offsets else None)
+    schema, last_sale, unfinished = journal_facts(settings.journal.path)
+    facts = replace(facts, journal_schema=schema, last_sale_at=last_sale, unfinished_sales=unfinished)
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
-    return results
+    return Report(results, facts)
+
+
+@dataclass(frozen=True)
+class Counters:
+    """Totals since the journal began, for monitoring (``payterm metrics``). Counted from the
+    journal and its audit log, so they survive restarts and agree with `payterm history`."""
+
+    sales: dict[str, int]  # final sales by outcome: approved, declined, reversed
+    in_doubt: int  # times a sale's outcome became unknown (it was then polled, or reversed)
+    reversals: int  # sales reversed at the wallet
+    wallet_errors: int  # wallet calls without a usable answer: sales put in doubt, operations failed in doubt
+    codes_read: int  # payment codes read and sent to the wallet (one per sale)
+    operations: dict[str, int]  # refunds and voids by "<kind>:<state>"
+
+
+FINAL_OUTCOMES = ("approved", "declined", "reversed")
+
+
+def journal_counters(path: Path) -> Counters:
+    """Raises ``JournalError`` when the journal cannot be read by this program."""
+    with closing(open_read_connection(path)) as conn:
+        by_state = dict(conn.execute("SELECT state, count(*) FROM sales GROUP BY state").fetchall())
+        answers = dict(conn.execute(
+            "SELECT json_extract(details, '$.state'), count(*) FROM audit WHERE action = ? GROUP BY 1",
+            (AuditAction.SALE_ANSWER.value,)).fetchall())
+        op_answers = dict(conn.execute(
+            "SELECT json_extract(details, '$.state'), count(*) FROM audit WHERE action = ? GROUP BY 1",
+            (AuditAction.OPERATION_ANSWER.value,)).fetchall())
+        intents = conn.execute("SELECT count(*) FROM audit WHERE action = ?",
+                               (AuditAction.SALE_INTENT.value,)).fetchone()[0]
+        operations = {f"{kind}:{state}": int(n) for kind, state, n in conn.execute(
+            "SELECT kind, state, count(*) FROM operations GROUP BY kind, state")}
+    in_doubt = int(answers.get(SaleState.IN_DOUBT.value, 0))
+    return Counters(
+        sales={outcome: int(by_state.get(outcome, 0)) for outcome in FINAL_OUTCOMES},
+        in_doubt=in_doubt,
+        reversals=int(answers.get(SaleState.REVERSED.value, 0)),
+        wallet_errors=in_doubt + int(op_answers.get(OperationState.IN_DOUBT.value, 0)),
+        codes_read=int(intents),
+        operations=operations,
+    )

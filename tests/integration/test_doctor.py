@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from terminal import __version__
 from terminal.cli import main
+from terminal.config.loader import load_settings
+from terminal.journal.schema import LATEST_VERSION
+from terminal.register.setup import load_enrollment
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -51,6 +56,23 @@ def test_all_ok(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "audit log intact" in checks["journal"]["detail"]
     assert main(["doctor"]) == 0
     assert "FAIL" not in capsys.readouterr().out
+
+
+def test_json_carries_the_facts_for_a_fleet_dashboard(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    before = datetime.now(UTC)
+    assert main(["doctor", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["version"] == __version__
+    assert report["device_id"] == load_enrollment(load_settings()).device_id
+    assert before - timedelta(seconds=1) <= datetime.fromisoformat(report["timestamp"]) <= datetime.now(UTC)
+    assert isinstance(report["wallet_latency_ms"], float) and report["wallet_latency_ms"] > 0
+    assert isinstance(report["clock_skew_s"], float) and abs(report["clock_skew_s"]) < 5
+    assert report["key_store"] == "file"
+    assert report["journal_schema"] == report["program_schema"] == LATEST_VERSION
+    last = datetime.fromisoformat(report["last_sale_at"])  # the fixture's sale, a moment ago
+    assert timedelta(0) <= before - last < timedelta(minutes=5)
+    assert report["unfinished_sales"] == 0
 
 
 def test_wallet_down_fails_with_a_hint(home: Path, sandbox_server: RunningSandbox,

@@ -10,6 +10,7 @@ import pytest
 
 from terminal.cli import main
 from terminal.config.loader import load_settings
+from terminal.crypto.keystore import fingerprint
 from terminal.register.setup import enrollment_path, load_enrollment, open_keys
 from tests.register_fixtures import make_register, pay
 from tests.sandbox_fixtures import RunningSandbox
@@ -82,3 +83,25 @@ def test_rotate_key_then_pay(home: Path, sandbox_server: RunningSandbox, capsys:
         assert pay(reg, 300, sandbox_server.payment_code("alice")).state.value == "approved"
     finally:
         reg.close()
+
+
+def test_wallet_key_required_in_etc_makes_enrolling_without_it_or_with_another_fail(
+    home: Path, sandbox_server: RunningSandbox, capsys: pytest.CaptureFixture[str],
+) -> None:
+    etc = home / "etc" / "terminal.d"
+    etc.mkdir(parents=True)
+    other = "SHA256:" + "A" * 43
+    (etc / "10-wallet.toml").write_text(f'[wallet]\nkey_fingerprint = "{other}"\n', encoding="utf-8")
+    # Without --wallet-key-fingerprint: IT's key is required, and this wallet does not sign with it.
+    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 4
+    assert not enrollment_path(load_settings()).exists() and not open_keys(load_settings().settings).exists()
+    # With another fingerprint than IT's: refused before anything is made or sent.
+    real = "SHA256:" + "B" * 43
+    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code(),
+                 "--wallet-key-fingerprint", real]) == 2
+    assert f"IT requires the wallet key {other}" in capsys.readouterr().err
+    # IT's fingerprint of the wallet's real key: enrolled without the flag, and that key pinned.
+    pinned = fingerprint(sandbox_server.sandbox.keys.sign_public)
+    (etc / "10-wallet.toml").write_text(f'[wallet]\nkey_fingerprint = "{pinned}"\n', encoding="utf-8")
+    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert f"wallet key pinned: {pinned}" in capsys.readouterr().out

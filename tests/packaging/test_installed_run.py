@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ import pytest
 from terminal import __version__
 from tests.packaging.conftest import Installed
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 WAIT = 60.0  # seconds for a process of the build to come up (first start unpacks nothing, but is cold)
 
 
@@ -96,7 +97,35 @@ def test_enroll_then_doctor_all_ok_then_window_opens(package: Installed, env: di
 
     # The window (PySide6 from the bundle, offscreen; not kiosk: that needs the manager PIN).
     journal = Path(env["PAYTERM_HOME"]) / "data" / "journal.sqlite3"
-    window = subprocess.Popen([str(package.payterm), "gui"], env={**env, "PAYTERM_REGISTER__KIOSK": "false"},
+    window_stays_up(package, {**env, "PAYTERM_REGISTER__KIOSK": "false"}, journal)
+    # And on a real X server (Xvfb), through the bundle's xcb platform plugin and its libraries.
+    with xvfb() as display:
+        window_stays_up(package, {**env, "PAYTERM_REGISTER__KIOSK": "false", "QT_QPA_PLATFORM": "xcb",
+                                  "DISPLAY": display}, journal)
+
+
+@contextmanager
+def xvfb() -> Iterator[str]:
+    """An X server (Xvfb, from `make sysdeps-test`) on a free display number."""
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                              pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    try:
+        with os.fdopen(read) as fh:
+            number = fh.readline().strip()
+        assert number, "Xvfb did not start"
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def window_stays_up(package: Installed, env: dict[str, str], journal: Path) -> None:
+    journal.unlink(missing_ok=True)
+    for side in ("-wal", "-shm"):
+        journal.with_name(journal.name + side).unlink(missing_ok=True)
+    window = subprocess.Popen([str(package.payterm), "gui"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd="/")
     try:
         deadline = time.monotonic() + WAIT

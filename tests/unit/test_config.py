@@ -211,3 +211,56 @@ def test_data_dir_moves_state_but_keeps_etc(tmp_path: Path) -> None:
     assert paths.local_config == tmp_path / "state" / "terminal.toml"
     assert paths.journal == tmp_path / "state" / "journal.sqlite3"
     assert paths.key_file.parent == tmp_path / "state" / "keys"
+
+
+def test_drop_ins_are_read_in_name_order_and_named_as_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """/etc/payterm/terminal.d/*.toml (here under PAYTERM_HOME/etc): each over the system file and
+    the drop-ins before it, under the local file; `config show` names the file of each value."""
+    monkeypatch.setenv("PAYTERM_HOME", str(tmp_path))
+    monkeypatch.delenv("PAYTERM_CONFIG", raising=False)
+    system = write(tmp_path / "etc" / "terminal.toml", '[register]\nname = "Till"\n[wallet]\npoll_max = 30\n')
+    late = write(tmp_path / "etc" / "terminal.d" / "50-store.toml", '[wallet]\npoll_max = 50\n')
+    early = write(tmp_path / "etc" / "terminal.d" / "10-fleet.toml",
+                  '[wallet]\npoll_max = 10\npoll_interval = 1.5\n[register]\nname = "Fleet"\n')
+    write(tmp_path / "etc" / "terminal.d" / "README", "not a toml drop-in")
+    local = write(tmp_path / "terminal.toml", '[register]\nname = "Till 9"\n')
+    loaded = load_settings()
+    assert loaded.files == (system, early, late, local)
+    assert loaded.settings.wallet.poll_max == 50.0 and loaded.sources["wallet.poll_max"] == str(late)
+    assert loaded.sources["wallet.poll_interval"] == str(early)
+    assert loaded.sources["register.name"] == str(local)
+    assert main(["config", "show", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["wallet.poll_max"] == {"value": 50.0, "source": str(late)}
+    assert shown["wallet.poll_interval"] == {"value": 1.5, "source": str(early)}
+    write(late, '[wallet]\npoll_max = "soon"\n')
+    assert [str(p) for p in pytest.raises(ConfigError, load_settings).value.problems] == [
+        f"{late}: wallet.poll_max: expected a number of seconds, got 'soon'"]
+
+
+FP = "SHA256:UNhY4JhezH9gQYqvDMWrWH9CwlcKiECVqejMrND2VFw"
+
+
+def test_wallet_key_fingerprint_is_it_only_and_required_at_enrollment(tmp_path: Path) -> None:
+    from terminal.config.loader import required_wallet_key
+
+    env = {"PAYTERM_HOME": str(tmp_path)}
+    assert required_wallet_key(load_settings(env), None) is None  # nobody asked: the installer's choice
+    assert required_wallet_key(load_settings(env), FP) == FP
+    drop_in = write(tmp_path / "etc" / "terminal.d" / "20-wallet.toml", f'[wallet]\nkey_fingerprint = "{FP}="\n')
+    loaded = load_settings(env)
+    assert loaded.settings.wallet.key_fingerprint == FP and loaded.sources["wallet.key_fingerprint"] == str(drop_in)
+    assert required_wallet_key(loaded, None) == FP  # enrolling without it still pins IT's key
+    assert required_wallet_key(loaded, FP) == FP
+    with pytest.raises(ConfigError) as raised:
+        required_wallet_key(loaded, "SHA256:" + "A" * 43)
+    assert str(raised.value).startswith(f"{drop_in}: wallet.key_fingerprint: IT requires the wallet key {FP}")
+    # The register's own file may not set or change it.
+    local = write(tmp_path / "terminal.toml", '[wallet]\nkey_fingerprint = "SHA256:' + "A" * 43 + '"\n')
+    assert problems(env) == [(f"{local}: wallet.key_fingerprint: only IT can set this: in "
+                              "/etc/payterm/terminal.toml, /etc/payterm/terminal.d/*.toml or the service's environment")]
+    local.unlink()
+    write(drop_in, '[wallet]\nkey_fingerprint = "MD5:abc"\n')
+    assert problems(env)[0].startswith(f"{drop_in}: wallet.key_fingerprint: expected a fingerprint")

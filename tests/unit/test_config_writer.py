@@ -41,6 +41,11 @@ def test_values_set_by_it_are_locked_and_never_written(tmp_path: Path) -> None:
     assert w.lock("register.kiosk") is Lock.SYSTEM
     assert w.lock("register.name") is Lock.ENVIRONMENT
     assert w.lock("register.language") is None
+    drop_in = tmp_path / "etc" / "terminal.d" / "50-store.toml"
+    drop_in.parent.mkdir()
+    drop_in.write_text('[register]\nlanguage = "ja"\n', encoding="utf-8")
+    assert writer(tmp_path).lock("register.language") is Lock.SYSTEM  # IT's drop-ins lock too
+    drop_in.unlink()
     with pytest.raises(ConfigWriteError) as err:
         w.write({"register.kiosk": False, "register.language": "en"})
     assert [e.key for e in err.value.errors] == ["register.kiosk"]

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from terminal.config.loader import LoadedSettings
+from terminal.config.loader import LoadedSettings, required_wallet_key
 from terminal.config.model import KeyStoreKind
 from terminal.config.writer import ConfigWriteError, ConfigWriter, Value
 from terminal.crypto import Alg
@@ -51,6 +51,7 @@ class Enrolled:
 def check(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None = None) -> None:
     """Refuse early (nothing made, nothing sent) a PIN or config choice that cannot be used."""
     check_policy(run.manager_pin)
+    required_wallet_key(loaded, run.wallet_key_fingerprint)  # IT's wallet.key_fingerprint, if set
     errors = ConfigWriter(loaded, env).check(run.config_changes())
     if errors:
         raise ConfigWriteError(errors)
@@ -75,7 +76,8 @@ def enroll(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None 
     store = open_key_store(store_settings, environ)
     alg = Alg.ED25519 if Alg.ED25519 in store.supported_algs() else Alg.ECDSA_P256_SHA256
     enrollment, signer = enrollment_file.enroll(run.wallet_url.strip(), run.code.strip(), store, alg=alg,
-                                                expected_wallet_key=run.wallet_key_fingerprint or None)
+                                                expected_wallet_key=required_wallet_key(
+                                                    loaded, run.wallet_key_fingerprint))
     enrollment_file.save(enrollment, enrollment_path(loaded))
     writer.write(run.config_changes())
     with Journal(settings.journal.path) as journal:
