@@ -48,7 +48,8 @@ def open_read_connection(path: Path, *, check_version: bool = True) -> sqlite3.C
             conn.close()
             raise SchemaVersionError(
                 f"{path}: journal schema version {version}, this program reads {LATEST_VERSION}"
-                + (" (start the register once to migrate it)" if version < LATEST_VERSION else "")
+                + (" (migrate it: `payterm migrate` as the payterm user, or start the register once)"
+                   if version < LATEST_VERSION else "")
             )
     return conn
 
