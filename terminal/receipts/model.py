@@ -13,7 +13,6 @@ from terminal.domain.flow import FINAL_STATES, SaleState
 from terminal.domain.money import Money
 from terminal.journal.records import SaleRecord
 from terminal.receipts.errors import NoReceiptForSale
-from terminal.register.enrollment import Enrollment
 
 
 class ReceiptCopy(StrEnum):
@@ -47,16 +46,15 @@ RULE = Row("-")  # a full-width rule; each renderer draws it to its own width
 
 @dataclass(frozen=True)
 class StoreInfo:
+    """Who issues the receipt. Built once at start-up by the composition root
+    (``terminal.register.setup.store_info``, from the enrollment and the settings): receipts
+    know nothing of enrollment or of the register."""
+
     merchant_name: str
     store_name: str
     register_name: str
     timezone: str = "Asia/Tokyo"
     training: bool = False  # a sandbox wallet: the slip says no money moved
-
-    @classmethod
-    def from_enrollment(cls, enrollment: Enrollment, register_name: str) -> StoreInfo:
-        return cls(enrollment.merchant_name, enrollment.store_name, register_name,
-                   enrollment.timezone, enrollment.training)
 
 
 @dataclass(frozen=True)
