@@ -20,7 +20,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from terminal.receipts.deliver import Issued, copies, issue_receipts
+    from terminal.receipts.deliver import copies, issue_receipts
     from terminal.receipts.errors import (
         FontNotFound,
         NoPrinterConfigured,
@@ -30,11 +30,11 @@ if TYPE_CHECKING:
     )
     from terminal.receipts.escpos_out import JapaneseMode, open_printer, print_receipt, write_receipt
     from terminal.receipts.lookup import last_final_sale, sale_by_reference
-    from terminal.receipts.model import Receipt, ReceiptCopy, Row, SaleValues, StoreInfo, render_receipt
+    from terminal.receipts.model import Issued, Receipt, ReceiptCopy, Row, SaleValues, StoreInfo, render_receipt
     from terminal.receipts.raster import receipt_image, receipt_pdf, receipt_png
 
 _WHERE = {
-    "Issued": "deliver", "copies": "deliver", "issue_receipts": "deliver",
+    "Issued": "model", "copies": "deliver", "issue_receipts": "deliver",
     "FontNotFound": "errors", "NoPrinterConfigured": "errors", "NoReceiptForSale": "errors",
     "PrinterUnavailable": "errors", "ReceiptError": "errors",
     "JapaneseMode": "escpos_out", "open_printer": "escpos_out", "print_receipt": "escpos_out",

@@ -3,26 +3,16 @@ the sale to (re)print is in ``lookup``, which needs no drawing library.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from terminal.config.model import Language, PrinterKind, PrinterSettings
 from terminal.journal.records import SaleRecord
 from terminal.receipts.escpos_out import JapaneseMode, print_receipt
 from terminal.receipts.lookup import last_final_sale, sale_by_reference
-from terminal.receipts.model import ReceiptCopy, SaleValues, StoreInfo, render_receipt
+from terminal.receipts.model import Issued, ReceiptCopy, SaleValues, StoreInfo, render_receipt
 from terminal.receipts.raster import receipt_pdf
 
 __all__ = ["Issued", "copies", "issue_receipts", "last_final_sale", "sale_by_reference"]
-
-
-@dataclass(frozen=True)
-class Issued:
-    """One copy: printed, or saved at ``path``."""
-
-    copy: ReceiptCopy
-    printed: bool
-    path: Path | None = None
 
 
 def copies(settings: PrinterSettings) -> tuple[ReceiptCopy, ...]:

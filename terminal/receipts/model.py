@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from terminal.config.model import Language
@@ -91,6 +92,16 @@ class Receipt:
     def text(self) -> str:
         """Every word on the receipt, one row per line (for logs of what was printed, and tests)."""
         return "\n".join(f"{r.left} {r.right}".strip() for r in self.rows + self.footer)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One copy: printed, or saved at ``path``. (Here, not in ``deliver``: it comes back from the
+    worker process, and unpickling it must not load the drawing and printer libraries.)"""
+
+    copy: ReceiptCopy
+    printed: bool
+    path: Path | None = None
 
 
 _LABELS: dict[Language, dict[str, str]] = {

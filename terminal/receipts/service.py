@@ -15,17 +15,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from terminal.config.model import Language, PrinterSettings
 from terminal.journal.store import Journal
 from terminal.receipts.errors import ReceiptError
 from terminal.receipts.lookup import last_final_sale
-from terminal.receipts.model import SaleValues, StoreInfo
+from terminal.receipts.model import Issued, SaleValues, StoreInfo
 from terminal.receipts.worker import STOP_WAIT, Job, ReceiptWorker
-
-if TYPE_CHECKING:
-    from terminal.receipts.deliver import Issued
 
 log = logging.getLogger(__name__)
 
@@ -90,4 +86,4 @@ class ReceiptService:
         if outcome.problem is not None:
             log.warning("receipt: %s", outcome.problem)
             self.on_problem(outcome.problem)
-        return cast("list[Issued]", outcome.issued)
+        return outcome.issued

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from terminal.config.model import Language, PrinterKind, PrinterSettings
 from terminal.receipts.errors import ReceiptError
-from terminal.receipts.model import SaleValues, StoreInfo
+from terminal.receipts.model import Issued, SaleValues, StoreInfo
 
 STOP_WAIT = 5.0  # seconds a worker gets to finish its job when the register closes
 
@@ -52,7 +52,7 @@ class Outcome:
     """What the worker did: the copies issued (``deliver.Issued``), and a word for the cashier
     when something went wrong (printer out, saved as PDF instead)."""
 
-    issued: list[object] = field(default_factory=list)  # list[deliver.Issued], kept lazy here
+    issued: list[Issued] = field(default_factory=list)
     problem: str | None = None
     pid: int = 0  # the process that drew them
 

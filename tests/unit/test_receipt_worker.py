@@ -5,6 +5,8 @@ tmp_path). The worker is a real spawned process."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import signal
 import threading
 import time
@@ -130,3 +132,32 @@ def test_the_service_issues_from_the_journal_on_its_own_thread_and_reports_a_dea
         service.close()
         journal.close()
     assert service.worker.pid is None
+
+
+def test_the_register_process_never_loads_the_drawing_or_printer_libraries(tmp_path: Path) -> None:
+    """Issuing receipts through the service leaves PIL, qrcode and python-escpos to the worker."""
+    code = f"""
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from terminal.config.model import PrinterSettings
+from terminal.journal import Journal
+from terminal.receipts.model import StoreInfo
+from terminal.receipts.service import ReceiptService
+from terminal.domain.flow import SaleState
+from terminal.domain.money import Money
+from terminal.journal import SaleAnswer
+tmp = Path({str(tmp_path)!r})
+journal = Journal(tmp / "journal.sqlite3")
+service = ReceiptService(journal, StoreInfo("m", "s", "r"), PrinterSettings(), tmp / "receipts")
+at = datetime(2025, 1, 1, tzinfo=UTC)
+sale = journal.record_intent(amount=Money(100, "JPY"), code=journal.fingerprint("9900000000001234"),
+                             merchant_reference="R-9", wallet="PayPay", created_at=at)
+journal.record_answer(sale.idempotency_key, SaleAnswer(SaleState.APPROVED, charge_id="c", approval_code="A"), at)
+issued = service.issue(sale.idempotency_key).result(timeout=60)
+service.close(); journal.close()
+print(len(issued), sorted(m for m in ("PIL", "qrcode", "escpos", "yaml") if m in sys.modules))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=120).stdout
+    assert out.strip() == "2 []"
