@@ -76,34 +76,41 @@ def floor_child(spawned_at: float) -> None:
 
 
 def gui_child(spawned_at: float, demo: bool) -> None:
-    # As `payterm gui` does: the command module first (no Qt), then the window's modules.
-    import terminal.commands.gui  # noqa: F401
-    from terminal.commands.common import open_the_register, settings
-    from terminal.domain.money import Money
-    from terminal.ui.app import application, build_window
-    from terminal.ui.i18n import Languages
-
-    from PySide6.QtCore import QTimer
-
-    app = application()
+    # The same imports and calls, in the same order, as `payterm gui` (terminal.commands.gui) and
+    # `payterm demo` (terminal.demo_cli, terminal.ui.demo).
     closing: list[Callable[[], None]] = []
     if demo:
-        from terminal.demo_cli import SandboxDemo
-        from terminal.ui.demo import open_demo
+        import terminal.demo_cli as demo_cli
 
         tmp = tempfile.TemporaryDirectory(prefix="payterm-bench-demo-")
-        backend = SandboxDemo(Path(tmp.name) / "sandbox.sqlite3", "127.0.0.1", 0)
-        session = open_demo(backend, muted=True)
+        from terminal.ui import demo as demo_ui
+        from terminal.ui.app import application
+
+        app = application()
+        backend = demo_cli.SandboxDemo(Path(tmp.name) / "sandbox.sqlite3", "127.0.0.1", 0)
+        session = demo_ui.open_demo(backend, muted=True)
         session.show()
         window, register = session.window, session.register
         closing += [session.close, backend.close, tmp.cleanup]
     else:
+        from terminal.commands.common import settings
+        from terminal.commands.gui import open_in_background
+
         loaded = settings()
-        register = open_the_register(loaded, receipts=True)
-        window = build_window(register, loaded.settings, Languages(app, loaded.settings.register.language),
-                              muted=True)
+        opening = open_in_background(loaded)
+        from terminal.ui.app import application, build_window
+        from terminal.ui.i18n import Languages
+
+        app = application()
+        languages = Languages(app, loaded.settings.register.language)
+        register = opening.result()
+        window = build_window(register, loaded.settings, languages, muted=True)
         window.show()
         closing += [window.quit_by_manager, register.close]
+    from PySide6.QtCore import QTimer
+
+    from terminal.domain.money import Money
+
     result: dict[str, float] = {}
 
     def check() -> None:
