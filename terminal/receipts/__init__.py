@@ -30,7 +30,15 @@ if TYPE_CHECKING:
     )
     from terminal.receipts.escpos_out import JapaneseMode, open_printer, print_receipt, write_receipt
     from terminal.receipts.lookup import last_final_sale, sale_by_reference
-    from terminal.receipts.model import Issued, Receipt, ReceiptCopy, Row, SaleValues, StoreInfo, render_receipt
+    from terminal.receipts.model import (
+        Issued,
+        Receipt,
+        ReceiptCopy,
+        Row,
+        SaleValues,
+        StoreInfo,
+        render_receipt,
+    )
     from terminal.receipts.raster import receipt_image, receipt_pdf, receipt_png
 
 _WHERE = {
@@ -45,7 +53,12 @@ _WHERE = {
     "receipt_image": "raster", "receipt_pdf": "raster", "receipt_png": "raster",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "FontNotFound", "Issued", "JapaneseMode", "NoPrinterConfigured", "NoReceiptForSale",
+    "PrinterUnavailable", "Receipt", "ReceiptCopy", "ReceiptError", "Row", "SaleValues", "StoreInfo",
+    "copies", "issue_receipts", "last_final_sale", "open_printer", "print_receipt", "receipt_image",
+    "receipt_pdf", "receipt_png", "render_receipt", "sale_by_reference", "write_receipt",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -5,9 +5,9 @@ tmp_path). The worker is a real spawned process."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
-import signal
 import threading
 import time
 from datetime import UTC, datetime
