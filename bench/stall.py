@@ -53,12 +53,13 @@ TICK_MS = 2
 KEY_GAP_S = 0.06  # a person's typing: slower than the keyboard wedge's scanner bursts
 
 
-def counter_video(path: Path, frames: int = 300) -> Path:
-    """A camera looking at an empty counter: noise, no code."""
+def counter_video(path: Path, frames: int = 60) -> Path:
+    """A camera looking at an empty counter (a little noise, no code), played in a loop."""
     rng = np.random.default_rng(7)
+    base = np.linspace(80, 180, 1280, dtype=np.float32)[None, :, None].repeat(720, 0).repeat(3, 2)
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (1280, 720))
     for _ in range(frames):
-        writer.write(rng.integers(90, 170, (720, 1280, 3), dtype=np.uint8))
+        writer.write(np.clip(base + rng.normal(0, 6, base.shape), 0, 255).astype(np.uint8))
     writer.release()
     return path
 
