@@ -20,6 +20,7 @@ load average is printed with the table.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import sys
@@ -33,21 +34,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import cv2  # noqa: E402
-import httpx  # noqa: E402
-import numpy as np  # noqa: E402
-from charge import sandbox  # noqa: E402
-from PySide6.QtCore import QObject, Qt, QTimer, Signal  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
+import cv2
+import httpx
+import numpy as np
+from charge import sandbox
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtTest import QTest
 
-from terminal.config.loader import load_settings  # noqa: E402
-from terminal.domain.flow import SaleState  # noqa: E402
-from terminal.domain.paymentcode import Symbology  # noqa: E402
-from terminal.register import enrollment as enrollment_file  # noqa: E402
-from terminal.register.setup import enrollment_path, open_keys, open_register  # noqa: E402
-from terminal.scan.types import DecoderName, ScanResult  # noqa: E402
-from terminal.ui.app import application, build_window  # noqa: E402
-from terminal.ui.i18n import Languages  # noqa: E402
+from terminal.config.loader import load_settings
+from terminal.domain.flow import SaleState
+from terminal.domain.paymentcode import Symbology
+from terminal.register import enrollment as enrollment_file
+from terminal.register.setup import enrollment_path, open_keys, open_register
+from terminal.scan.types import DecoderName, ScanResult
+from terminal.ui.app import application, build_window
+from terminal.ui.i18n import Languages
 
 TICK_MS = 2
 KEY_GAP_S = 0.06  # a person's typing: slower than the keyboard wedge's scanner bursts
@@ -84,7 +85,7 @@ class Ticks:
 
     def stall_ms(self, start: float, end: float) -> float:
         inside = [t for t in self.times if start <= t <= end]
-        gaps = [b - a for a, b in zip(inside, inside[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(inside)]
         return max(0.0, (max(gaps) if gaps else end - start) * 1000 - TICK_MS)
 
 
@@ -141,7 +142,7 @@ def main() -> None:
                         window.hub.scanned.emit(ScanResult(payment_code, Symbology.QR_CODE, None, "bench",
                                                            time.monotonic(), 1.0, DecoderName.ZXING))
                         wait(lambda: register.sale.state is SaleState.APPROVED)
-                        wait(lambda: len(list(receipts.glob("*.pdf"))) >= before + 2)
+                        wait(lambda n=before + 2: len(list(receipts.glob("*.pdf"))) >= n)
                         end = time.perf_counter()
                         time.sleep(0.05)  # the last file is written: let the window settle
                         key(Qt.Key.Key_Return)  # next sale

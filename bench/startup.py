@@ -219,8 +219,11 @@ def main() -> None:
                 code = issue_payment_code(conn, "alice", sandbox.clock.now()).value
             del arrivals[:]
             start = time.time()
-            done = subprocess.run([str(PAYTERM), "charge", "--amount", "100", "--code-stdin", "--json"], env=env,
-                                  input=code, capture_output=True, text=True, timeout=60, check=False)
+            try:
+                done = subprocess.run([str(PAYTERM), "charge", "--amount", "100", "--code-stdin", "--json"],
+                                      env=env, input=code, capture_output=True, text=True, timeout=120, check=False)
+            except subprocess.TimeoutExpired as exc:
+                raise RuntimeError(f"payterm charge hung; its log: {exc.stderr!r}") from None
             if json.loads(done.stdout)["status"] != "approved":
                 raise RuntimeError(f"payterm charge: {done.stdout} {done.stderr}")
             charge.append(next(at for at, method, path in arrivals
