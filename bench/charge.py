@@ -1,7 +1,7 @@
 """Charge benchmark: end-to-end time of a sale against the sandbox wallet on loopback, and the
 terminal's own share of it (signing requests, verifying answers, journal commits).
 
-    .venv/bin/python bench/charge.py [--charges 500] [--warmup 20]
+    .venv/bin/python bench/charge.py [--charges 500] [--warmup 20] [--receipts process|thread|off]
 
 The sandbox runs as its own process (`payterm sandbox serve`, risk policy relaxed so that every
 charge approves without step-up); the register runs in this process, built exactly as the
@@ -17,6 +17,9 @@ that it sees the same load: one Ed25519 sign and one verify (``cryptography``, a
 message) and two WAL commits (``synchronous=FULL``) through the journal's own ``Writer`` on a
 scratch database beside the journal. Other sessions may load the machine: the load average is
 printed with the table.
+
+``--receipts thread`` draws the receipts on a thread of this process instead of the worker
+process (how PayTerm did it before; for comparison), ``--receipts off`` issues none.
 """
 
 from __future__ import annotations
@@ -161,7 +164,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--charges", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--receipts", choices=("process", "thread", "off"), default="process")
     args = ap.parse_args()
+    if args.receipts == "thread":
+        from terminal.receipts import worker
+
+        worker.ReceiptWorker.run = lambda self, job: worker.run_job(job)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="payterm-bench-") as tmp, sandbox(Path(tmp)) as url:
         env = {"PAYTERM_HOME": str(Path(tmp) / "register")}
         loaded = load_settings(env)
@@ -171,7 +179,7 @@ def main() -> None:
         enrollment_file.save(enrollment, enrollment_path(loaded))
         timings = Timings()
         instrument(timings)
-        register = open_register(loaded)  # receipts on, as the window opens it
+        register = open_register(loaded, receipts=args.receipts != "off")  # on, as the window opens it
         floor = Floor(Path(tmp))
         floors: list[float] = []
         ends: list[float] = []
@@ -207,7 +215,9 @@ def main() -> None:
             register.close()
             floor.close()
         load = os.getloadavg()
-    print(f"\n{args.charges} approved charges (after {args.warmup} warm-up), sandbox on loopback, receipts on "
+    where = {"process": "in the receipt worker process", "thread": "on a thread of this process",
+             "off": "off"}[args.receipts]
+    print(f"\n{args.charges} approved charges (after {args.warmup} warm-up), sandbox on loopback, receipts {where} "
           f"({len(issued)} copies per sale, PDF), {os.cpu_count()} cores, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end\n")
     print("| per charge | p50 ms | p99 ms | mean ms |\n| --- | ---: | ---: | ---: |")

@@ -1,7 +1,7 @@
 """Event-loop stall benchmark: the cashier window's longest stall during a sale and its receipts.
 Prints a Markdown table (numbers, not pass/fail); docs/PERFORMANCE.md, "The cashier window".
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall.py [--sales 20]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/stall.py [--sales 20] [--receipts process|thread]
 
 The sandbox runs as its own process (as in bench/charge.py). The real register (receipts on:
 two PDF copies per sale, no printer set) and the real cashier window run here, offscreen, with a
@@ -14,7 +14,8 @@ A 2 ms precise ``QTimer`` on the UI thread notes every turn of the event loop; a
 longest gap between two turns minus 2 ms. Each sale is measured from the code read to its
 receipts on disk. The floor, measured in the same run, is the same window idle for as long
 (camera on, no sale): the stalls this machine gives any Qt window under its current load. The
-load average is printed with the table.
+load average is printed with the table. ``--receipts thread`` draws the receipts on a thread of
+the window's process instead of the worker process (how PayTerm did it before), for comparison.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ from terminal.ui.app import application, build_window
 from terminal.ui.i18n import Languages
 
 TICK_MS = 2
+WHERE = {"process": "in the receipt worker process", "thread": "on a thread of the window's process"}
 KEY_GAP_S = 0.06  # a person's typing: slower than the keyboard wedge's scanner bursts
 
 
@@ -101,7 +103,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sales", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--receipts", choices=("process", "thread"), default="process")
     args = ap.parse_args()
+    if args.receipts == "thread":
+        from terminal.receipts import worker
+
+        worker.ReceiptWorker.run = lambda self, job: worker.run_job(job)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="payterm-bench-") as tmp, sandbox(Path(tmp)) as url:
         env = {"PAYTERM_HOME": str(Path(tmp) / "register"),
                "PAYTERM_SCANNER__CAMERA": str(counter_video(Path(tmp) / "counter.avi")),
@@ -166,7 +173,7 @@ def main() -> None:
     if failure:
         raise failure[0]
     print(f"\n{args.sales} approved sales (after {args.warmup} warm-up) in the cashier window (offscreen), "
-          f"receipts on (2 PDF copies each), camera decoding a blank counter, {os.cpu_count()} cores, "
+          f"receipts on (2 PDF copies each, drawn {WHERE[args.receipts]}), camera decoding a blank counter, {os.cpu_count()} cores, "
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end\n")
     print("| longest event-loop stall (ms) | median of sales | max | floor: same window idle, median | max |")
     print("| --- | ---: | ---: | ---: | ---: |")
