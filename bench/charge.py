@@ -12,8 +12,9 @@ verification (`verify_response`) and every journal write (`record_intent`, `reco
 scanned code to the committed final state. Prints Markdown tables (docs/PERFORMANCE.md, Charges).
 
 Receipts are on, as in a shift: every approved sale's two copies are drawn (PDF, no printer set)
-while the next sale runs. The floor is measured in the same run, one sample after each charge so
-that it sees the same load: one Ed25519 sign and one verify (``cryptography``, a 300-byte
+while the next sale runs. The floor is measured in the same process and run, half of its samples
+before the charges and half after them (once every receipt is out, so that the floor does not
+depend on how receipts are made): one Ed25519 sign and one verify (``cryptography``, a 300-byte
 message) and two WAL commits (``synchronous=FULL``) through the journal's own ``Writer`` on a
 scratch database beside the journal. Other sessions may load the machine: the load average is
 printed with the table.
@@ -164,6 +165,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--charges", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--floor", type=int, default=200, help="floor samples before and after the charges")
     ap.add_argument("--receipts", choices=("process", "thread", "off"), default="process")
     args = ap.parse_args()
     if args.receipts == "thread":
@@ -181,7 +183,7 @@ def main() -> None:
         instrument(timings)
         register = open_register(loaded, receipts=args.receipts != "off")  # on, as the window opens it
         floor = Floor(Path(tmp))
-        floors: list[float] = []
+        floors = [floor.sample() * 1000 for _ in range(args.floor)]
         ends: list[float] = []
         parts: dict[str, list[float]] = {p: [] for p in (*PARTS, "own")}
         try:
@@ -199,18 +201,17 @@ def main() -> None:
                     sale = register.wait_final(timeout=30)
                     end = time.perf_counter() - start
                     spent = timings.take()
-                    floor_s = floor.sample()
                     if sale.state is not SaleState.APPROVED:
                         raise RuntimeError(f"charge {i} ended {sale.state.value}: {sale.decline}")
                     if i < args.warmup:
                         continue
                     ends.append(end * 1000)
-                    floors.append(floor_s * 1000)
                     for p in PARTS:
                         parts[p].append(spent.get(p, 0.0) * 1000)
                     parts["own"].append(sum(spent.get(p, 0.0) for p in PARTS) * 1000)
             receipts = register.receipts
-            issued = receipts.reprint_last().result(timeout=60) if receipts is not None else []
+            issued = receipts.reprint_last().result(timeout=60) if receipts is not None else []  # all drawn
+            floors += [floor.sample() * 1000 for _ in range(args.floor)]
         finally:
             register.close()
             floor.close()
