@@ -28,6 +28,7 @@ from terminal.receipts.errors import ReceiptError
 from terminal.receipts.model import Issued, SaleValues, StoreInfo
 
 STOP_WAIT = 5.0  # seconds a worker gets to finish its job when the register closes
+WORKER_NICENESS = 10  # added to the worker's nice value (POSIX): the register's process comes first
 
 
 class WorkerDied(ReceiptError):
@@ -77,7 +78,10 @@ def run_job(job: Job) -> Outcome:
 
 def serve(conn: Connection) -> None:
     """The worker process's loop: a job in, an outcome out, until ``None`` or the pipe closes
-    (the register's process ended, even by SIGKILL)."""
+    (the register's process ended, even by SIGKILL). It runs at a lower CPU priority: on a
+    busy two-core register a receipt may wait a moment, the sale and the window may not."""
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
     while True:
         try:
             job = conn.recv()

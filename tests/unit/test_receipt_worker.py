@@ -161,3 +161,8 @@ print(len(issued), sorted(m for m in ("PIL", "qrcode", "escpos", "yaml") if m in
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2], timeout=120).stdout
     assert out.strip() == "2 []"
+
+
+def test_the_worker_runs_at_a_lower_priority_than_the_register(tmp_path: Path, worker: ReceiptWorker) -> None:
+    outcome = worker.run(Job(SALE, STORE, NO_PRINTER, tmp_path))
+    assert os.getpriority(os.PRIO_PROCESS, outcome.pid) > os.getpriority(os.PRIO_PROCESS, 0)
