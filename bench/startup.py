@@ -176,10 +176,12 @@ def main() -> None:
 
     import threading
 
+    import httpx
     import uvicorn
 
     from sandbox.codes import issue_enrollment_code, issue_payment_code
     from sandbox.server import uvicorn_config
+    from sandbox.settings import RiskPolicy
     from sandbox.state import open_sandbox
     from terminal.config.loader import load_settings
     from terminal.register import enrollment as enrollment_file
@@ -197,6 +199,10 @@ def main() -> None:
         while not server.started:
             time.sleep(0.02)
         url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+        # Every charge approves at once, as in bench/charge.py: no step-up for a first payment or a
+        # run of payments.
+        httpx.post(url + "/sandbox/risk", json=RiskPolicy(step_up_first_payment=False, velocity_count=1_000_000)
+                   .model_dump(), timeout=10).raise_for_status()
         video = qr_video(base / "code.avi", "not-a-payment-code", frames=300, fps=30.0)
         env = {**os.environ, "PAYTERM_HOME": str(base / "home"), "PAYTERM_SCANNER__CAMERA": str(video),
                "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
