@@ -149,7 +149,7 @@ def main() -> None:
                         window.hub.scanned.emit(ScanResult(payment_code, Symbology.QR_CODE, None, "bench",
                                                            time.monotonic(), 1.0, DecoderName.ZXING))
                         wait(lambda: register.sale.state is SaleState.APPROVED)
-                        wait(lambda n=before + 2: len(list(receipts.glob("*.pdf"))) >= n)
+                        wait(lambda n=before + 2: len(list(receipts.glob("*.pdf"))) >= n, timeout=120)
                         end = time.perf_counter()
                         time.sleep(0.05)  # the last file is written: let the window settle
                         key(Qt.Key.Key_Return)  # next sale
