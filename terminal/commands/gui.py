@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
+from concurrent.futures import Future
 
 from terminal.commands.backup import journal_version
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
@@ -18,6 +20,7 @@ from terminal.config.writer import ConfigWriter
 from terminal.journal.errors import JournalError
 from terminal.journal.schema import LATEST_VERSION
 from terminal.register.manager_pin import ManagerPin
+from terminal.register.register import Register
 from terminal.register.setup import enrollment_path
 
 log = logging.getLogger(__name__)
@@ -32,29 +35,47 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run_gui)
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    # Qt is imported here, not at module level: `payterm --help` stays fast.
-    from terminal.ui.app import application, build_window
-    from terminal.ui.i18n import Languages
-    from terminal.ui.manager import ManagerServices
-    from terminal.ui.service import ServiceHeartbeat
-    from terminal.ui.wizard import EnrollmentWizard
+def open_in_background(loaded: LoadedSettings) -> Future[Register]:
+    """Open the register (unlocking the device key is a deliberate ~0.1 s of scrypt, which runs
+    without the GIL; then the journal) on a thread, while the caller imports Qt and the window."""
+    opening: Future[Register] = Future()
 
+    def run() -> None:
+        try:
+            opening.set_result(open_the_register(loaded, receipts=True))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            opening.set_exception(exc)
+
+    threading.Thread(target=run, name="payterm-open-register", daemon=True).start()
+    return opening
+
+
+def run_gui(args: argparse.Namespace) -> int:
     try:
         loaded = settings()
+        opening = open_in_background(loaded) if enrollment_path(loaded).exists() else None
+        # Qt is imported here, not at module level: `payterm --help` stays fast.
+        from terminal.ui.app import application, build_window
+        from terminal.ui.i18n import Languages
+        from terminal.ui.manager import ManagerServices
+        from terminal.ui.service import ServiceHeartbeat
+
         app = application()
         ServiceHeartbeat(app)  # READY=1 and the watchdog, under systemd (kept alive by its parent)
         languages = Languages(app, loaded.settings.register.language)
-        if not enrollment_path(loaded).exists():
+        if opening is None:
+            from terminal.ui.wizard import EnrollmentWizard  # only on a register not yet enrolled
+
             wizard = EnrollmentWizard(loaded)
             wizard.show()
             if not wizard.exec() or wizard.enroll.result is None:
                 raise CommandError("the register was not enrolled", Exit.SETUP)
             loaded = settings()  # the wizard wrote the wallet URL and key store choice
+            opening = open_in_background(loaded)
         kiosk = loaded.settings.register.kiosk if args.kiosk is None else True
         if kiosk and _journal_is_newer(loaded):
             return _journal_notice(loaded)
-        register_ = open_the_register(loaded, receipts=True)
+        register_ = opening.result()
     except CommandError as exc:
         return fail("gui", exc)
     try:

@@ -17,7 +17,6 @@ from terminal.receipts import (
     JapaneseMode,
     ReceiptCopy,
     ReceiptError,
-    StoreInfo,
     issue_receipts,
     last_final_sale,
     receipt_pdf,
@@ -26,7 +25,7 @@ from terminal.receipts import (
     sale_by_reference,
 )
 from terminal.register.enrollment import NotEnrolled
-from terminal.register.setup import load_enrollment
+from terminal.register.setup import load_enrollment, store_info
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         reader = Reader(configured_journal_path(args.journal))
         sale = last_final_sale(reader) if args.reprint_last else sale_by_reference(reader, args.reference)
         cfg = loaded.settings
-        store = StoreInfo.from_enrollment(enrollment, cfg.register.name)
+        store = store_info(cfg, enrollment)
         reprint = args.reprint or args.reprint_last
         target: Path | None = args.pdf or args.png
         if target is not None:

@@ -1,29 +1,18 @@
-"""Issuing a sale's receipts: printed where a printer is set, saved as PDF where none is; and
-finding the sale to (re)print in the journal."""
+"""Issuing a sale's receipts: printed where a printer is set, saved as PDF where none is. (Finding
+the sale to (re)print is in ``lookup``, which needs no drawing library.)"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from terminal.config.model import Language, PrinterKind, PrinterSettings
-from terminal.journal.queries import Reader
-from terminal.journal.records import HistoryQuery, SaleRecord
-from terminal.receipts.errors import NoReceiptForSale
+from terminal.journal.records import SaleRecord
 from terminal.receipts.escpos_out import JapaneseMode, print_receipt
-from terminal.receipts.model import ReceiptCopy, SaleValues, StoreInfo, render_receipt
+from terminal.receipts.lookup import last_final_sale, sale_by_reference
+from terminal.receipts.model import Issued, ReceiptCopy, SaleValues, StoreInfo, render_receipt
 from terminal.receipts.raster import receipt_pdf
 
-LAST_SALE_WINDOW = 50  # newest sales looked at for the last final one
-
-
-@dataclass(frozen=True)
-class Issued:
-    """One copy: printed, or saved at ``path``."""
-
-    copy: ReceiptCopy
-    printed: bool
-    path: Path | None = None
+__all__ = ["Issued", "copies", "issue_receipts", "last_final_sale", "sale_by_reference"]
 
 
 def copies(settings: PrinterSettings) -> tuple[ReceiptCopy, ...]:
@@ -60,18 +49,3 @@ def issue_receipts(
 
 def _safe(reference: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in reference) or "receipt"
-
-
-def sale_by_reference(reader: Reader, reference: str) -> SaleRecord:
-    found = reader.history(HistoryQuery(reference=reference, limit=1))
-    if not found:
-        raise NoReceiptForSale(f"no sale with reference {reference!r} in the journal")
-    return found[0]
-
-
-def last_final_sale(reader: Reader) -> SaleRecord:
-    """The newest sale that is final: the one "reprint last receipt" means."""
-    for sale in reader.history(HistoryQuery(limit=LAST_SALE_WINDOW)):
-        if sale.state.is_final:
-            return sale
-    raise NoReceiptForSale("no finished sale in the journal yet: nothing to reprint")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from terminal.config.model import Language
@@ -13,7 +14,6 @@ from terminal.domain.flow import FINAL_STATES, SaleState
 from terminal.domain.money import Money
 from terminal.journal.records import SaleRecord
 from terminal.receipts.errors import NoReceiptForSale
-from terminal.register.enrollment import Enrollment
 
 
 class ReceiptCopy(StrEnum):
@@ -47,16 +47,15 @@ RULE = Row("-")  # a full-width rule; each renderer draws it to its own width
 
 @dataclass(frozen=True)
 class StoreInfo:
+    """Who issues the receipt. Built once at start-up by the composition root
+    (``terminal.register.setup.store_info``, from the enrollment and the settings): receipts
+    know nothing of enrollment or of the register."""
+
     merchant_name: str
     store_name: str
     register_name: str
     timezone: str = "Asia/Tokyo"
     training: bool = False  # a sandbox wallet: the slip says no money moved
-
-    @classmethod
-    def from_enrollment(cls, enrollment: Enrollment, register_name: str) -> StoreInfo:
-        return cls(enrollment.merchant_name, enrollment.store_name, register_name,
-                   enrollment.timezone, enrollment.training)
 
 
 @dataclass(frozen=True)
@@ -93,6 +92,16 @@ class Receipt:
     def text(self) -> str:
         """Every word on the receipt, one row per line (for logs of what was printed, and tests)."""
         return "\n".join(f"{r.left} {r.right}".strip() for r in self.rows + self.footer)
+
+
+@dataclass(frozen=True)
+class Issued:
+    """One copy: printed, or saved at ``path``. (Here, not in ``deliver``: it comes back from the
+    worker process, and unpickling it must not load the drawing and printer libraries.)"""
+
+    copy: ReceiptCopy
+    printed: bool
+    path: Path | None = None
 
 
 _LABELS: dict[Language, dict[str, str]] = {

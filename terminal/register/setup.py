@@ -99,6 +99,13 @@ def wallet_client(
     )
 
 
+def store_info(settings: Settings, enrollment: Enrollment) -> StoreInfo:
+    """Who issues this register's receipts: the small value object that receipts get, built here
+    so that ``terminal.receipts`` never reads the enrollment or the register."""
+    return StoreInfo(enrollment.merchant_name, enrollment.store_name, settings.register.name,
+                     enrollment.timezone, enrollment.training)
+
+
 def open_register(
     loaded: LoadedSettings, hooks: Hooks | None = None, *, transport: httpx.BaseTransport | None = None,
     receipts: bool = True,
@@ -113,7 +120,7 @@ def open_register(
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
     hooks = hooks or Hooks()
     service = None if not receipts else ReceiptService(
-        journal, StoreInfo.from_enrollment(enrollment, settings.register.name), settings.printer,
+        journal, store_info(settings, enrollment), settings.printer,
         loaded.paths.data_dir / "receipts", language=settings.register.language,
         on_problem=lambda message: runner.hooks.on_notice(message),  # late: the window may swap hooks
     )

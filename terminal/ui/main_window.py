@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -21,7 +22,7 @@ from terminal.ui.camera_view import CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
-from terminal.ui.manager import ManagerDialog, ManagerPinDialog, ManagerServices
+from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
 from terminal.ui.panels.stack import FlowView
 from terminal.ui.ports import RegisterPort
@@ -30,6 +31,10 @@ from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
 from terminal.ui.texts import rejection_text
 from terminal.ui.topbar import TopBar
+
+if TYPE_CHECKING:
+    from terminal.ui.manager.dialog import ManagerDialog
+    from terminal.ui.manager.pin_dialog import ManagerPinDialog
 
 log = logging.getLogger(__name__)
 
@@ -195,6 +200,8 @@ class CashierWindow(QMainWindow):
         test register) there is no manager mode, and a kiosk then has no way out, by design."""
         if self._manager is None:
             return
+        from terminal.ui.manager.pin_dialog import ManagerPinDialog  # loaded on first F10, not at start-up
+
         dialog = ManagerPinDialog(self._manager, parent=self)
         dialog.accepted.connect(self._open_manager_mode)
         self._open(dialog)
@@ -202,6 +209,8 @@ class CashierWindow(QMainWindow):
     def _open_manager_mode(self) -> None:
         if self._manager is None:
             return
+        from terminal.ui.manager.dialog import ManagerDialog  # loaded on first use, not at start-up
+
         dialog = ManagerDialog(self._manager, self.languages.current, self._currency, self)
         dialog.language_chosen.connect(self.switch_language)
         dialog.quit_requested.connect(self.quit_by_manager)

@@ -3,7 +3,7 @@ camera. The verdict on screen is checked against the journal and the wallet."""
 
 from __future__ import annotations
 
-import time
+import threading
 
 import httpx
 import pytest
@@ -59,25 +59,34 @@ def test_a_sale_with_a_one_time_code_step_up(qtbot, open_app) -> None:  # type: 
     assert_recorded_as_approved(app, "¥1,202")
 
 
-def test_the_ui_thread_never_waits_on_a_slow_wallet(qtbot, open_app) -> None:  # type: ignore[no-untyped-def]
-    """2 s of added latency on every wallet request: the event loop keeps turning."""
+def test_the_ui_thread_never_waits_on_a_slow_wallet(qtbot, open_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """2 s of added latency on every wallet request: the window shows the sale authorizing (with
+    its cancel) while the request is still at the wallet, and neither a wallet request nor a
+    journal write nor a receipt is ever made on the UI thread. (How long the event loop may stall
+    is measured by bench/stall.py, not asserted here.)"""
+    from terminal.journal.store import Journal
+    from terminal.receipts.worker import ReceiptWorker
+    from terminal.wallet import transport
+
     app = open_app("alice")
+    threads: set[str] = set()
+
+    def on_thread(fn):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            threads.add(threading.current_thread().name)
+            return fn(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(transport, "sign_request", on_thread(transport.sign_request))
+    for name in ("code_seen_recently", "record_intent", "record_answer"):
+        monkeypatch.setattr(Journal, name, on_thread(getattr(Journal, name)))
+    monkeypatch.setattr(ReceiptWorker, "run", on_thread(ReceiptWorker.run))
     app.sandbox.set_faults(latency_ms=2000)
-    gaps: list[float] = []
-    last = [time.monotonic()]
-
-    def beat() -> None:
-        now = time.monotonic()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(5)
-    timer.timeout.connect(beat)
     charge(qtbot, app, "480")
-    last[0] = time.monotonic()
-    timer.start()
+    wait_panel(qtbot, app, SaleState.AUTHORIZING, timeout=30_000)
+    key = app.register.sale.idempotency_key
+    record = app.register.journal.sale(key or "")
+    assert record is not None and record.state is SaleState.AUTHORIZING  # the wallet has not answered yet
     wait_panel(qtbot, app, SaleState.APPROVED, timeout=30_000)
-    timer.stop()
-    assert len(gaps) > 100
-    assert max(gaps) < 0.050, f"the event loop stalled for {max(gaps) * 1000:.0f} ms"
+    qtbot.waitUntil(lambda: any(t.startswith("payterm-receipts") for t in threads), timeout=20_000)
+    assert threads and threading.main_thread().name not in threads

@@ -72,3 +72,28 @@ def test_value_too_long_for_its_label_moves_under_it_flush_right() -> None:
     wrapped = split(Row("取引番号", "ORDER-2025-000123"), 12)
     assert "".join(p.right for p in wrapped) == "ORDER-2025-000123"
     assert all(text_width(as_text(p, 12)) <= 12 for p in wrapped)
+
+
+def test_receipts_import_nothing_from_the_register_or_the_surfaces() -> None:
+    """Receipts sit below the register (docs/architecture.md): what they need of the enrollment
+    comes as a ``StoreInfo`` built by the composition root."""
+    import ast
+    from pathlib import Path
+
+    upward = ("terminal.register", "terminal.ui", "terminal.commands", "terminal.cli", "terminal.pos",
+              "terminal.demo_cli")
+    package = Path(__file__).resolve().parents[2] / "terminal" / "receipts"
+    found = {
+        f"{path.name}: {node.module}"
+        for path in package.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(upward)
+    } | {
+        f"{path.name}: {alias.name}"
+        for path in package.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith(upward)
+    }
+    assert found == set()

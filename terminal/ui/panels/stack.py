@@ -61,6 +61,13 @@ class FlowView(QStackedWidget):
             panel.manual_entry.connect(self.manual_entry)
         self.setCurrentWidget(self.panels[SaleState.IDLE])
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        """No: the stack fills the space the window gives it. Otherwise every layout pass (each
+        panel switch, each verdict) asks QStackedLayout for the height of every one of the twelve
+        panels at this width, which lays out and shapes the text of all their word-wrapped
+        labels again: the longest event-loop stall of a sale, measured by bench/stall.py."""
+        return False
+
     @property
     def current(self) -> Panel:
         widget = self.currentWidget()
