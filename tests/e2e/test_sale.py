@@ -78,7 +78,7 @@ def test_the_ui_thread_never_waits_on_a_slow_wallet(qtbot, open_app, monkeypatch
         return wrapper
 
     monkeypatch.setattr(transport, "sign_request", on_thread(transport.sign_request))
-    for name in ("code_seen_recently", "record_intent", "record_answer"):
+    for name in ("code_seen_recently", "save_sale"):
         monkeypatch.setattr(Journal, name, on_thread(getattr(Journal, name)))
     monkeypatch.setattr(ReceiptWorker, "run", on_thread(ReceiptWorker.run))
     app.sandbox.set_faults(latency_ms=2000)

@@ -19,7 +19,8 @@ from escpos.printer import Dummy
 from terminal.config.model import Language, PrinterKind, PrinterSettings
 from terminal.domain.flow import SaleState
 from terminal.domain.money import Money
-from terminal.journal import Journal, SaleAnswer
+from terminal.journal import Journal
+from tests.journal_helpers import answer, record_intent
 from terminal.receipts import JapaneseMode, ReceiptCopy, SaleValues, StoreInfo, render_receipt, write_receipt
 from terminal.receipts.service import ReceiptService
 from terminal.receipts.worker import Job, ReceiptWorker, WorkerDied
@@ -96,10 +97,9 @@ def test_a_worker_killed_mid_receipt_is_reported_and_replaced(tmp_path: Path, wo
 
 
 def approved_sale(journal: Journal, reference: str) -> str:
-    sale = journal.record_intent(amount=Money(1200, "JPY"), code=journal.fingerprint("9900000000001234"),
-                                 merchant_reference=reference, wallet="PayPay", created_at=AT)
-    journal.record_answer(sale.idempotency_key,
-                          SaleAnswer(SaleState.APPROVED, charge_id="ch-1", approval_code="OK1"), AT)
+    sale = record_intent(journal, amount=Money(1200, "JPY"), code=journal.fingerprint("9900000000001234"),
+                         merchant_reference=reference, wallet="PayPay", created_at=AT)
+    answer(journal, sale.idempotency_key, AT, SaleState.APPROVED, charge_id="ch-1", approval_code="OK1")
     return sale.idempotency_key
 
 
@@ -146,14 +146,14 @@ from terminal.receipts.model import StoreInfo
 from terminal.receipts.service import ReceiptService
 from terminal.domain.flow import SaleState
 from terminal.domain.money import Money
-from terminal.journal import SaleAnswer
+from tests.journal_helpers import answer, record_intent
 tmp = Path({str(tmp_path)!r})
 journal = Journal(tmp / "journal.sqlite3")
 service = ReceiptService(journal, StoreInfo("m", "s", "r"), PrinterSettings(), tmp / "receipts")
 at = datetime(2025, 1, 1, tzinfo=UTC)
-sale = journal.record_intent(amount=Money(100, "JPY"), code=journal.fingerprint("9900000000001234"),
-                             merchant_reference="R-9", wallet="PayPay", created_at=at)
-journal.record_answer(sale.idempotency_key, SaleAnswer(SaleState.APPROVED, charge_id="c", approval_code="A"), at)
+sale = record_intent(journal, amount=Money(100, "JPY"), code=journal.fingerprint("9900000000001234"),
+                     merchant_reference="R-9", wallet="PayPay", created_at=at)
+answer(journal, sale.idempotency_key, at, SaleState.APPROVED, charge_id="c", approval_code="A")
 issued = service.issue(sale.idempotency_key).result(timeout=60)
 service.close(); journal.close()
 print(len(issued), sorted(m for m in ("PIL", "qrcode", "escpos", "yaml") if m in sys.modules))
