@@ -680,11 +680,11 @@
     <name>RecentSales</name>
     <message>
         <source>Approved</source>
-        <translation>承認されました</translation>
+        <translation>承認済み</translation>
     </message>
     <message>
         <source>Declined</source>
-        <translation>支払いできませんでした</translation>
+        <translation>お支払い不可</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -1080,6 +1080,10 @@
 </context>
 <context>
     <name>StepUpPanel</name>
+    <message>
+        <source>Pay to: %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
     <message>
         <source>Attempts left: %1</source>
         <translation>残り回数: %1</translation>

@@ -1,5 +1,6 @@
-"""The cashier window: top bar; camera view and recent sales on the left; the flow panel on the
-right. It draws ``register.sale`` whenever the register says it changed, and passes the cashier's
+"""The cashier window: top bar; the flow panel, with the camera view beside it only while a code
+is awaited (every other panel, the verdict above all, has the whole width); the strip of recent
+sales along the bottom. It draws ``register.sale`` whenever the register says it changed, and passes the cashier's
 requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no sale state itself."""
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from terminal.config.model import Language
 from terminal.domain.flow import Sale, SaleState
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
+from terminal.register.register import RegisterStatus
 from terminal.scan.types import ScanResult, SourceState
 from terminal.ui.bridge import RegisterBridge
-from terminal.ui.camera_view import CameraView
+from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
@@ -68,6 +70,7 @@ class CashierWindow(QMainWindow):
         self.topbar = TopBar(self)
         self.camera = CameraView(self)
         self.camera.set_frames(hub.latest_frame)
+        self.camera_column = CameraColumn(self.camera, self)
         self.recent = RecentSales(self)
         self.flow = FlowView(currency, self)
         self._build_layout()
@@ -90,15 +93,17 @@ class CashierWindow(QMainWindow):
         outer.setSpacing(0)
         outer.addWidget(self.topbar)
         body = QHBoxLayout()
-        body.setContentsMargins(12, 12, 12, 12)
+        body.setContentsMargins(12, 12, 12, 6)
         body.setSpacing(12)
-        left = QVBoxLayout()
-        left.addWidget(self.camera, 1)
-        left.addWidget(self.recent)
-        body.addLayout(left, 5)
-        body.addWidget(self.flow, 6)
+        body.addWidget(self.camera_column, 2)
+        body.addWidget(self.flow, 3)
         outer.addLayout(body, 1)
+        strip = QHBoxLayout()
+        strip.setContentsMargins(12, 0, 12, 6)
+        strip.addWidget(self.recent)
+        outer.addLayout(strip)
         self.setCentralWidget(central)
+        self.camera_column.setVisible(self.flow.current.wants_camera)
 
     def _connect(self) -> None:
         self.bridge.sale_changed.connect(self.show_sale)
@@ -117,6 +122,7 @@ class CashierWindow(QMainWindow):
         self.flow.cancel.connect(self._cancel)
         self.flow.next_sale.connect(self._next_sale)
         self.flow.manual_entry.connect(self.open_manual_entry)
+        self.flow.panel_changed.connect(lambda panel: self.camera_column.setVisible(panel.wants_camera))
 
     # -- the sale -------------------------------------------------------------------------------
 
@@ -257,4 +263,11 @@ class CashierWindow(QMainWindow):
         super().changeEvent(event)
 
     def _refresh_status(self) -> None:
-        self.topbar.show_status(self.register.status())
+        status = self.register.status()
+        self.topbar.show_status(status)
+        self.flow.set_payee(payee_name(status))
+
+
+def payee_name(status: RegisterStatus) -> str:
+    """Whom the customer pays: the merchant and the store, as the wallet enrolled them."""
+    return " ".join(dict.fromkeys(n for n in (status.merchant_name, status.store_name) if n))

@@ -10,6 +10,8 @@ from terminal.ui.widgets.verdict_icon import Shape
 
 
 class AwaitingCodePanel(Panel):
+    wants_camera = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("awaitingPanel", parent, shape=Shape.ALERT)
         self.problem = QLabel(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from terminal.domain.flow import Sale
 from terminal.ui.panels.base import Panel
@@ -16,14 +16,24 @@ class EntryPanel(Panel):
         self.entry = AmountEntry(currency_code)
         self.amount.hide()
         self.display = AmountDisplay(self, scale="big")
-        self.layout_.addWidget(self.display)
         self.keypad = Keypad(self)
         self.keypad.digit.connect(self.type_text)
         self.keypad.backspace.connect(self.backspace)
         self.keypad.clear.connect(self._clear)
-        self.layout_.addWidget(self.keypad, 1)
+        # the amount and the words on the left, the keypad on the right: both keep their full
+        # height at 1024×768
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        left = QVBoxLayout()
+        self.layout_.removeWidget(self.body)
+        left.addWidget(self.display)
+        left.addWidget(self.body)
+        left.addStretch(1)
+        row.addLayout(left, 1)
+        row.addWidget(self.keypad, 1)
+        self.layout_.addLayout(row, 1)
         self.charge_button = self.add_button("chargeButton", self.enter)
-        self.finish_layout()
+        self.finish_layout(stretch=False)
         self._redraw()
 
     def show_sale(self, sale: Sale) -> None:

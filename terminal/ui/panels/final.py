@@ -1,5 +1,7 @@
-"""The final panels: APPROVED, DECLINED, REVERSED. Each says it with an icon shape, words and a
-sound, not only colour; Enter (or the button) starts the next sale."""
+"""The final panels: APPROVED, DECLINED, REVERSED. The verdict owns the screen: the panel's colour
+runs across the whole width, and a large icon shape, words, the amount and what to do next are
+readable from two metres (and heard: a sound), never colour alone. Enter (or the button) starts
+the next sale."""
 
 from __future__ import annotations
 
@@ -14,7 +16,9 @@ from terminal.ui.widgets.verdict_icon import Shape
 
 class FinalPanel(Panel):
     def __init__(self, name: str, shape: Shape, parent: QWidget | None = None) -> None:
-        super().__init__(name, parent, shape=shape)
+        super().__init__(name, parent, shape=shape, icon_size=132)
+        self.setProperty("verdict", True)
+        self.amount.setProperty("scale", "verdict")
         self.detail = QLabel(self)
         self.detail.setObjectName("detail")
         self.detail.setWordWrap(True)

@@ -14,6 +14,7 @@ from terminal.ui.panels.final import ApprovedPanel, DeclinedPanel, ReversedPanel
 from terminal.ui.panels.in_doubt import InDoubtPanel
 from terminal.ui.panels.reversing import ReversingPanel
 from terminal.ui.panels.stepup_app import StepUpAppPanel
+from terminal.ui.panels.stepup_base import StepUpPanel
 from terminal.ui.panels.stepup_otp import StepUpOtpPanel
 from terminal.ui.panels.stepup_pin import StepUpPinPanel
 
@@ -34,6 +35,7 @@ class FlowView(QStackedWidget):
     cancel = Signal()
     next_sale = Signal()
     manual_entry = Signal()
+    panel_changed = Signal(object)  # the Panel now on screen
 
     def __init__(self, currency_code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,4 +76,11 @@ class FlowView(QStackedWidget):
             self.current.deactivate()
             panel.activate()
             self.setCurrentWidget(panel)
+            self.panel_changed.emit(panel)
         panel.show_sale(sale)
+
+    def set_payee(self, name: str) -> None:
+        """Whom the customer pays, for every panel that asks the customer to approve."""
+        for panel in self.panels.values():
+            if isinstance(panel, StepUpPanel):
+                panel.set_payee(name)
