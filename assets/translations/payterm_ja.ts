@@ -677,6 +677,88 @@
     </message>
 </context>
 <context>
+    <name>PhoneNotes</name>
+    <message>
+        <source>everyday customer: approves small payments at once</source>
+        <translation>普段のお客様: 少額はすぐに承認</translation>
+    </message>
+    <message>
+        <source>low balance</source>
+        <translation>残高不足</translation>
+    </message>
+    <message>
+        <source>account locked: every charge declines account_locked</source>
+        <translation>口座ロック中: すべての支払いが account_locked で断られます</translation>
+    </message>
+    <message>
+        <source>always asks to confirm in the wallet app</source>
+        <translation>毎回ウォレットアプリでの承認を求めます</translation>
+    </message>
+    <message>
+        <source>always asks for the PIN</source>
+        <translation>毎回 PIN を求めます</translation>
+    </message>
+    <message>
+        <source>always asks for the one-time code shown in the wallet app</source>
+        <translation>毎回ウォレットアプリのワンタイムコードを求めます</translation>
+    </message>
+    <message>
+        <source>never paid here: the first payment asks for a step-up</source>
+        <translation>この店での支払いは初めて: 最初の支払いで追加認証を求めます</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneWindow</name>
+    <message>
+        <source>%1 · balance %2</source>
+        <translation>%1 · 残高 %2</translation>
+    </message>
+    <message>
+        <source>The code changes in %1</source>
+        <translation>コードの更新まで %1</translation>
+    </message>
+    <message>
+        <source>Show this code to the register.</source>
+        <translation>このコードをレジに見せてください。</translation>
+    </message>
+    <message>
+        <source>Pay to: %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
+    <message>
+        <source>this store</source>
+        <translation>このお店</translation>
+    </message>
+    <message>
+        <source>Approve this payment?</source>
+        <translation>このお支払いを承認しますか？</translation>
+    </message>
+    <message>
+        <source>Tell the cashier this code:
+%1</source>
+        <translation>このコードをレジ係に伝えてください:
+%1</translation>
+    </message>
+    <message>
+        <source>Enter your PIN at the register.
+(demo PIN %1)</source>
+        <translation>レジで PIN を入力してください。
+(デモの PIN %1)</translation>
+    </message>
+    <message>
+        <source>PayTerm Sandbox wallet</source>
+        <translation>PayTerm サンドボックス ウォレット</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+</context>
+<context>
     <name>RecentSales</name>
     <message>
         <source>Approved</source>
