@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AmountConfirmPanel</name>
+    <message>
+        <source>Is %1 right? Check it with the customer.</source>
+        <translation>%1 でよろしいですか？ お客様とご確認ください。</translation>
+    </message>
+    <message>
+        <source>Large amount: press Enter again to charge it</source>
+        <translation>高額です: もう一度 Enter で請求します</translation>
+    </message>
+    <message>
+        <source>Correct the amount (Esc)</source>
+        <translation>金額を直す (Esc)</translation>
+    </message>
+    <message>
+        <source>Charge this amount (Enter)</source>
+        <translation>この金額で請求 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>ApprovedPanel</name>
     <message>
         <source>Approval code: %1</source>
@@ -309,6 +328,14 @@
 </context>
 <context>
     <name>EntryPanel</name>
+    <message>
+        <source>At most %1 digits: the largest sale at this register is %2.</source>
+        <translation>入力できるのは %1 桁までです。このレジの 1 回の上限は %2 です。</translation>
+    </message>
+    <message>
+        <source>%1 is more than this register may charge in one sale (at most %2). Check the amount; a manager can change the limit.</source>
+        <translation>%1 はこのレジで 1 回に請求できる金額を超えています (上限 %2)。金額をご確認ください。上限は店長が変更できます。</translation>
+    </message>
     <message>
         <source>Enter the amount</source>
         <translation>金額を入力してください</translation>
@@ -1040,6 +1067,14 @@
     <message>
         <source>Kiosk mode (full screen)</source>
         <translation>キオスクモード (全画面)</translation>
+    </message>
+    <message>
+        <source>Largest amount per sale (minor units)</source>
+        <translation>1 回の会計の上限額 (最小単位、円なら円)</translation>
+    </message>
+    <message>
+        <source>Ask to confirm amounts above (minor units)</source>
+        <translation>確認を求める金額 (これを超えると再確認、最小単位)</translation>
     </message>
     <message>
         <source>Camera (index or device)</source>

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from terminal.config.model import Settings
+from terminal.domain.amount_guard import AmountLimits
 from terminal.register.register import Register
 from terminal.scan.sources import FrameSource
 from terminal.ui.assets import style_sheet
@@ -77,7 +78,8 @@ def build_window(
     """The cashier window on an opened register; ``camera`` replaces the configured one (the
     demo's virtual camera). Recovery starts at once."""
     hub = ScannerHub.from_settings(settings.scanner, camera)
+    limits = AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
-                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk)
+                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits)
     Recovery(register, window).start()
     return window

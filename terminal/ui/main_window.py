@@ -13,6 +13,7 @@ from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from terminal.config.model import Language
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, SaleState
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
@@ -49,6 +50,7 @@ class CashierWindow(QMainWindow):
         sounds: SoundPlayer | None = None,
         manager: ManagerServices | None = None,
         kiosk: bool = False,
+        limits: AmountLimits | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("cashierWindow")
@@ -73,6 +75,7 @@ class CashierWindow(QMainWindow):
         self.camera_column = CameraColumn(self.camera, self)
         self.recent = RecentSales(self)
         self.flow = FlowView(currency, self)
+        self.flow.set_limits(limits or AmountLimits())
         self._build_layout()
         self._connect()
         self._status_timer = QTimer(self)

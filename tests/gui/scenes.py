@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QApplication
 
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import RejectReason, Rejection
@@ -17,6 +18,7 @@ from terminal.ui.main_window import CashierWindow
 from terminal.ui.texts import rejection_text
 from tests.gui.fakes import FakeRegister, sale_in
 
+GUARD = AmountLimits(maximum=500_000, confirm_above=50_000)
 SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
 
 Scene = Callable[[FakeRegister, CashierWindow], None]
@@ -33,6 +35,7 @@ def _move(sale_of: Callable[[], Sale]) -> Scene:
 
 def _typed_amount(register: FakeRegister, window: CashierWindow) -> None:
     _shown(register, Sale())
+    window.flow.current.escape()
     window.flow.current.type_text("1200")
 
 
@@ -46,12 +49,30 @@ def _pin_typed(register: FakeRegister, window: CashierWindow) -> None:
     window.flow.current.type_text("12")
 
 
+def _amount_confirm(register: FakeRegister, window: CashierWindow) -> None:
+    _shown(register, Sale())
+    window.flow.set_limits(GUARD)
+    window.flow.current.escape()  # an empty amount, whatever the scene before left
+    window.flow.current.type_text("120000")
+    window.flow.current.enter()
+
+
+def _amount_refused(register: FakeRegister, window: CashierWindow) -> None:
+    _shown(register, Sale())
+    window.flow.set_limits(GUARD)
+    window.flow.current.escape()
+    window.flow.current.type_text("999999")
+    window.flow.current.enter()
+
+
 def _soon() -> float:
     return time.time() + 83
 
 
 SCENES: list[tuple[str, Scene]] = [
     ("entry", _typed_amount),
+    ("amount-refused", _amount_refused),
+    ("amount-confirm", _amount_confirm),
     ("awaiting-code", _awaiting_refused),
     ("authorizing", _move(lambda: sale_in(SaleState.AUTHORIZING))),
     ("step-up-app", _move(lambda: sale_in(SaleState.STEP_UP, method=StepUpMethod.APP_CONFIRM, deadline=_soon()))),

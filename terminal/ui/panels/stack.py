@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
+from terminal.domain.money import Money
+from terminal.ui.panels.amount_confirm import AmountConfirmPanel
 from terminal.ui.panels.authorizing import AuthorizingPanel
 from terminal.ui.panels.awaiting import AwaitingCodePanel
 from terminal.ui.panels.base import Panel
@@ -40,8 +43,10 @@ class FlowView(QStackedWidget):
     def __init__(self, currency_code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.awaiting = AwaitingCodePanel(self)
+        self.entry = EntryPanel(currency_code, self)
+        self.confirm = AmountConfirmPanel(self)  # not a state of the sale: a second look before it starts
         self.panels: dict[PanelKey, Panel] = {
-            SaleState.IDLE: EntryPanel(currency_code, self),
+            SaleState.IDLE: self.entry,
             SaleState.AWAITING_CODE: self.awaiting,
             SaleState.AUTHORIZING: AuthorizingPanel(self),
             StepUpMethod.APP_CONFIRM: StepUpAppPanel(self),
@@ -61,7 +66,32 @@ class FlowView(QStackedWidget):
             panel.cancel.connect(self.cancel)
             panel.next_sale.connect(self.next_sale)
             panel.manual_entry.connect(self.manual_entry)
+        self.addWidget(self.confirm)
+        self.confirm.charge.connect(self.charge)
+        self.confirm.back.connect(self._back_to_amount)
+        self.entry.confirm.connect(self._confirm_amount)
         self.setCurrentWidget(self.panels[SaleState.IDLE])
+
+    def set_limits(self, limits: AmountLimits) -> None:
+        """The register's amount guard (maximum per sale, confirm threshold)."""
+        self.entry.set_limits(limits)
+        self.confirm.limits = limits
+
+    def _confirm_amount(self, money: Money) -> None:
+        self.confirm.ask(money)
+        self._switch(self.confirm)
+
+    def _back_to_amount(self) -> None:
+        self._switch(self.entry, activate=False)
+        self.entry.keep_amount()
+
+    def _switch(self, panel: Panel, *, activate: bool = True) -> None:
+        if panel is not self.currentWidget():
+            self.current.deactivate()
+            if activate:
+                panel.activate()
+            self.setCurrentWidget(panel)
+            self.panel_changed.emit(panel)
 
     @property
     def current(self) -> Panel:
@@ -72,11 +102,9 @@ class FlowView(QStackedWidget):
 
     def show_sale(self, sale: Sale) -> None:
         panel = self.panels[panel_key(sale)]
-        if panel is not self.currentWidget():
-            self.current.deactivate()
-            panel.activate()
-            self.setCurrentWidget(panel)
-            self.panel_changed.emit(panel)
+        if panel is self.entry and self.currentWidget() is self.confirm:
+            return  # the amount is being confirmed; the sale has not started yet
+        self._switch(panel)
         panel.show_sale(sale)
 
     def set_payee(self, name: str) -> None:
