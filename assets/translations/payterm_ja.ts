@@ -1191,6 +1191,10 @@
         <translation>お客様のウォレットアプリに表示されたワンタイムコードを入力してください。</translation>
     </message>
     <message>
+        <source>The wallet cannot be reached. The code is kept and sent as soon as the wallet answers again.</source>
+        <translation>ウォレットにつながりません。コードは保持され、ウォレットが応答しだい送信されます。</translation>
+    </message>
+    <message>
         <source>Enter the one-time code</source>
         <translation>ワンタイムコードを入力</translation>
     </message>
@@ -1221,6 +1225,10 @@
         <translation>画面をお客様に向けてください。入力は ● で表示されます。</translation>
     </message>
     <message>
+        <source>The wallet cannot be reached. The PIN is kept and sent as soon as the wallet answers again.</source>
+        <translation>ウォレットにつながりません。PIN は保持され、ウォレットが応答しだい送信されます。</translation>
+    </message>
+    <message>
         <source>Customer: enter your wallet PIN</source>
         <translation>お客様: ウォレットの PIN を入力してください</translation>
     </message>
@@ -1228,16 +1236,20 @@
 <context>
     <name>TopBar</name>
     <message>
-        <source>Wallet: not contacted yet</source>
-        <translation>ウォレット: 未接続</translation>
-    </message>
-    <message>
         <source>Wallet: connected · %1 ms</source>
         <translation>ウォレット: 接続中 · %1 ms</translation>
     </message>
     <message>
         <source>⚠ Clock off by %1 s: check the time</source>
         <translation>⚠ 時計が %1 秒ずれています: 時刻を確認してください</translation>
+    </message>
+    <message>
+        <source>⚠ Wallet unreachable: retrying</source>
+        <translation>⚠ ウォレットにつながりません: 再接続中</translation>
+    </message>
+    <message>
+        <source>Wallet: checking the connection…</source>
+        <translation>ウォレット: 接続を確認中…</translation>
     </message>
     <message>
         <source>TRAINING · test money only</source>

@@ -80,6 +80,7 @@ def build_window(
     hub = ScannerHub.from_settings(settings.scanner, camera)
     limits = AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
-                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits)
+                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits,
+                           wallet=register.client)
     Recovery(register, window).start()
     return window

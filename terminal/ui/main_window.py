@@ -27,12 +27,13 @@ from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog, ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
 from terminal.ui.panels.stack import FlowView
-from terminal.ui.ports import RegisterPort
+from terminal.ui.ports import RegisterPort, WalletLink
 from terminal.ui.recent import RecentSales
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
 from terminal.ui.texts import rejection_text
 from terminal.ui.topbar import TopBar
+from terminal.ui.wallet_watch import Reach, WalletHealth, WalletWatch
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class CashierWindow(QMainWindow):
         manager: ManagerServices | None = None,
         kiosk: bool = False,
         limits: AmountLimits | None = None,
+        wallet: WalletLink | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("cashierWindow")
@@ -78,6 +80,10 @@ class CashierWindow(QMainWindow):
         self.flow.set_limits(limits or AmountLimits())
         self._build_layout()
         self._connect()
+        self.watch = WalletWatch(wallet, self) if wallet is not None else None
+        if self.watch is not None:
+            self.watch.changed.connect(self._wallet_changed)
+            self.watch.start()
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
@@ -144,6 +150,10 @@ class CashierWindow(QMainWindow):
     def _next_sale(self) -> None:
         if self.register.sale.state.is_final:
             self.register.next_sale()
+
+    def _wallet_changed(self, health: WalletHealth) -> None:
+        self.topbar.show_wallet(health)
+        self.flow.set_wallet_reachable(health.reach is not Reach.UNREACHABLE)
 
     def set_ready(self, ready: bool, note: str = "") -> None:
         """False while unfinished sales are recovered: no new sale before that."""
@@ -241,6 +251,8 @@ class CashierWindow(QMainWindow):
             event.ignore()  # kiosk: the way out is F10 and the manager PIN
             return
         self._status_timer.stop()
+        if self.watch is not None:
+            self.watch.stop()
         self.hub.close()
         self.reader.close()
         super().closeEvent(event)

@@ -40,3 +40,17 @@ class ManagerGate(Protocol):
     """Checks the manager PIN (issue #6 stores and locks it; the window only asks)."""
 
     def check_pin(self, pin: str) -> bool: ...
+
+
+class WalletLink(Protocol):
+    """What the window's wallet status needs of the wallet client
+    (``terminal.wallet.client.WalletClient`` fits as is): when calls last failed and succeeded
+    (on the client's clock), and a signed probe. ``probe`` blocks: call it off the UI thread."""
+
+    @property
+    def last_failure(self) -> float | None: ...
+
+    @property
+    def last_success(self) -> float | None: ...
+
+    def probe(self, timeout: float = 1.0) -> float: ...

@@ -7,6 +7,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from terminal.register.register import RegisterStatus
+from terminal.ui.wallet_watch import Reach, WalletHealth
 
 SKEW_WARNING_S = 60.0  # the wallet refuses requests beyond 300 s; warn well before that
 
@@ -37,6 +38,7 @@ class TopBar(QWidget):
         row.addWidget(self.skew)
         row.addWidget(self.wallet)
         self._status: RegisterStatus | None = None
+        self._health: WalletHealth | None = None
         self._note = ""
         self.retranslate()
 
@@ -44,16 +46,31 @@ class TopBar(QWidget):
         self._status = status
         self.name.setText(f"{status.store_name} · {status.terminal_name}")
         self.training.setVisible(status.training)
-        if status.latency is None:
-            self.wallet.setText(self.tr("Wallet: not contacted yet"))
-        else:
-            ms = round(status.latency * 1000)
-            self.wallet.setText(self.tr("Wallet: connected · %1 ms").replace("%1", str(ms)))
+        if self._health is None:  # no watch on the wallet (a window without one): the last call
+            self._draw_wallet(WalletHealth(Reach.CHECKING) if status.latency is None
+                              else WalletHealth(Reach.CONNECTED, status.latency))
         offset = status.clock_offset
         skewed = offset is not None and abs(offset) > SKEW_WARNING_S
         self.skew.setVisible(skewed)
         if skewed and offset is not None:
             self.skew.setText(self.tr("⚠ Clock off by %1 s: check the time").replace("%1", str(round(offset))))
+
+    def show_wallet(self, health: WalletHealth) -> None:
+        """The wallet watch's word (terminal/ui/wallet_watch.py): it follows reality within 2 s."""
+        self._health = health
+        self._draw_wallet(health)
+
+    def _draw_wallet(self, health: WalletHealth) -> None:
+        if health.reach is Reach.UNREACHABLE:
+            text = self.tr("⚠ Wallet unreachable: retrying")
+        elif health.reach is Reach.CONNECTED and health.latency is not None:
+            text = self.tr("Wallet: connected · %1 ms").replace("%1", str(round(health.latency * 1000)))
+        else:
+            text = self.tr("Wallet: checking the connection…")
+        self.wallet.setText(text)
+        self.wallet.setProperty("reach", health.reach.value)
+        self.wallet.style().unpolish(self.wallet)
+        self.wallet.style().polish(self.wallet)
 
     def show_note(self, text: str) -> None:
         """A passing word from the window (recovery running, scanner problem)."""
@@ -64,6 +81,8 @@ class TopBar(QWidget):
         self.training.setText(self.tr("TRAINING · test money only"))
         if self._status is not None:
             self.show_status(self._status)
+        if self._health is not None:
+            self._draw_wallet(self._health)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

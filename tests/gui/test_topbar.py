@@ -22,4 +22,4 @@ def test_clock_skew_warning_and_no_banner_on_a_real_wallet(qtbot, window: Cashie
     bar = window.topbar
     assert bar.skew.text() == "⚠ Clock off by -125 s: check the time"
     assert not bar.training.isVisible()
-    assert bar.wallet.text() == "Wallet: not contacted yet"
+    assert bar.wallet.text() == "Wallet: checking the connection…"  # not a word that reads as an outage

@@ -17,7 +17,7 @@ from terminal.ui.panels.final import ApprovedPanel, DeclinedPanel, ReversedPanel
 from terminal.ui.panels.in_doubt import InDoubtPanel
 from terminal.ui.panels.reversing import ReversingPanel
 from terminal.ui.panels.stepup_app import StepUpAppPanel
-from terminal.ui.panels.stepup_base import StepUpPanel
+from terminal.ui.panels.stepup_base import SecretStepUpPanel, StepUpPanel
 from terminal.ui.panels.stepup_otp import StepUpOtpPanel
 from terminal.ui.panels.stepup_pin import StepUpPinPanel
 
@@ -106,6 +106,11 @@ class FlowView(QStackedWidget):
             return  # the amount is being confirmed; the sale has not started yet
         self._switch(panel)
         panel.show_sale(sale)
+
+    def set_wallet_reachable(self, reachable: bool) -> None:
+        for panel in self.panels.values():
+            if isinstance(panel, SecretStepUpPanel):
+                panel.set_reachable(reachable)
 
     def set_payee(self, name: str) -> None:
         """Whom the customer pays, for every panel that asks the customer to approve."""

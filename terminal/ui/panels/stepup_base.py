@@ -87,7 +87,9 @@ class SecretStepUpPanel(StepUpPanel):
                  max_len: int) -> None:
         super().__init__(name, parent)
         self.pad = SecretPad(self, masked=masked, min_len=min_len, max_len=max_len)
-        self.pad.submitted.connect(self.secret.emit)
+        self.pad.submitted.connect(self._submit)
+        self._reachable = True
+        self._held: str | None = None  # typed while the wallet was away: sent when it is back
         row = QHBoxLayout()
         row.setSpacing(24)
         left = QVBoxLayout()
@@ -108,14 +110,46 @@ class SecretStepUpPanel(StepUpPanel):
         """(what to do, being checked, wrong: try again), translated."""
         raise NotImplementedError
 
+    def waiting_words(self) -> str:
+        """Said while an answer is kept because the wallet cannot be reached."""
+        raise NotImplementedError
+
     def activate(self) -> None:
         self.pad.clear()
+        self._held = None
+
+    def deactivate(self) -> None:
+        super().deactivate()
+        self._held = None  # the step-up is over: a kept answer is dropped, never sent later
+
+    def set_reachable(self, reachable: bool) -> None:
+        """The wallet watch's word. A kept answer goes out as soon as the wallet is back."""
+        self._reachable = reachable
+        if reachable and self._held is not None:
+            secret, self._held = self._held, None
+            self.secret.emit(secret)
+        elif self._held is not None:
+            self.body.setText(self.waiting_words())
+
+    def _submit(self, secret: str) -> None:
+        if self._reachable:
+            self.secret.emit(secret)
+        else:
+            self._held = secret
+            self.pad.setEnabled(False)
+            self.body.setText(self.waiting_words())
+
+    @property
+    def holding(self) -> bool:
+        return self._held is not None
 
     def show_sale(self, sale: Sale) -> None:
         super().show_sale(sale)
-        self.pad.setEnabled(not sale.step_up_submitting)
+        self.pad.setEnabled(not sale.step_up_submitting and self._held is None)
         ask, checking, wrong = self.words()
-        if sale.step_up_submitting:
+        if self._held is not None:
+            self.body.setText(self.waiting_words())
+        elif sale.step_up_submitting:
             self.body.setText(checking)
         elif self.wrong_answer(sale):
             self.body.setText(wrong)

@@ -17,6 +17,9 @@ class StepUpOtpPanel(SecretStepUpPanel):
                 self.tr("Checking the code…"),
                 self.tr("Wrong code. Check the code in the customer's app and type it again."))
 
+    def waiting_words(self) -> str:
+        return self.tr("The wallet cannot be reached. The code is kept and sent as soon as the wallet answers again.")
+
     def retranslate(self) -> None:
         super().retranslate()
         self.title.setText(self.tr("Enter the one-time code"))

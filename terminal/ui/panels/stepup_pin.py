@@ -19,6 +19,9 @@ class StepUpPinPanel(SecretStepUpPanel):
                 self.tr("Checking the PIN…"),
                 self.tr("Wrong PIN. Ask the customer to try again."))
 
+    def waiting_words(self) -> str:
+        return self.tr("The wallet cannot be reached. The PIN is kept and sent as soon as the wallet answers again.")
+
     def retranslate(self) -> None:
         super().retranslate()
         self.title.setText(self.tr("Customer: enter your wallet PIN"))
