@@ -124,6 +124,81 @@
     </message>
 </context>
 <context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>To %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
+    <message>
+        <source>Please show your payment code</source>
+        <translation>支払いコードを見せてください</translation>
+    </message>
+    <message>
+        <source>Open your wallet app and hold the code to the register&apos;s camera or scanner.</source>
+        <translation>ウォレットアプリを開き、コードをレジのカメラかスキャナーにかざしてください。</translation>
+    </message>
+    <message>
+        <source>One moment, please…</source>
+        <translation>少々お待ちください…</translation>
+    </message>
+    <message>
+        <source>The payment is being checked with your wallet.</source>
+        <translation>ウォレットにお支払いを確認しています。</translation>
+    </message>
+    <message>
+        <source>Please approve this payment in your wallet app</source>
+        <translation>ウォレットアプリでこのお支払いを承認してください</translation>
+    </message>
+    <message>
+        <source>Check the store and the amount before you approve.</source>
+        <translation>承認の前にお店と金額をご確認ください。</translation>
+    </message>
+    <message>
+        <source>Please enter your wallet PIN</source>
+        <translation>ウォレットの PIN を入力してください</translation>
+    </message>
+    <message>
+        <source>Only dots are shown. Press OK when done.</source>
+        <translation>入力は ● で表示されます。終わったら OK を押してください。</translation>
+    </message>
+    <message>
+        <source>Please enter the one-time code</source>
+        <translation>ワンタイムコードを入力してください</translation>
+    </message>
+    <message>
+        <source>Your wallet app shows the code. Press OK when done.</source>
+        <translation>コードはウォレットアプリに表示されています。終わったら OK を押してください。</translation>
+    </message>
+    <message>
+        <source>Paid. Thank you!</source>
+        <translation>お支払いが完了しました。ありがとうございました！</translation>
+    </message>
+    <message>
+        <source>The payment did not go through</source>
+        <translation>お支払いできませんでした</translation>
+    </message>
+    <message>
+        <source>Nothing was charged. Please talk to the cashier.</source>
+        <translation>請求はされていません。係員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled</source>
+        <translation>お支払いは取り消されました</translation>
+    </message>
+    <message>
+        <source>Nothing was charged.</source>
+        <translation>請求はされていません。</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>いらっしゃいませ</translation>
+    </message>
+    <message>
+        <source>PayTerm customer display</source>
+        <translation>PayTerm お客様用画面</translation>
+    </message>
+</context>
+<context>
     <name>Decline</name>
     <message>
         <source>The customer&apos;s balance is too low for this amount.</source>
@@ -1069,6 +1144,10 @@
         <translation>キオスクモード (全画面)</translation>
     </message>
     <message>
+        <source>Customer display (second screen)</source>
+        <translation>お客様用画面 (2 台目のモニター)</translation>
+    </message>
+    <message>
         <source>Largest amount per sale (minor units)</source>
         <translation>1 回の会計の上限額 (最小単位、円なら円)</translation>
     </message>
@@ -1191,6 +1270,10 @@
         <translation>お客様のウォレットアプリに表示されたワンタイムコードを入力してください。</translation>
     </message>
     <message>
+        <source>The customer enters the one-time code on the customer display.</source>
+        <translation>お客様がお客様用画面でワンタイムコードを入力します。</translation>
+    </message>
+    <message>
         <source>The wallet cannot be reached. The code is kept and sent as soon as the wallet answers again.</source>
         <translation>ウォレットにつながりません。コードは保持され、ウォレットが応答しだい送信されます。</translation>
     </message>
@@ -1223,6 +1306,10 @@
     <message>
         <source>Turn the screen to the customer. Only dots are shown.</source>
         <translation>画面をお客様に向けてください。入力は ● で表示されます。</translation>
+    </message>
+    <message>
+        <source>The customer enters the PIN on the customer display.</source>
+        <translation>お客様がお客様用画面で PIN を入力します。</translation>
     </message>
     <message>
         <source>The wallet cannot be reached. The PIN is kept and sent as soon as the wallet answers again.</source>

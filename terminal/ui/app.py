@@ -81,6 +81,6 @@ def build_window(
     limits = AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
                            sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits,
-                           wallet=register.client)
+                           wallet=register.client, customer_display=settings.register.customer_display)
     Recovery(register, window).start()
     return window

@@ -40,6 +40,7 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAYTERM_")}
     env["PAYTERM_HOME"] = str(home)
     env["PAYTERM_REGISTER__NAME"] = "demo-register"
+    env["PAYTERM_REGISTER__CUSTOMER_DISPLAY"] = "true"  # shown beside the phone
     if language:
         env["PAYTERM_REGISTER__LANGUAGE"] = language
     return load_settings(env)
@@ -76,6 +77,10 @@ class DemoSession:
         self.window.show()
         self.phone.move(self.window.frameGeometry().right() + 8, 0)
         self.phone.show()
+        if self.window.customer is not None:  # the customer's screen beside their phone
+            self.window.customer.resize(640, 480)
+            self.window.customer.move(self.phone.frameGeometry().right() + 8, 0)
+            self.window.customer.show()
 
     def close(self) -> None:
         self.phone.close()

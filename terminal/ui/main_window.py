@@ -22,6 +22,7 @@ from terminal.scan.types import ScanResult, SourceState
 from terminal.ui.bridge import RegisterBridge
 from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
+from terminal.ui.customer_display import CustomerDisplay, place_customer_display
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog, ManagerServices
@@ -53,6 +54,7 @@ class CashierWindow(QMainWindow):
         kiosk: bool = False,
         limits: AmountLimits | None = None,
         wallet: WalletLink | None = None,
+        customer_display: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("cashierWindow")
@@ -78,6 +80,7 @@ class CashierWindow(QMainWindow):
         self.recent = RecentSales(self)
         self.flow = FlowView(currency, self)
         self.flow.set_limits(limits or AmountLimits())
+        self.customer = CustomerDisplay() if customer_display else None
         self._build_layout()
         self._connect()
         self.watch = WalletWatch(wallet, self) if wallet is not None else None
@@ -132,11 +135,16 @@ class CashierWindow(QMainWindow):
         self.flow.next_sale.connect(self._next_sale)
         self.flow.manual_entry.connect(self.open_manual_entry)
         self.flow.panel_changed.connect(lambda panel: self.camera_column.setVisible(panel.wants_camera))
+        if self.customer is not None:
+            self.flow.set_pads_elsewhere(True)
+            self.customer.secret.connect(self.flow.take_secret)
 
     # -- the sale -------------------------------------------------------------------------------
 
     def show_sale(self, sale: Sale) -> None:
         self.flow.show_sale(sale)
+        if self.customer is not None:
+            self.customer.show_page(self.flow.current.customer_page, sale)
         self.recent.add(sale, datetime.now().astimezone())
 
     def _charge(self, amount: Money) -> None:
@@ -253,6 +261,9 @@ class CashierWindow(QMainWindow):
         self._status_timer.stop()
         if self.watch is not None:
             self.watch.stop()
+        if self.customer is not None:
+            self.customer.may_close = True
+            self.customer.close()
         self.hub.close()
         self.reader.close()
         super().closeEvent(event)
@@ -264,6 +275,8 @@ class CashierWindow(QMainWindow):
         else:
             self.resize(1280, 800)
             self.show()
+        if self.customer is not None:
+            place_customer_display(self.customer, kiosk=self.kiosk)
 
     # -- language -------------------------------------------------------------------------------
 
@@ -274,13 +287,15 @@ class CashierWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-            self.flow.show_sale(self.register.sale)
+            self.show_sale(self.register.sale)
         super().changeEvent(event)
 
     def _refresh_status(self) -> None:
         status = self.register.status()
         self.topbar.show_status(status)
         self.flow.set_payee(payee_name(status))
+        if self.customer is not None:
+            self.customer.set_payee(payee_name(status))
 
 
 def payee_name(status: RegisterStatus) -> str:

@@ -36,6 +36,7 @@ EDITABLE: tuple[tuple[str, str], ...] = (
     ("register.language", QT_TRANSLATE_NOOP("SettingsForm", "Language")),
     ("register.currency", QT_TRANSLATE_NOOP("SettingsForm", "Currency (ISO 4217)")),
     ("register.kiosk", QT_TRANSLATE_NOOP("SettingsForm", "Kiosk mode (full screen)")),
+    ("register.customer_display", QT_TRANSLATE_NOOP("SettingsForm", "Customer display (second screen)")),
     ("register.max_sale", QT_TRANSLATE_NOOP("SettingsForm", "Largest amount per sale (minor units)")),
     ("register.confirm_above", QT_TRANSLATE_NOOP("SettingsForm", "Ask to confirm amounts above (minor units)")),
     ("scanner.camera", QT_TRANSLATE_NOOP("SettingsForm", "Camera (index or device)")),

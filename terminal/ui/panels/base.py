@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.widgets.amount import AmountDisplay
 from terminal.ui.widgets.verdict_icon import Shape, VerdictIcon
 
@@ -19,6 +20,7 @@ class Panel(QWidget):
     awaited); every other panel has the body's whole width."""
 
     wants_camera = False
+    customer_page = CustomerPage.IDLE  # what the customer display shows meanwhile
     charge = Signal(object)  # Money
     secret = Signal(str)  # PIN or one-time code, passed straight on
     cancel = Signal()

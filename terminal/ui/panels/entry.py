@@ -9,10 +9,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from terminal.domain.amount_guard import AmountCheck, AmountLimits, check_amount, max_digits
+from terminal.domain.flow import Sale
 from terminal.domain.money import Money
 from terminal.ui.i18n import format_money
-
-from terminal.domain.flow import Sale
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.amount import AmountDisplay, AmountEntry
 from terminal.ui.widgets.keypad import Keypad

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel, wallet_line
 from terminal.ui.texts import decline_text
 from terminal.ui.widgets.verdict_icon import Shape
@@ -35,6 +36,8 @@ class FinalPanel(Panel):
 
 
 class ApprovedPanel(FinalPanel):
+    customer_page = CustomerPage.APPROVED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("approvedPanel", Shape.TICK, parent)
 
@@ -49,6 +52,8 @@ class ApprovedPanel(FinalPanel):
 
 
 class DeclinedPanel(FinalPanel):
+    customer_page = CustomerPage.DECLINED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("declinedPanel", Shape.CROSS, parent)
 
@@ -64,6 +69,8 @@ class DeclinedPanel(FinalPanel):
 
 
 class ReversedPanel(FinalPanel):
+    customer_page = CustomerPage.CANCELLED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("reversedPanel", Shape.UNDO, parent)
 

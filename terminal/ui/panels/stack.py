@@ -107,6 +107,17 @@ class FlowView(QStackedWidget):
         self._switch(panel)
         panel.show_sale(sale)
 
+    def set_pads_elsewhere(self, elsewhere: bool) -> None:
+        """A customer display takes the PIN and one-time-code pads."""
+        for panel in self.panels.values():
+            if isinstance(panel, SecretStepUpPanel):
+                panel.set_pad_elsewhere(elsewhere)
+
+    def take_secret(self, secret: str) -> None:
+        """Digits from the customer display, for the step-up panel on screen (if any)."""
+        if isinstance(self.current, SecretStepUpPanel):
+            self.current.take_secret(secret)
+
     def set_wallet_reachable(self, reachable: bool) -> None:
         for panel in self.panels.values():
             if isinstance(panel, SecretStepUpPanel):

@@ -90,6 +90,7 @@ class SecretStepUpPanel(StepUpPanel):
         self.pad.submitted.connect(self._submit)
         self._reachable = True
         self._held: str | None = None  # typed while the wallet was away: sent when it is back
+        self._elsewhere = False
         row = QHBoxLayout()
         row.setSpacing(24)
         left = QVBoxLayout()
@@ -109,6 +110,20 @@ class SecretStepUpPanel(StepUpPanel):
     def words(self) -> tuple[str, str, str]:
         """(what to do, being checked, wrong: try again), translated."""
         raise NotImplementedError
+
+    def elsewhere_words(self) -> str:
+        """Said on the cashier's screen when the customer types on the customer display."""
+        raise NotImplementedError
+
+    def set_pad_elsewhere(self, elsewhere: bool) -> None:
+        """True with a customer display: the customer types there, the cashier's pad is hidden."""
+        self._elsewhere = elsewhere
+        self.pad.setVisible(not elsewhere)
+
+    def take_secret(self, secret: str) -> None:
+        """Digits typed on the customer display, handled as if typed on this pad."""
+        if self.pad.isEnabled():
+            self._submit(secret)
 
     def waiting_words(self) -> str:
         """Said while an answer is kept because the wallet cannot be reached."""
@@ -151,6 +166,8 @@ class SecretStepUpPanel(StepUpPanel):
             self.body.setText(self.waiting_words())
         elif sale.step_up_submitting:
             self.body.setText(checking)
+        elif self._elsewhere and not self.wrong_answer(sale):
+            self.body.setText(self.elsewhere_words())
         elif self.wrong_answer(sale):
             self.body.setText(wrong)
         else:
