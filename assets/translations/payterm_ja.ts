@@ -109,6 +109,37 @@
     </message>
 </context>
 <context>
+    <name>Camera</name>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>カメラを起動しています…</translation>
+    </message>
+    <message>
+        <source>Camera ready.</source>
+        <translation>カメラの準備ができました。</translation>
+    </message>
+    <message>
+        <source>No camera found. Use the handheld scanner, or type the code (F2).</source>
+        <translation>カメラが見つかりません。ハンディスキャナーを使うか、番号を入力してください (F2)。</translation>
+    </message>
+    <message>
+        <source>Another program is using the camera. Use the handheld scanner, or type the code (F2).</source>
+        <translation>別のプログラムがカメラを使用中です。ハンディスキャナーを使うか、番号を入力してください (F2)。</translation>
+    </message>
+    <message>
+        <source>The camera stopped sending pictures. Retrying…</source>
+        <translation>カメラの映像が止まりました。再接続しています…</translation>
+    </message>
+    <message>
+        <source>The video has ended.</source>
+        <translation>動画が終わりました。</translation>
+    </message>
+    <message>
+        <source>The camera starts when a sale waits for a code.</source>
+        <translation>支払いコード待ちになるとカメラが起動します。</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
         <source>Printing the last receipt again…</source>
@@ -425,6 +456,77 @@
     </message>
 </context>
 <context>
+    <name>Errors</name>
+    <message>
+        <source>The wallet cannot be reached. Check the network, then try again.</source>
+        <translation>ウォレットにつながりません。ネットワークを確認してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The wallet is busy or down. Try again in a minute.</source>
+        <translation>ウォレットが混雑しているか停止しています。1 分ほどしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The wallet&apos;s answer could not be trusted. Try again; if it repeats, call IT.</source>
+        <translation>ウォレットの応答を信頼できませんでした。もう一度お試しください。続く場合は IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The wallet refused this register&apos;s signature. Check the clock; if it repeats, call IT.</source>
+        <translation>ウォレットがこのレジの署名を拒否しました。時計を確認してください。続く場合は IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The wallet refused the request.</source>
+        <translation>ウォレットが要求を拒否しました。</translation>
+    </message>
+    <message>
+        <source>The wallet could not be asked. Try again.</source>
+        <translation>ウォレットに問い合わせできませんでした。もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Type the amount in digits, for example 1200.</source>
+        <translation>金額は数字で入力してください (例: 1200)。</translation>
+    </message>
+    <message>
+        <source>No sale matches. Check the reference.</source>
+        <translation>該当する会計がありません。番号をご確認ください。</translation>
+    </message>
+    <message>
+        <source>Several sales match. Choose the sale in the history.</source>
+        <translation>複数の会計が該当します。履歴から会計を選んでください。</translation>
+    </message>
+    <message>
+        <source>This is not allowed for this sale.</source>
+        <translation>この会計ではこの操作はできません。</translation>
+    </message>
+    <message>
+        <source>This PIN is not allowed: use 4 to 12 digits, not all the same digit.</source>
+        <translation>この PIN は使えません。4〜12 桁の数字で、すべて同じ数字にはしないでください。</translation>
+    </message>
+    <message>
+        <source>A manager PIN is already set.</source>
+        <translation>店長 PIN はすでに設定されています。</translation>
+    </message>
+    <message>
+        <source>The manager PIN could not be changed.</source>
+        <translation>店長 PIN を変更できませんでした。</translation>
+    </message>
+    <message>
+        <source>The settings could not be read. Call IT.</source>
+        <translation>設定を読み込めませんでした。IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The journal could not be read or written. Call IT.</source>
+        <translation>取引記録を読み書きできませんでした。IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>A file could not be read or written. Check the disk, or call IT.</source>
+        <translation>ファイルを読み書きできませんでした。ディスクを確認するか、IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Try again; if it repeats, call IT.</source>
+        <translation>問題が発生しました。もう一度お試しください。続く場合は IT 担当者に連絡してください。</translation>
+    </message>
+</context>
+<context>
     <name>FinalPanel</name>
     <message>
         <source>Next sale (Enter)</source>
@@ -683,6 +785,114 @@
         <source>recovery finished</source>
         <translation>復旧が完了</translation>
     </message>
+    <message>
+        <source>manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <source>register</source>
+        <translation>レジ</translation>
+    </message>
+    <message>
+        <source>cashier</source>
+        <translation>レジ係</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>登録</translation>
+    </message>
+    <message>
+        <source>IT</source>
+        <translation>IT 担当者</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>デモ</translation>
+    </message>
+    <message>
+        <source>POS software</source>
+        <translation>POS ソフト</translation>
+    </message>
+    <message>
+        <source>command line</source>
+        <translation>コマンドライン</translation>
+    </message>
+    <message>
+        <source>amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>返金額</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>取引番号</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>コード</translation>
+    </message>
+    <message>
+        <source>wallet</source>
+        <translation>ウォレット</translation>
+    </message>
+    <message>
+        <source>approval code</source>
+        <translation>承認番号</translation>
+    </message>
+    <message>
+        <source>charge ID</source>
+        <translation>決済 ID</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>現在</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>変更前</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>differences</source>
+        <translation>差異の件数</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>tries left</source>
+        <translation>残り回数</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>実施者</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>変更した項目</translation>
+    </message>
+    <message>
+        <source>the wallet agrees</source>
+        <translation>ウォレットと一致</translation>
+    </message>
+    <message>
+        <source>the wallet does not agree</source>
+        <translation>ウォレットと不一致</translation>
+    </message>
+    <message>
+        <source>first PIN</source>
+        <translation>最初の PIN</translation>
+    </message>
 </context>
 <context>
     <name>ManagerPinDialog</name>
@@ -920,10 +1130,6 @@
     <message>
         <source>Checking…</source>
         <translation>確認中…</translation>
-    </message>
-    <message>
-        <source>Not changed: %1.</source>
-        <translation>変更できませんでした: %1。</translation>
     </message>
     <message>
         <source>Not changed: %1</source>
@@ -1210,6 +1416,34 @@
     <message>
         <source>Manager sign-out after idle (s)</source>
         <translation>無操作で自動サインアウト (秒)</translation>
+    </message>
+    <message>
+        <source>No receipt printer</source>
+        <translation>レシートプリンターなし</translation>
+    </message>
+    <message>
+        <source>USB receipt printer</source>
+        <translation>USB レシートプリンター</translation>
+    </message>
+    <message>
+        <source>Serial receipt printer</source>
+        <translation>シリアル接続のレシートプリンター</translation>
+    </message>
+    <message>
+        <source>Network receipt printer</source>
+        <translation>ネットワーク接続のレシートプリンター</translation>
+    </message>
+    <message>
+        <source>Write receipts to a file</source>
+        <translation>レシートをファイルに書き出す</translation>
+    </message>
+    <message>
+        <source>Print Japanese as an image (any printer)</source>
+        <translation>日本語を画像で印刷 (どのプリンターでも可)</translation>
+    </message>
+    <message>
+        <source>Print Japanese as text (Shift_JIS printers)</source>
+        <translation>日本語を文字で印刷 (Shift_JIS 対応プリンター)</translation>
     </message>
     <message>
         <source>Save</source>

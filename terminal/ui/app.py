@@ -15,6 +15,7 @@ from terminal.domain.amount_guard import AmountLimits
 from terminal.register.register import Register
 from terminal.scan.sources import FrameSource
 from terminal.ui.assets import style_sheet
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
 from terminal.ui.manager import ManagerServices
@@ -60,7 +61,7 @@ class Recovery(QObject):
     def _finished(self, result: object) -> None:
         if isinstance(result, Exception):
             self._window.set_ready(False, self._window.tr("Unfinished sales could not be checked: %1")
-                                   .replace("%1", str(result)))
+                                   .replace("%1", error_text(result)))
         else:
             self._window.set_ready(True)
 

@@ -55,6 +55,10 @@ class CameraView(QWidget):
         self._message = text
         self.update()
 
+    @property
+    def message(self) -> str:
+        return self._message
+
     def clear_picture(self) -> None:
         self._image = None
         self.update()

@@ -32,7 +32,8 @@ from terminal.ui.ports import RegisterPort, WalletLink
 from terminal.ui.recent import RecentSales
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
-from terminal.ui.texts import rejection_text
+from terminal.ui.errors import error_text
+from terminal.ui.texts import camera_text, rejection_text
 from terminal.ui.topbar import TopBar
 from terminal.ui.wallet_watch import Reach, WalletHealth, WalletWatch
 
@@ -126,7 +127,7 @@ class CashierWindow(QMainWindow):
         self.hub.scanned.connect(self._scanned)
         self.hub.state_changed.connect(self._camera_state)
         self.reader.answered.connect(self._read_answered)
-        self.reader.failed.connect(lambda exc: self.flow.awaiting.show_problem(str(exc)))
+        self.reader.failed.connect(lambda exc: self.flow.awaiting.show_problem(error_text(exc)))
         self.keys.typed.connect(lambda text: self.flow.current.type_text(text))
         self.keys.command.connect(self._command)
         self.flow.charge.connect(self._charge)
@@ -191,7 +192,7 @@ class CashierWindow(QMainWindow):
         self._open(dialog)
 
     def _camera_state(self, state: SourceState) -> None:
-        self.camera.set_message(state.message)
+        self.camera.set_message(camera_text(state))
         if not state.ok:
             self.camera.clear_picture()
 

@@ -113,7 +113,7 @@ def test_changing_the_pin_needs_the_current_one(qtbot, rig: ManagerRig, language
 
     assert change(PIN, "97531", "97530") == "The two new PINs differ."
     assert change("1111", "97531", "97531") == "The current PIN is wrong: the PIN was not changed."
-    assert change(PIN, "12", "12").startswith("Not changed: the manager PIN has 4 to 12 digits")
+    assert change(PIN, "12", "12").startswith("Not changed: This PIN is not allowed: use 4 to 12 digits")
     assert change(PIN, "97531", "97531") == "The manager PIN was changed."
     assert rig.services.pin.check("97531").ok
     assert not rig.services.pin.check(PIN).ok

@@ -32,6 +32,7 @@ from terminal.ui.manager.history import qdate
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.manager.zreport import figure_name, report_lines, write_zreport
+from terminal.ui.errors import error_text
 
 DIFFERS = QColor("#fbe4e2")
 
@@ -137,7 +138,7 @@ class EndOfDayTab(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.run_button.setEnabled(True)
-        self.verdict.setText(self.tr("The wallet could not be asked: %1").replace("%1", str(exc)))
+        self.verdict.setText(self.tr("The wallet could not be asked: %1").replace("%1", error_text(exc)))
         self.reconciled.emit(exc)
 
     def export_csv(self) -> None:
@@ -162,7 +163,7 @@ class EndOfDayTab(QWidget):
             path = write()
             services.pin.record(AuditAction.MANAGER_END_OF_DAY, {"export": kind, "file": path.name})
             return path
-        self._tasks.run(work, self._saved, lambda exc: self.saved.setText(str(exc)))
+        self._tasks.run(work, self._saved, lambda exc: self.saved.setText(error_text(exc)))
 
     def _saved(self, path: Path) -> None:
         self.saved.setText(self.tr("Saved: %1").replace("%1", str(path)))

@@ -29,6 +29,7 @@ from terminal.ui.i18n import format_money
 from terminal.ui.manager import labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
+from terminal.ui.errors import error_text
 
 
 def qdate(value: QDate) -> date:
@@ -49,6 +50,7 @@ class HistoryTab(QWidget):
         self._currency = currency
         self._tasks = Tasks(self)
         self.sales: list[SaleRecord] = []
+        self._generation = 0  # the latest search; answers of older ones are dropped
         layout = QVBoxLayout(self)
         form = QFormLayout()
         today = QDate(services.today().year, services.today().month, services.today().day)
@@ -114,12 +116,16 @@ class HistoryTab(QWidget):
         try:
             query = self.query()
         except MoneyError as exc:
-            self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
+            self.message.setText(self.tr("Not an amount: %1").replace("%1", error_text(exc)))
             return
         self.message.setText(self.tr("Searching…"))
-        self._tasks.run(lambda: self._services.journal.history(query), self._show, self._failed)
+        self._generation = generation = self._generation + 1
+        self._tasks.run(lambda: self._services.journal.history(query),
+                        lambda sales: self._show(sales, generation), self._failed)
 
-    def _show(self, sales: list[SaleRecord]) -> None:
+    def _show(self, sales: list[SaleRecord], generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return  # a newer search is on its way: only the last one is shown
         self.sales = sales
         self.table.setRowCount(len(sales))
         zone = ZoneInfo(self._services.timezone)
@@ -135,7 +141,7 @@ class HistoryTab(QWidget):
         self.searched.emit(len(sales))
 
     def _failed(self, exc: Exception) -> None:
-        self.message.setText(self.tr("The journal could not be read: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("The journal could not be read: %1").replace("%1", error_text(exc)))
 
     def _open_selected(self) -> None:
         row = self.table.currentRow()

@@ -3,9 +3,13 @@ the screen's language."""
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from terminal.domain.money import Money, MoneyError
 from terminal.journal.states import AuditAction, OperationKind, OperationState, SaleState
+from terminal.ui.i18n import format_money
 
 _SALE_STATES = {
     SaleState.AUTHORIZING: QT_TRANSLATE_NOOP("ManagerLabels", "authorizing"),
@@ -66,3 +70,91 @@ def action(value: str) -> str:
 
 
 STORED_STATES = tuple(_SALE_STATES)
+
+_ACTORS = {
+    "manager": QT_TRANSLATE_NOOP("ManagerLabels", "manager"),
+    "register": QT_TRANSLATE_NOOP("ManagerLabels", "register"),
+    "cashier": QT_TRANSLATE_NOOP("ManagerLabels", "cashier"),
+    "enrollment": QT_TRANSLATE_NOOP("ManagerLabels", "enrollment"),
+    "it": QT_TRANSLATE_NOOP("ManagerLabels", "IT"),
+    "demo": QT_TRANSLATE_NOOP("ManagerLabels", "demo"),
+    "pos": QT_TRANSLATE_NOOP("ManagerLabels", "POS software"),
+    "cli": QT_TRANSLATE_NOOP("ManagerLabels", "command line"),
+}
+
+# An audit entry's details, key by key: the label, or None for a key not worth a manager's eye
+# (idempotency keys, the currency that the amount already shows).
+_DETAIL_LABELS: dict[str, str | None] = {
+    "amount": QT_TRANSLATE_NOOP("ManagerLabels", "amount"),
+    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "refund"),
+    "reference": QT_TRANSLATE_NOOP("ManagerLabels", "reference"),
+    "last4": QT_TRANSLATE_NOOP("ManagerLabels", "code"),
+    "wallet": QT_TRANSLATE_NOOP("ManagerLabels", "wallet"),
+    "approval_code": QT_TRANSLATE_NOOP("ManagerLabels", "approval code"),
+    "charge_id": QT_TRANSLATE_NOOP("ManagerLabels", "charge ID"),
+    "state": QT_TRANSLATE_NOOP("ManagerLabels", "now"),
+    "previous": QT_TRANSLATE_NOOP("ManagerLabels", "before"),
+    "day": QT_TRANSLATE_NOOP("ManagerLabels", "day"),
+    "differences": QT_TRANSLATE_NOOP("ManagerLabels", "differences"),
+    "reason": QT_TRANSLATE_NOOP("ManagerLabels", "reason"),
+    "tries_left": QT_TRANSLATE_NOOP("ManagerLabels", "tries left"),
+    "until": QT_TRANSLATE_NOOP("ManagerLabels", "until"),
+    "by": QT_TRANSLATE_NOOP("ManagerLabels", "by"),
+    "changed": QT_TRANSLATE_NOOP("ManagerLabels", "changed"),
+    "key": None,
+    "currency": None,
+}
+_YES_NO = {
+    "agree": (QT_TRANSLATE_NOOP("ManagerLabels", "the wallet agrees"),
+              QT_TRANSLATE_NOOP("ManagerLabels", "the wallet does not agree")),
+    "first": (QT_TRANSLATE_NOOP("ManagerLabels", "first PIN"), None),
+}
+
+
+def actor(value: str) -> str:
+    label = _ACTORS.get(value)
+    return _t(label) if label is not None else value
+
+
+def _value(key: str, value: object, currency: str | None) -> str:
+    if key in ("amount", "refund") and isinstance(value, int) and currency:
+        try:
+            return format_money(Money(value, currency))
+        except MoneyError:
+            return str(value)
+    if key in ("state", "previous") and isinstance(value, str):
+        try:
+            return sale_state(SaleState(value))
+        except ValueError:
+            return value
+    if key == "last4" and isinstance(value, str):
+        return f"…{value}"
+    if key == "changed" and isinstance(value, dict):
+        return ", ".join(str(k) for k in value)
+    return str(value)
+
+
+def details(text: str) -> str:
+    """An audit entry's details (stored as JSON) in words: "amount: 1,200円 · code: …4821"."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return text
+    if not isinstance(data, dict):
+        return text
+    currency = data.get("currency") if isinstance(data.get("currency"), str) else None
+    parts: list[str] = []
+    for key, value in data.items():
+        if key in _YES_NO:
+            yes, no = _YES_NO[key]
+            word = yes if value else no
+            if word is not None:
+                parts.append(_t(word))
+            continue
+        if key in _DETAIL_LABELS:
+            label = _DETAIL_LABELS[key]
+            if label is not None:
+                parts.append(f"{_t(label)}: {_value(key, value, currency)}")
+            continue
+        parts.append(f"{key}: {value}")
+    return " · ".join(parts)

@@ -11,6 +11,7 @@ from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome
 from terminal.ui.i18n import format_seconds
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
+from terminal.ui.errors import error_text
 
 
 class ManagerPinDialog(QDialog):
@@ -86,7 +87,7 @@ class ManagerPinDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.field.setEnabled(True)
         self.ok_button.setEnabled(True)
-        self.message.setText(self.tr("The PIN could not be checked: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("The PIN could not be checked: %1").replace("%1", error_text(exc)))
 
     def _lock(self, until: float) -> None:
         self._locked_until = until

@@ -19,6 +19,7 @@ from terminal.config.model import Language
 from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome, PinPolicyError
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
+from terminal.ui.errors import error_text
 
 LANGUAGE_NAMES = {Language.JA: "日本語", Language.EN: "English"}
 
@@ -89,9 +90,9 @@ class RegisterTab(QWidget):
     def _changed(self, result: PinCheck | Exception) -> None:
         self.change_button.setEnabled(True)
         if isinstance(result, PinPolicyError):
-            self.pin_message.setText(self.tr("Not changed: %1.").replace("%1", str(result)))
+            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", error_text(result)))
         elif isinstance(result, Exception):
-            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", str(result)))
+            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", error_text(result)))
         elif result.outcome is PinOutcome.OK:
             self.pin_message.setText(self.tr("The manager PIN was changed."))
         elif result.outcome is PinOutcome.LOCKED:

@@ -34,6 +34,7 @@ from terminal.ui.manager.pin_dialog import ManagerPinDialog
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.manager.timeline import TimelineEvent, sale_timeline
+from terminal.ui.errors import error_text
 
 _SAID_ELSEWHERE = frozenset({"key", "sale", "reference", "currency", "wallet"})  # shown in the facts
 
@@ -118,7 +119,7 @@ class SaleDetailDialog(QDialog):
             ops = services.journal.reader.operations_for_sale(fresh.idempotency_key)
             return SaleView(fresh, ops, sale_timeline(services.journal.path, fresh, ops),
                             services.operations().left_to_refund(fresh))
-        self._tasks.run(read, self._show, lambda exc: self.message.setText(str(exc)))
+        self._tasks.run(read, self._show, lambda exc: self.message.setText(error_text(exc)))
 
     def _show(self, view: SaleView) -> None:
         self.view = view
@@ -165,7 +166,7 @@ class SaleDetailDialog(QDialog):
         try:
             amount = parse_major(text, sale.currency) if text else None
         except MoneyError as exc:
-            self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
+            self.message.setText(self.tr("Not an amount: %1").replace("%1", error_text(exc)))
             return
         if amount is not None and amount.amount > self.view.left.amount:
             self.message.setText(self.tr("Only %1 is left to refund on this sale.")

@@ -29,6 +29,7 @@ from terminal.config.writer import ConfigWriter, FieldError, Lock, Value
 from terminal.journal.states import AuditAction
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
+from terminal.ui.errors import error_text
 
 # Settings a store manager may change; paths, keys and the wallet URL are IT's (docs/deploy.md).
 EDITABLE: tuple[tuple[str, str], ...] = (
@@ -55,6 +56,24 @@ EDITABLE: tuple[tuple[str, str], ...] = (
     ("manager.session_timeout", QT_TRANSLATE_NOOP("SettingsForm", "Manager sign-out after idle (s)")),
 )
 Widget = QLineEdit | QCheckBox | QComboBox
+
+# Choices in words. A language is named in itself, so that anyone finds their own.
+CHOICES: dict[str, str] = {
+    "ja": "日本語",
+    "en": "English",
+    "none": QT_TRANSLATE_NOOP("SettingsForm", "No receipt printer"),
+    "usb": QT_TRANSLATE_NOOP("SettingsForm", "USB receipt printer"),
+    "serial": QT_TRANSLATE_NOOP("SettingsForm", "Serial receipt printer"),
+    "network": QT_TRANSLATE_NOOP("SettingsForm", "Network receipt printer"),
+    "file": QT_TRANSLATE_NOOP("SettingsForm", "Write receipts to a file"),
+    "image": QT_TRANSLATE_NOOP("SettingsForm", "Print Japanese as an image (any printer)"),
+    "kanji": QT_TRANSLATE_NOOP("SettingsForm", "Print Japanese as text (Shift_JIS printers)"),
+}
+
+
+def choice_text(value: str) -> str:
+    text = CHOICES.get(value, value)
+    return text if value in ("ja", "en") else QCoreApplication.translate("SettingsForm", text)
 
 
 def field_type(key: str) -> Any:
@@ -119,7 +138,7 @@ class SettingsForm(QWidget):
         elif isinstance(kind, type) and issubclass(kind, Enum):
             widget = QComboBox(self)
             for member in kind:
-                widget.addItem(str(member.value), str(member.value))
+                widget.addItem(choice_text(str(member.value)), str(member.value))
         else:
             widget = QLineEdit(self)
         widget.setObjectName(key)
@@ -214,7 +233,7 @@ class SettingsForm(QWidget):
             return loaded
         self.save_button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
-        self._tasks.run(work, self._done, lambda exc: self._done([FieldError("", str(exc))]))
+        self._tasks.run(work, self._done, lambda exc: self._done([FieldError("", error_text(exc))]))
 
     def _done(self, result: LoadedSettings | list[FieldError]) -> None:
         self.save_button.setEnabled(True)

@@ -24,6 +24,7 @@ from terminal.config.model import KeyStoreKind
 from terminal.register.manager_pin import MAX_PIN_LENGTH, ManagerPinError, check_policy
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.wizard.first_run import Enrolled, FirstRun, enroll
+from terminal.ui.errors import error_text
 
 
 class WalletPage(QWizardPage):
@@ -115,7 +116,7 @@ class ManagerPinPage(QWizardPage):
             self.message.setText("" if self._ok else self.tr("The two PINs differ."))
         except ManagerPinError as exc:
             self._ok = False
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -167,7 +168,7 @@ class EnrollPage(QWizardPage):
 
     def _failed(self, exc: Exception) -> None:
         self.enroll_button.setEnabled(True)
-        self.message.setText(self.tr("Not enrolled: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("Not enrolled: %1").replace("%1", error_text(exc)))
         self.done.emit(exc)
 
     def isComplete(self) -> bool:
