@@ -1446,6 +1446,14 @@
         <translation>日本語を文字で印刷 (Shift_JIS 対応プリンター)</translation>
     </message>
     <message>
+        <source>This register</source>
+        <translation>このレジ</translation>
+    </message>
+    <message>
+        <source>For IT: devices and timings</source>
+        <translation>IT 担当者向け: 機器と時間設定</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>

@@ -82,6 +82,7 @@ def build_window(
     limits = AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
                            sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits,
-                           wallet=register.client, customer_display=settings.register.customer_display)
+                           wallet=register.client, customer_display=settings.register.customer_display,
+                           timezone=register.enrollment.timezone, register_name=settings.register.name)
     Recovery(register, window).start()
     return window

@@ -39,7 +39,7 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
     """Settings for a register living in ``home`` (config files there only, not the machine's)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAYTERM_")}
     env["PAYTERM_HOME"] = str(home)
-    env["PAYTERM_REGISTER__NAME"] = "demo-register"
+    env["PAYTERM_REGISTER__NAME"] = "Register 1"  # as the sandbox names its first register
     env["PAYTERM_REGISTER__CUSTOMER_DISPLAY"] = "true"  # shown beside the phone
     if language:
         env["PAYTERM_REGISTER__LANGUAGE"] = language

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
@@ -56,6 +57,8 @@ class CashierWindow(QMainWindow):
         limits: AmountLimits | None = None,
         wallet: WalletLink | None = None,
         customer_display: bool = False,
+        timezone: str | None = None,
+        register_name: str | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("cashierWindow")
@@ -66,6 +69,7 @@ class CashierWindow(QMainWindow):
         self.kiosk = kiosk
         self._manager = manager
         self._currency = currency
+        self._zone = ZoneInfo(timezone) if timezone else None  # the store's: one clock on every screen
         self._may_close = not kiosk
         self.ready = True
         self.bridge = RegisterBridge(self)
@@ -75,6 +79,7 @@ class CashierWindow(QMainWindow):
         self.dialog: ManualEntryDialog | ManagerPinDialog | ManagerDialog | None = None
 
         self.topbar = TopBar(self)
+        self.topbar.register_name = register_name
         self.camera = CameraView(self)
         self.camera.set_frames(hub.latest_frame)
         self.camera_column = CameraColumn(self.camera, self)
@@ -146,11 +151,15 @@ class CashierWindow(QMainWindow):
         self.flow.show_sale(sale)
         if self.customer is not None:
             self.customer.show_page(self.flow.current.customer_page, sale)
-        self.recent.add(sale, datetime.now().astimezone())
+        self.recent.add(sale, self.store_now())
 
     def _charge(self, amount: Money) -> None:
         if self.ready and self.register.sale.state is SaleState.IDLE:
             self.register.start_sale(amount)
+
+    def store_now(self) -> datetime:
+        """Now in the store's time zone (the machine's own when the window has none)."""
+        return datetime.now(self._zone) if self._zone is not None else datetime.now().astimezone()
 
     def _cancel(self) -> None:
         if self.register.sale.state.cancellable:
@@ -294,6 +303,7 @@ class CashierWindow(QMainWindow):
     def _refresh_status(self) -> None:
         status = self.register.status()
         self.topbar.show_status(status)
+        self.topbar.show_time(self.store_now())
         self.flow.set_payee(payee_name(status))
         if self.customer is not None:
             self.customer.set_payee(payee_name(status))

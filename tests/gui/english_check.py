@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QTableWidget,
     QTabWidget,
     QWidget,
@@ -24,7 +25,7 @@ KEPT = ("PayTerm", "PIN", "OK", "Enter", "Esc", "IT", "ms", "QR", "CSV", "PDF", 
         "PKCS#11", "TPM", "HSM", "Backspace", "Tab", "SoftHSM", "Sandbox", "Shift_JIS", "POS",
         "JPY", "USD", "EUR")
 WORD = re.compile(r"[A-Za-z]{3,}")
-HEX = re.compile(r"\b[0-9a-f]{8,}\b")
+HEX = re.compile(r"\b[0-9a-f]{6,}\b")
 
 
 def texts(window: QWidget) -> Iterable[tuple[str, str]]:
@@ -46,6 +47,9 @@ def texts(window: QWidget) -> Iterable[tuple[str, str]]:
         if isinstance(w, QTabWidget):
             for i in range(w.count()):
                 yield f"{name} tab {i}", w.tabText(i)
+        if isinstance(w, QListWidget):
+            for i in range(w.count()):
+                yield f"{name} item {i}", w.item(i).text()
         if isinstance(w, QTableWidget):
             for c in range(w.columnCount()):
                 header = w.horizontalHeaderItem(c)

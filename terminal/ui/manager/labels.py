@@ -140,8 +140,10 @@ def details(text: str) -> str:
         data = json.loads(text) if text else {}
     except ValueError:
         return text
-    if not isinstance(data, dict):
-        return text
+    return details_of(data) if isinstance(data, dict) else text
+
+
+def details_of(data: dict[str, object]) -> str:
     currency = data.get("currency") if isinstance(data.get("currency"), str) else None
     parts: list[str] = []
     for key, value in data.items():

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -55,6 +56,12 @@ EDITABLE: tuple[tuple[str, str], ...] = (
     ("wallet.timeouts.charge", QT_TRANSLATE_NOOP("SettingsForm", "Charge answer timeout (s)")),
     ("manager.session_timeout", QT_TRANSLATE_NOOP("SettingsForm", "Manager sign-out after idle (s)")),
 )
+# Fields a store manager rarely touches and IT sets up: in their own section, below.
+IT_ONLY = frozenset({
+    "scanner.camera", "scanner.resolution", "scanner.fps", "scanner.serial_port", "scanner.wedge.max_gap_ms",
+    "printer.host", "printer.port", "printer.serial_port", "printer.path", "printer.width_chars",
+    "wallet.timeouts.charge",
+})
 Widget = QLineEdit | QCheckBox | QComboBox
 
 # Choices in words. A language is named in itself, so that anyone finds their own.
@@ -113,10 +120,19 @@ class SettingsForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
-        self._form = QFormLayout(body)
+        column = QVBoxLayout(body)
+        store = QGroupBox(self.tr("This register"), body)
+        store.setObjectName("storeSettings")
+        it = QGroupBox(self.tr("For IT: devices and timings"), body)
+        it.setObjectName("itSettings")
+        forms = {False: QFormLayout(store), True: QFormLayout(it)}
+        column.addWidget(store)
+        column.addWidget(it)
+        column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         for key, label in EDITABLE:
+            self._form = forms[key in IT_ONLY]
             self._add_row(key, QCoreApplication.translate("SettingsForm", label))
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"), self)
