@@ -381,6 +381,34 @@
         <source>Saved: %1</source>
         <translation>保存しました: %1</translation>
     </message>
+    <message>
+        <source>The wallet does not know this sale.</source>
+        <translation>ウォレットにこの会計の記録がありません。</translation>
+    </message>
+    <message>
+        <source>The wallet has a charge this register does not know.</source>
+        <translation>このレジに記録のない決済がウォレットにあります。</translation>
+    </message>
+    <message>
+        <source>The amount differs between the register and the wallet.</source>
+        <translation>レジとウォレットで金額が違います。</translation>
+    </message>
+    <message>
+        <source>The register and the wallet disagree on how this sale ended (for example, cancelled at the wallet).</source>
+        <translation>この会計の結果がレジとウォレットで違います (例: ウォレット側で取消済み)。</translation>
+    </message>
+    <message>
+        <source>The refunded amounts differ.</source>
+        <translation>返金額が違います。</translation>
+    </message>
+    <message>
+        <source>This sale, or its refund or void, is not finished.</source>
+        <translation>この会計、またはその返金・取消が完了していません。</translation>
+    </message>
+    <message>
+        <source>A total differs (see the table above).</source>
+        <translation>合計が違います (上の表をご覧ください)。</translation>
+    </message>
 </context>
 <context>
     <name>EnrollPage</name>
@@ -699,7 +727,7 @@
     </message>
     <message>
         <source>declined</source>
-        <translation>拒否</translation>
+        <translation>お支払い不可の理由</translation>
     </message>
     <message>
         <source>reversed</source>
@@ -882,6 +910,82 @@
         <translation>変更した項目</translation>
     </message>
     <message>
+        <source>what</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation>追加認証</translation>
+    </message>
+    <message>
+        <source>wallet reference</source>
+        <translation>ウォレット側の番号</translation>
+    </message>
+    <message>
+        <source>wrong PINs in a row</source>
+        <translation>連続して間違えた回数</translation>
+    </message>
+    <message>
+        <source>file type</source>
+        <translation>ファイルの種類</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>wrong PIN</source>
+        <translation>PIN の間違い</translation>
+    </message>
+    <message>
+        <source>no manager PIN set</source>
+        <translation>店長 PIN が未設定</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>ロック中</translation>
+    </message>
+    <message>
+        <source>void</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>asked</source>
+        <translation>依頼済み</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>in the wallet app</source>
+        <translation>ウォレットアプリで承認</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>one-time code</source>
+        <translation>ワンタイムコード</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Z-report (PDF)</source>
+        <translation>Z レポート (PDF)</translation>
+    </message>
+    <message>
         <source>the wallet agrees</source>
         <translation>ウォレットと一致</translation>
     </message>
@@ -892,6 +996,10 @@
     <message>
         <source>first PIN</source>
         <translation>最初の PIN</translation>
+    </message>
+    <message>
+        <source>the cashier cancelled</source>
+        <translation>レジ係が取消</translation>
     </message>
 </context>
 <context>
@@ -1484,6 +1592,10 @@
     <message>
         <source>Not saved: correct the marked fields.</source>
         <translation>保存していません。印の付いた項目を直してください。</translation>
+    </message>
+    <message>
+        <source>This value is not allowed here. Check it, or ask IT.</source>
+        <translation>この値は使えません。確認するか、IT 担当者にご相談ください。</translation>
     </message>
 </context>
 <context>

@@ -95,8 +95,10 @@ class CustomerDisplay(QWidget):
         page, sale = self.page, self._sale
         money = sale.amount if sale is not None else None
         self.setProperty("page", page.value)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        for widget in (self, self.icon, self.title):  # the colours hang on the page: draw them again
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+            widget.update()
         shape = _ICONS.get(page)
         self.icon.setVisible(shape is not None)
         if shape is not None:

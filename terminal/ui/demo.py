@@ -17,17 +17,17 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from terminal.config.loader import LoadedSettings, load_settings
+from terminal.config.writer import ConfigWriter
 from terminal.register import enrollment as enrollment_file
+from terminal.register.manager_pin import ManagerPin
+from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource
-from terminal.register.register import Register
-from terminal.config.writer import ConfigWriter
-from terminal.register.manager_pin import ManagerPin
 from terminal.ui.app import application, build_window
-from terminal.ui.manager import ManagerServices
 from terminal.ui.demo_backend import DemoBackend
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
+from terminal.ui.manager import ManagerServices
 from terminal.ui.phone_window import PhoneWindow
 from terminal.ui.virtual_camera import VirtualCamera, WidgetFilm
 

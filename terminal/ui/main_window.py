@@ -24,6 +24,7 @@ from terminal.ui.bridge import RegisterBridge
 from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.customer_display import CustomerDisplay, place_customer_display
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog, ManagerServices
@@ -33,7 +34,6 @@ from terminal.ui.ports import RegisterPort, WalletLink
 from terminal.ui.recent import RecentSales
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
-from terminal.ui.errors import error_text
 from terminal.ui.texts import camera_text, rejection_text
 from terminal.ui.topbar import TopBar
 from terminal.ui.wallet_watch import Reach, WalletHealth, WalletWatch

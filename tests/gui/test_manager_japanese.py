@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from terminal.config.model import Language
+from terminal.domain.money import Money
 from terminal.journal.records import HistoryQuery
 from terminal.ui.i18n import Languages
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog
@@ -15,9 +16,15 @@ from tests.register_fixtures import pay
 
 
 def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: Languages) -> None:  # type: ignore[no-untyped-def]
-    for amount in (1200, 3000):
+    for amount in (1200, 3000, 480):
         pay(rig.register, amount, rig.sandbox.payment_code("alice"))
     sales = rig.register.journal.history(HistoryQuery())
+    # a refund, a sale cancelled at the wallet behind the register's back (an end-of-day
+    # difference) and a wrong manager PIN: their words show in the timeline, the audit log and
+    # the end of day
+    rig.services.operations().refund(next(s for s in sales if s.amount == 3000), Money(500, "JPY"), "箱の破損")
+    rig.register.client.cancel_charge(next(s for s in sales if s.amount == 480).charge_id or "")
+    rig.services.pin.check("1111")
     data = {s.merchant_reference for s in sales} | {s.charge_id or "" for s in sales} | {
         s.approval_code or "" for s in sales} | {s.wallet or "" for s in sales} | {
         "Shibuya Store", "PayTerm Demo Mart", "register-1", str(rig.home),
@@ -35,7 +42,7 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     manager.history.search()
     qtbot.waitUntil(lambda: bool(manager.history.sales), timeout=10_000)
     check("history", manager)
-    manager.open_sale(manager.history.sales[0])
+    manager.open_sale(next(s for s in manager.history.sales if s.amount == 3000))
     detail = manager.detail
     assert detail is not None
     qtbot.waitUntil(lambda: detail.view is not None, timeout=10_000)
@@ -47,6 +54,10 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     check("end of day", manager)
     if manager.settings is not None:
         manager.tabs.setCurrentWidget(manager.settings)
+        manager.settings.fields["scanner.fps"].setText("0")  # type: ignore[union-attr]
+        manager.settings.save()
+        qtbot.waitUntil(lambda: manager.settings is not None and manager.settings.save_button.isEnabled(),
+                        timeout=10_000)
         check("settings", manager)
     manager.tabs.setCurrentWidget(manager.audit)
     manager.audit.verify()

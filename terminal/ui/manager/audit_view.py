@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.journal.records import AuditEntry, ChainVerification, from_db_time
+from terminal.ui.errors import error_text
 from terminal.ui.manager import labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.manager.timeline import latest_entries
-from terminal.ui.errors import error_text
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 from terminal.domain.money import MoneyError, parse_major
 from terminal.journal.records import HistoryQuery, SaleRecord
 from terminal.journal.states import SaleState
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_money
 from terminal.ui.manager import labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
-from terminal.ui.errors import error_text
 
 
 def qdate(value: QDate) -> date:

@@ -7,9 +7,11 @@ import json
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
+from terminal.domain.flow import Decline
 from terminal.domain.money import Money, MoneyError
 from terminal.journal.states import AuditAction, OperationKind, OperationState, SaleState
 from terminal.ui.i18n import format_money
+from terminal.ui.texts import decline_text
 
 _SALE_STATES = {
     SaleState.AUTHORIZING: QT_TRANSLATE_NOOP("ManagerLabels", "authorizing"),
@@ -101,13 +103,42 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "until": QT_TRANSLATE_NOOP("ManagerLabels", "until"),
     "by": QT_TRANSLATE_NOOP("ManagerLabels", "by"),
     "changed": QT_TRANSLATE_NOOP("ManagerLabels", "changed"),
+    "kind": QT_TRANSLATE_NOOP("ManagerLabels", "what"),
+    "decline_code": QT_TRANSLATE_NOOP("ManagerLabels", "declined"),
+    "error_code": QT_TRANSLATE_NOOP("ManagerLabels", "error"),
+    "step_up_method": QT_TRANSLATE_NOOP("ManagerLabels", "confirmation"),
+    "wallet_ref": QT_TRANSLATE_NOOP("ManagerLabels", "wallet reference"),
+    "failures": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PINs in a row"),
+    "export": QT_TRANSLATE_NOOP("ManagerLabels", "file type"),
+    "file": QT_TRANSLATE_NOOP("ManagerLabels", "file"),
     "key": None,
     "currency": None,
+    "sale": None,
+    "after_seq": None,
+    "locked_until": None,  # the action says "locked"; the dialog showed the countdown
+}
+# Values that are codes, in words (free text, such as IT's reason for a PIN reset, stays as typed).
+_VALUE_WORDS = {
+    "wrong_pin": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PIN"),
+    "not_set": QT_TRANSLATE_NOOP("ManagerLabels", "no manager PIN set"),
+    "locked": QT_TRANSLATE_NOOP("ManagerLabels", "locked"),
+    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "refund"),
+    "void": QT_TRANSLATE_NOOP("ManagerLabels", "void"),
+    "requested": QT_TRANSLATE_NOOP("ManagerLabels", "asked"),
+    "succeeded": QT_TRANSLATE_NOOP("ManagerLabels", "done"),
+    "failed": QT_TRANSLATE_NOOP("ManagerLabels", "refused"),
+    "in_doubt": QT_TRANSLATE_NOOP("ManagerLabels", "in doubt"),
+    "app_confirm": QT_TRANSLATE_NOOP("ManagerLabels", "in the wallet app"),
+    "pin": QT_TRANSLATE_NOOP("ManagerLabels", "PIN"),
+    "otp": QT_TRANSLATE_NOOP("ManagerLabels", "one-time code"),
+    "csv": QT_TRANSLATE_NOOP("ManagerLabels", "CSV"),
+    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "Z-report (PDF)"),
 }
 _YES_NO = {
     "agree": (QT_TRANSLATE_NOOP("ManagerLabels", "the wallet agrees"),
               QT_TRANSLATE_NOOP("ManagerLabels", "the wallet does not agree")),
     "first": (QT_TRANSLATE_NOOP("ManagerLabels", "first PIN"), None),
+    "cancel_requested": (QT_TRANSLATE_NOOP("ManagerLabels", "the cashier cancelled"), None),
 }
 
 
@@ -122,11 +153,15 @@ def _value(key: str, value: object, currency: str | None) -> str:
             return format_money(Money(value, currency))
         except MoneyError:
             return str(value)
-    if key in ("state", "previous") and isinstance(value, str):
+    if key in ("state", "previous") and isinstance(value, str) and value not in _VALUE_WORDS:
         try:
             return sale_state(SaleState(value))
         except ValueError:
             return value
+    if key == "decline_code" and isinstance(value, str):
+        return decline_text(Decline(value, "")).reason
+    if isinstance(value, str) and value in _VALUE_WORDS:
+        return _t(_VALUE_WORDS[value])
     if key == "last4" and isinstance(value, str):
         return f"…{value}"
     if key == "changed" and isinstance(value, dict):

@@ -9,11 +9,11 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_seconds
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.widgets.keypad import Keypad
-from terminal.ui.errors import error_text
 
 
 class ManagerPinDialog(QDialog):

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from terminal.config.model import Language
 from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome, PinPolicyError
+from terminal.ui.errors import error_text
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
-from terminal.ui.errors import error_text
 
 LANGUAGE_NAMES = {Language.JA: "日本語", Language.EN: "English"}
 

@@ -28,13 +28,13 @@ from terminal.domain.money import Money, MoneyError, parse_major
 from terminal.journal.records import OperationRecord, SaleRecord
 from terminal.journal.states import OperationKind, OperationState
 from terminal.register.operations import OperationResult
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_money
 from terminal.ui.manager import labels
 from terminal.ui.manager.pin_dialog import ManagerPinDialog
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.manager.timeline import TimelineEvent, sale_timeline
-from terminal.ui.errors import error_text
 
 _SAID_ELSEWHERE = frozenset({"key", "sale", "reference", "currency", "wallet"})  # shown in the facts
 

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.config.loader import LoadedSettings
-from terminal.config.model import Settings
+from terminal.config.model import Language, Settings
 from terminal.config.writer import ConfigWriter, FieldError, Lock, Value
 from terminal.journal.states import AuditAction
+from terminal.ui.errors import error_text
+from terminal.ui.i18n import current_language
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
-from terminal.ui.errors import error_text
 
 # Settings a store manager may change; paths, keys and the wallet URL are IT's (docs/deploy.md).
 EDITABLE: tuple[tuple[str, str], ...] = (
@@ -266,10 +267,18 @@ class SettingsForm(QWidget):
         for error in errors:
             label = self.errors.get(error.key)
             if label is None:  # a rule across fields of a section ("printer") or the file
-                general.append(f"{error.key}: {error.message}" if error.key else error.message)
+                general.append(field_error_text(error.message))
                 continue
-            label.setText("⚠ " + error.message)
+            label.setText("⚠ " + field_error_text(error.message))
             label.show()
         self.message.setText(self.tr("Not saved: correct the marked fields.") +
                              ("\n" + "\n".join(general) if general else ""))
         self.failed.emit(errors)
+
+
+def field_error_text(message: str) -> str:
+    """The settings model's refusal (English, from pydantic) in the manager's language: on a
+    Japanese screen a sentence saying what to do; on an English one, the model's own words."""
+    if current_language() is Language.EN:
+        return message
+    return QCoreApplication.translate("SettingsForm", "This value is not allowed here. Check it, or ask IT.")

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import KeyStoreKind
 from terminal.register.manager_pin import MAX_PIN_LENGTH, ManagerPinError, check_policy
+from terminal.ui.errors import error_text
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.wizard.first_run import Enrolled, FirstRun, enroll
-from terminal.ui.errors import error_text
 
 
 class WalletPage(QWizardPage):
