@@ -950,7 +950,11 @@
         <translation>ロック中</translation>
     </message>
     <message>
-        <source>void</source>
+        <source>a refund</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <source>a void</source>
         <translation>取消</translation>
     </message>
     <message>

@@ -47,6 +47,8 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     assert detail is not None
     qtbot.waitUntil(lambda: detail.view is not None, timeout=10_000)
     check("sale detail", detail)
+    steps = [detail.timeline.item(i).text() for i in range(detail.timeline.count())]
+    assert "金額: 3,000円" in steps[0] and "返金額" not in steps[0], steps  # words, not key=value
     detail.close()
     manager.tabs.setCurrentWidget(manager.end_of_day)
     manager.end_of_day.run()

@@ -122,8 +122,8 @@ _VALUE_WORDS = {
     "wrong_pin": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PIN"),
     "not_set": QT_TRANSLATE_NOOP("ManagerLabels", "no manager PIN set"),
     "locked": QT_TRANSLATE_NOOP("ManagerLabels", "locked"),
-    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "refund"),
-    "void": QT_TRANSLATE_NOOP("ManagerLabels", "void"),
+    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "a refund"),
+    "void": QT_TRANSLATE_NOOP("ManagerLabels", "a void"),
     "requested": QT_TRANSLATE_NOOP("ManagerLabels", "asked"),
     "succeeded": QT_TRANSLATE_NOOP("ManagerLabels", "done"),
     "failed": QT_TRANSLATE_NOOP("ManagerLabels", "refused"),
@@ -178,8 +178,10 @@ def details(text: str) -> str:
     return details_of(data) if isinstance(data, dict) else text
 
 
-def details_of(data: dict[str, object]) -> str:
-    currency = data.get("currency") if isinstance(data.get("currency"), str) else None
+def details_of(data: dict[str, object], currency: str | None = None) -> str:
+    """``currency``: the sale's, for amounts in details that do not name theirs."""
+    if isinstance(data.get("currency"), str):
+        currency = str(data["currency"])
     parts: list[str] = []
     for key, value in data.items():
         if key in _YES_NO:

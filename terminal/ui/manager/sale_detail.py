@@ -144,7 +144,8 @@ class SaleDetailDialog(QDialog):
         self.facts.setText(facts_table(facts))
         self.timeline.clear()
         for event in view.timeline:
-            detail = labels.details_of({k: v for k, v in event.details.items() if k not in _SAID_ELSEWHERE})
+            detail = labels.details_of({k: v for k, v in event.details.items() if k not in _SAID_ELSEWHERE},
+                                       view.sale.currency)
             self.timeline.addItem(f"{event.at.astimezone(zone):%H:%M:%S}  {labels.action(event.action)}"
                                   f"  ({labels.actor(event.actor)})  {detail}".rstrip())
         self.loaded.emit()
