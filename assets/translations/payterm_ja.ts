@@ -459,6 +459,22 @@
         <source>Set up this register</source>
         <translation>レジの初期設定</translation>
     </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 戻る</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>次へ &gt;</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完了</translation>
+    </message>
 </context>
 <context>
     <name>EntryPanel</name>
@@ -727,7 +743,7 @@
     </message>
     <message>
         <source>declined</source>
-        <translation>お支払い不可の理由</translation>
+        <translation>拒否</translation>
     </message>
     <message>
         <source>reversed</source>
@@ -912,6 +928,10 @@
     <message>
         <source>what</source>
         <translation>内容</translation>
+    </message>
+    <message>
+        <source>decline reason</source>
+        <translation>お支払い不可の理由</translation>
     </message>
     <message>
         <source>error</source>

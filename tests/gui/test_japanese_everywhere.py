@@ -61,3 +61,27 @@ def test_the_check_finds_english(qtbot, window: CashierWindow, languages: Langua
     label.show()
     assert any("Virtual camera off." in e for e in english_left(window, DATA))
     assert not has_english("PayTerm · PIN を入力 (Enter)")
+
+
+def test_no_english_in_the_japanese_setup_wizard(qtbot, languages: Languages, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from terminal.config.loader import load_settings
+    from terminal.ui.wizard import EnrollmentWizard
+
+    languages.switch(Language.JA)
+    env = {"PAYTERM_HOME": str(tmp_path)}
+    wizard = EnrollmentWizard(load_settings(env), env)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    left: list[str] = []
+    for page in range(3):  # wallet, device key, manager PIN (the last page enrolls for real)
+        qtbot.wait(5)
+        # addresses, file names and setting names are written as they are, in any language
+        technical = ("https://wallet.example", "URL", "SHA256", "/usr/lib/x86_64-linux-gnu/pkcs11/libtpm2_pkcs11.so",
+                     "PAYTERM_PKCS11_PIN", "/etc/payterm/pkcs11-pin")
+        left += [f"page {page}: {e}" for e in english_left(wizard, technical)]
+        wizard.pin.pin.setText("8642")
+        wizard.pin.again.setText("8642")
+        wizard.wallet.url.setText("http://127.0.0.1:8787")
+        wizard.wallet.code.setText("ABCD-EFGH")
+        wizard.next()
+    assert not left, "\n".join(left)

@@ -104,7 +104,7 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "by": QT_TRANSLATE_NOOP("ManagerLabels", "by"),
     "changed": QT_TRANSLATE_NOOP("ManagerLabels", "changed"),
     "kind": QT_TRANSLATE_NOOP("ManagerLabels", "what"),
-    "decline_code": QT_TRANSLATE_NOOP("ManagerLabels", "declined"),
+    "decline_code": QT_TRANSLATE_NOOP("ManagerLabels", "decline reason"),
     "error_code": QT_TRANSLATE_NOOP("ManagerLabels", "error"),
     "step_up_method": QT_TRANSLATE_NOOP("ManagerLabels", "confirmation"),
     "wallet_ref": QT_TRANSLATE_NOOP("ManagerLabels", "wallet reference"),

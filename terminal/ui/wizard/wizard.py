@@ -190,6 +190,12 @@ class EnrollmentWizard(QWizard):
         for page in (self.wallet, self.keys, self.pin, self.enroll):
             self.addPage(page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        # Qt's own button words are English unless Qt's translations are installed: ours
+        for button, text in ((QWizard.WizardButton.BackButton, self.tr("< Back")),
+                             (QWizard.WizardButton.NextButton, self.tr("Next >")),
+                             (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+                             (QWizard.WizardButton.FinishButton, self.tr("Finish"))):
+            self.setButtonText(button, text)
         self.resize(720, 520)
 
     def request(self) -> FirstRun:
