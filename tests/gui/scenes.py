@@ -18,7 +18,7 @@ from terminal.ui.main_window import CashierWindow
 from terminal.ui.texts import rejection_text
 from tests.gui.fakes import FakeRegister, sale_in
 
-GUARD = AmountLimits(maximum=500_000, confirm_above=50_000)
+GUARD = AmountLimits(maximum=1_000_000, confirm_above=100_000)  # the defaults (config model)
 SIZES = [(1024, 768), (1280, 800), (1366, 768), (1920, 1080)]
 
 Scene = Callable[[FakeRegister, CashierWindow], None]
@@ -61,7 +61,7 @@ def _amount_refused(register: FakeRegister, window: CashierWindow) -> None:
     _shown(register, Sale())
     window.flow.set_limits(GUARD)
     window.flow.current.escape()
-    window.flow.current.type_text("999999")
+    window.flow.current.type_text("1500000")
     window.flow.current.enter()
 
 
