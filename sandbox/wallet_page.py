@@ -91,7 +91,8 @@ def wallet_state(sb: Sandbox, customer: str) -> WalletState:
         rows = conn.execute("SELECT * FROM charges WHERE customer = ? ORDER BY rowid DESC LIMIT 20",
                             (customer,)).fetchall()
         rows = [refresh(conn, r, now) for r in rows]
-        payees = {row["id"]: f"{MERCHANT_NAME} {row['name']}" for row in conn.execute("SELECT id, name FROM stores")}
+        payees = {row["id"]: f"{MERCHANT_NAME} {row['name']}"
+                  for row in conn.execute("SELECT id, name FROM stores")}
     money = lambda amount, cur: Money(amount, cur).format()  # noqa: E731
     return WalletState(
         customer=customer, display_name=cust["display_name"], balance=money(cust["balance"], cust["currency"]),
@@ -105,7 +106,8 @@ def wallet_state(sb: Sandbox, customer: str) -> WalletState:
             for r in rows if r["status"] != ChargeStatus.STEP_UP_REQUIRED.value
         ],
         step_ups=[
-            PendingStepUp(charge_id=r["id"], merchant=MERCHANT_NAME, payee=payees.get(r["store_id"], MERCHANT_NAME),
+            PendingStepUp(charge_id=r["id"], merchant=MERCHANT_NAME,
+                          payee=payees.get(r["store_id"], MERCHANT_NAME),
                           amount=money(r["amount"], r["currency"]),
                           method=StepUpMethod(r["step_up_method"]),
                           expires_at=to_datetime(r["step_up_expires_at"]), otp=r["otp"])

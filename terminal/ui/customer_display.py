@@ -22,8 +22,8 @@ from terminal.ui.panels.secret_pad import SecretPad
 from terminal.ui.widgets.countdown import Countdown
 from terminal.ui.widgets.verdict_icon import Shape, VerdictIcon
 
-_ICONS = {CustomerPage.APPROVED: Shape.TICK, CustomerPage.DECLINED: Shape.CROSS, CustomerPage.CANCELLED: Shape.UNDO,
-          CustomerPage.WAIT: Shape.WAIT}
+_ICONS = {CustomerPage.APPROVED: Shape.TICK, CustomerPage.DECLINED: Shape.CROSS,
+          CustomerPage.CANCELLED: Shape.UNDO, CustomerPage.WAIT: Shape.WAIT}
 
 
 def _label(name: str, parent: QWidget) -> QLabel:
@@ -134,14 +134,16 @@ class CustomerDisplay(QWidget):
             return (self.tr("Please approve this payment in your wallet app"),
                     self.tr("Check the store and the amount before you approve."))
         if page is CustomerPage.PIN:
-            return self.tr("Please enter your wallet PIN"), self.tr("Only dots are shown. Press OK when done.")
+            return (self.tr("Please enter your wallet PIN"),
+                    self.tr("Only dots are shown. Press OK when done."))
         if page is CustomerPage.OTP:
             return (self.tr("Please enter the one-time code"),
                     self.tr("Your wallet app shows the code. Press OK when done."))
         if page is CustomerPage.APPROVED:
             return self.tr("Paid. Thank you!"), ""
         if page is CustomerPage.DECLINED:
-            return self.tr("The payment did not go through"), self.tr("Nothing was charged. Please talk to the cashier.")
+            return (self.tr("The payment did not go through"),
+                    self.tr("Nothing was charged. Please talk to the cashier."))
         if page is CustomerPage.CANCELLED:
             return self.tr("The payment was cancelled"), self.tr("Nothing was charged.")
         return self.tr("Welcome"), self._payee

@@ -30,7 +30,8 @@ log = logging.getLogger(__name__)
 
 # most specific first
 _TEXTS: tuple[tuple[type[BaseException], str], ...] = (
-    (TransportError, QT_TRANSLATE_NOOP("Errors", "The wallet cannot be reached. Check the network, then try again.")),
+    (TransportError, QT_TRANSLATE_NOOP(
+        "Errors", "The wallet cannot be reached. Check the network, then try again.")),
     (WalletUnavailable, QT_TRANSLATE_NOOP("Errors", "The wallet is busy or down. Try again in a minute.")),
     (UnverifiedResponse, QT_TRANSLATE_NOOP(
         "Errors", "The wallet's answer could not be trusted. Try again; if it repeats, call IT.")),
@@ -42,13 +43,15 @@ _TEXTS: tuple[tuple[type[BaseException], str], ...] = (
     (SaleNotFound, QT_TRANSLATE_NOOP("Errors", "No sale matches. Check the reference.")),
     (AmbiguousSale, QT_TRANSLATE_NOOP("Errors", "Several sales match. Choose the sale in the history.")),
     (NotAllowed, QT_TRANSLATE_NOOP("Errors", "This is not allowed for this sale.")),
-    (PinPolicyError, QT_TRANSLATE_NOOP("Errors", "This PIN is not allowed: use 4 to 12 digits, not all the same digit.")),
+    (PinPolicyError, QT_TRANSLATE_NOOP(
+        "Errors", "This PIN is not allowed: use 4 to 12 digits, not all the same digit.")),
     (PinAlreadySet, QT_TRANSLATE_NOOP("Errors", "A manager PIN is already set.")),
     (ManagerPinError, QT_TRANSLATE_NOOP("Errors", "The manager PIN could not be changed.")),
     (ConfigError, QT_TRANSLATE_NOOP("Errors", "The settings could not be read. Call IT.")),
     (JournalError, QT_TRANSLATE_NOOP("Errors", "The journal could not be read or written. Call IT.")),
     (sqlite3.Error, QT_TRANSLATE_NOOP("Errors", "The journal could not be read or written. Call IT.")),
-    (OSError, QT_TRANSLATE_NOOP("Errors", "A file could not be read or written. Check the disk, or call IT.")),
+    (OSError, QT_TRANSLATE_NOOP(
+        "Errors", "A file could not be read or written. Check the disk, or call IT.")),
 )
 _OTHER = QT_TRANSLATE_NOOP("Errors", "Something went wrong. Try again; if it repeats, call IT.")
 

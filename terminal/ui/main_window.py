@@ -1,7 +1,8 @@
 """The cashier window: top bar; the flow panel, with the camera view beside it only while a code
 is awaited (every other panel, the verdict above all, has the whole width); the strip of recent
-sales along the bottom. It draws ``register.sale`` whenever the register says it changed, and passes the cashier's
-requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no sale state itself."""
+sales along the bottom. It draws ``register.sale`` whenever the register says it changed, and
+passes the cashier's requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no
+sale state itself."""
 
 from __future__ import annotations
 

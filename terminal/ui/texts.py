@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from terminal.domain.flow import Decline
-from terminal.domain.paymentcode import RejectReason, Rejection
+from terminal.domain.paymentcode import Rejection, RejectReason
 from terminal.register.register import BUSY, NOT_READY
 from terminal.scan.types import SourceState, SourceStatus
 

@@ -156,8 +156,8 @@ class WalletClient:
         uses, as `payterm doctor` does): the latency in seconds, or the WalletError. A verified
         answer proves the wallet is there and is the one enrolled, not just that a port is open."""
         started = self._clock()
-        self._call("GET", "/v1/charges", m.ChargeList, params={"idempotency_key": "health-" + uuid.uuid4().hex},
-                   timeout=timeout)
+        self._call("GET", "/v1/charges", m.ChargeList,
+                   params={"idempotency_key": "health-" + uuid.uuid4().hex}, timeout=timeout)
         return self._clock() - started
 
     def settlement(self, date: str) -> m.SettlementResponse:

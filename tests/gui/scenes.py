@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from PySide6.QtWidgets import QApplication
 
 from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
 from terminal.domain.money import Money
-from terminal.domain.paymentcode import RejectReason, Rejection
+from terminal.domain.paymentcode import Rejection, RejectReason
 from terminal.ui.main_window import CashierWindow
 from terminal.ui.texts import rejection_text
 from tests.gui.fakes import FakeRegister, sale_in

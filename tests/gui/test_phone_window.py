@@ -4,10 +4,9 @@ and the amount, with the code put away; the prompt in the register's language.""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -17,7 +16,7 @@ from terminal.ui.demo_backend import DemoCustomer, PendingStepUp, PhoneState
 from terminal.ui.i18n import Languages
 from terminal.ui.phone_window import PhoneWindow
 
-NOW = datetime(2026, 5, 9, 5, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 5, 9, 5, 0, tzinfo=UTC)
 CUSTOMERS = (DemoCustomer("dave", "Dave Doi", "always asks to confirm in the wallet app"),
              DemoCustomer("erin", "Erin Endo", "always asks for the PIN"))
 

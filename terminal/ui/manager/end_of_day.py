@@ -176,12 +176,14 @@ _DIFFERENCES = {
     DifferenceKind.MISSING_AT_WALLET: QT_TRANSLATE_NOOP("EndOfDayTab", "The wallet does not know this sale."),
     DifferenceKind.MISSING_IN_JOURNAL: QT_TRANSLATE_NOOP(
         "EndOfDayTab", "The wallet has a charge this register does not know."),
-    DifferenceKind.AMOUNT: QT_TRANSLATE_NOOP("EndOfDayTab", "The amount differs between the register and the wallet."),
+    DifferenceKind.AMOUNT: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "The amount differs between the register and the wallet."),
     DifferenceKind.STATE: QT_TRANSLATE_NOOP(
         "EndOfDayTab", "The register and the wallet disagree on how this sale ended (for example, cancelled at "
         "the wallet)."),
     DifferenceKind.REFUNDED: QT_TRANSLATE_NOOP("EndOfDayTab", "The refunded amounts differ."),
-    DifferenceKind.UNFINISHED: QT_TRANSLATE_NOOP("EndOfDayTab", "This sale, or its refund or void, is not finished."),
+    DifferenceKind.UNFINISHED: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "This sale, or its refund or void, is not finished."),
     DifferenceKind.TOTALS: QT_TRANSLATE_NOOP("EndOfDayTab", "A total differs (see the table above)."),
 }
 

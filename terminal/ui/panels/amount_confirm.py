@@ -29,7 +29,8 @@ class AmountConfirmPanel(Panel):
     def ask(self, money: Money) -> None:
         self._money = money
         self.amount.show_money(money)
-        self.body.setText(self.tr("Is %1 right? Check it with the customer.").replace("%1", format_money(money)))
+        self.body.setText(self.tr("Is %1 right? Check it with the customer.")
+                          .replace("%1", format_money(money)))
 
     def enter(self) -> None:
         if self._money is not None and check_amount(self._money, self.limits, confirmed=True).may_charge:

@@ -39,8 +39,8 @@ class StepUpPanel(Panel):
         self._draw_payee()
 
     def _draw_payee(self) -> None:
-        self.payee.setText(QCoreApplication.translate("StepUpPanel", "Pay to: %1").replace("%1", self._payee_name)
-                           if self._payee_name else "")
+        words = QCoreApplication.translate("StepUpPanel", "Pay to: %1")
+        self.payee.setText(words.replace("%1", self._payee_name) if self._payee_name else "")
         self.payee.setVisible(bool(self._payee_name))
 
     def wrong_answer(self, sale: Sale) -> bool:

@@ -24,7 +24,8 @@ class StepUpOtpPanel(SecretStepUpPanel):
         return self.tr("The customer enters the one-time code on the customer display.")
 
     def waiting_words(self) -> str:
-        return self.tr("The wallet cannot be reached. The code is kept and sent as soon as the wallet answers again.")
+        return self.tr("The wallet cannot be reached. The code is kept and sent as soon as the wallet "
+                       "answers again.")
 
     def retranslate(self) -> None:
         super().retranslate()

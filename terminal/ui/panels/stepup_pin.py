@@ -26,7 +26,8 @@ class StepUpPinPanel(SecretStepUpPanel):
         return self.tr("The customer enters the PIN on the customer display.")
 
     def waiting_words(self) -> str:
-        return self.tr("The wallet cannot be reached. The PIN is kept and sent as soon as the wallet answers again.")
+        return self.tr("The wallet cannot be reached. The PIN is kept and sent as soon as the wallet "
+                       "answers again.")
 
     def retranslate(self) -> None:
         super().retranslate()
