@@ -1713,6 +1713,10 @@
         <translation>⚠ ウォレットにつながりません: 再接続中</translation>
     </message>
     <message>
+        <source>Wallet: slow to answer</source>
+        <translation>ウォレット: 応答が遅れています</translation>
+    </message>
+    <message>
         <source>Wallet: checking the connection…</source>
         <translation>ウォレット: 接続を確認中…</translation>
     </message>

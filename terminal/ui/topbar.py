@@ -74,14 +74,17 @@ class TopBar(QWidget):
     def _draw_wallet(self, health: WalletHealth) -> None:
         if health.reach is Reach.UNREACHABLE:
             text = self.tr("⚠ Wallet unreachable: retrying")
+        elif health.reach is Reach.SLOW:
+            text = self.tr("Wallet: slow to answer")
         elif health.reach is Reach.CONNECTED and health.latency is not None:
             text = self.tr("Wallet: connected · %1 ms").replace("%1", str(round(health.latency * 1000)))
         else:
             text = self.tr("Wallet: checking the connection…")
         self.wallet.setText(text)
-        self.wallet.setProperty("reach", health.reach.value)
-        self.wallet.style().unpolish(self.wallet)
-        self.wallet.style().polish(self.wallet)
+        if self.wallet.property("reach") != health.reach.value:  # restyle only on a change of state
+            self.wallet.setProperty("reach", health.reach.value)
+            self.wallet.style().unpolish(self.wallet)
+            self.wallet.style().polish(self.wallet)
 
     def show_note(self, text: str) -> None:
         """A passing word from the window (recovery running, scanner problem)."""

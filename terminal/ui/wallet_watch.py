@@ -4,7 +4,9 @@ away, and back to "connected" by itself.
 Two sources, both from the wallet client: a failed call (a charge, a poll, a PIN) flips the status
 at once; a signed probe (one verified round trip, ``WalletLink.probe``) runs every second on a
 worker thread and confirms it either way. While nothing else talks to the wallet the probe alone
-notices; while the wallet is away it is what notices it is back."""
+notices; while the wallet is away it is what notices it is back. A wallet that takes the
+connection but does not answer the probe within its second is "slow", not "unreachable": a
+charge, with its own longer deadline, still goes through."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from enum import Enum
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from terminal.ui.ports import WalletLink
+from terminal.wallet.errors import TransportError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ PROBE_TIMEOUT_S = 1.0  # with the probe interval: a wallet gone is seen within t
 class Reach(Enum):
     CHECKING = "checking"  # at start-up, before the first answer
     CONNECTED = "connected"
+    SLOW = "slow"  # the wallet took the connection but did not answer the probe in time
     UNREACHABLE = "unreachable"
 
 
@@ -102,6 +106,11 @@ class WalletWatch(QObject):
             return
         if isinstance(result, float):
             self._set(WalletHealth(Reach.CONNECTED, result))
+        elif isinstance(result, TransportError) and result.outcome_unknown:
+            # connected, then no answer within the probe's second: there, but slow; a charge
+            # still goes through (it has its own, longer deadline)
+            log.info("wallet probe unanswered: %s", result)
+            self._set(WalletHealth(Reach.SLOW))
         else:
             log.info("wallet probe failed: %s", result)
             self._set(WalletHealth(Reach.UNREACHABLE))

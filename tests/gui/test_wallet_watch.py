@@ -25,6 +25,7 @@ class FakeLink:
     """A wallet that is there or not, as the test says; its probe answers accordingly."""
 
     up: bool = True
+    slow: bool = False  # takes the connection, answers too late
     last_failure: float | None = None
     last_success: float | None = None
     probes: int = 0
@@ -41,6 +42,9 @@ class FakeLink:
 
     def probe(self, timeout: float = 1.0) -> float:
         self.probes += 1
+        if self.slow:
+            self.last_failure = self.tick()
+            raise TransportError("no answer from the wallet: ReadTimeout", outcome_unknown=True)
         if not self.up:
             self.last_failure = self.tick()
             raise TransportError("cannot reach the wallet", outcome_unknown=False)
@@ -120,3 +124,17 @@ def test_a_kept_pin_is_dropped_when_the_step_up_ends(qtbot, watched: CashierWind
     link.up = True
     qtbot.waitUntil(lambda: watched.watch.health.reach is Reach.CONNECTED, timeout=3000)
     assert not any(name == "step_up_input" for name, _ in register.calls)
+
+
+def test_a_slow_wallet_is_slow_not_unreachable(qtbot, watched: CashierWindow, register: FakeRegister,  # type: ignore[no-untyped-def]
+                                               link: FakeLink) -> None:
+    """A wallet that takes the connection but answers late is there: a PIN still goes to it."""
+    assert watched.watch is not None
+    link.slow = True
+    qtbot.waitUntil(lambda: watched.watch.health.reach is Reach.SLOW, timeout=3000)
+    assert watched.topbar.wallet.text() == "Wallet: slow to answer"
+    shown(qtbot, watched, register, sale_in(SaleState.STEP_UP, method=StepUpMethod.PIN))
+    panel = watched.flow.panels[StepUpMethod.PIN]
+    panel.type_text("1234")
+    panel.enter()
+    assert ("step_up_input", "1234") in register.calls
