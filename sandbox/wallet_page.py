@@ -1,5 +1,7 @@
 """The customer's wallet web page: rotating payment code (QR + digits), balance, recent payments,
-and step-ups to answer (approve/reject for app_confirm, the OTP to read out for otp).
+and step-ups to answer (approve/reject for app_confirm, the OTP to read out for otp). Each step-up
+names the payee (merchant and store) and the amount; while one is pending the payment code is
+hidden, so the customer answers the question on screen instead of showing a code again.
 
 Plain HTML + JS + CSS served from sandbox/static (no build step, no CDN); the page polls
 /wallet/{customer}/state every two seconds.
@@ -48,6 +50,7 @@ class Payment(BaseModel):
 class PendingStepUp(BaseModel):
     charge_id: str
     merchant: str
+    payee: str  # merchant and store, as the customer is asked to approve them (SCA dynamic linking)
     amount: str
     method: StepUpMethod
     expires_at: datetime
@@ -88,6 +91,8 @@ def wallet_state(sb: Sandbox, customer: str) -> WalletState:
         rows = conn.execute("SELECT * FROM charges WHERE customer = ? ORDER BY rowid DESC LIMIT 20",
                             (customer,)).fetchall()
         rows = [refresh(conn, r, now) for r in rows]
+        payees = {row["id"]: f"{MERCHANT_NAME} {row['name']}"
+                  for row in conn.execute("SELECT id, name FROM stores")}
     money = lambda amount, cur: Money(amount, cur).format()  # noqa: E731
     return WalletState(
         customer=customer, display_name=cust["display_name"], balance=money(cust["balance"], cust["currency"]),
@@ -101,7 +106,9 @@ def wallet_state(sb: Sandbox, customer: str) -> WalletState:
             for r in rows if r["status"] != ChargeStatus.STEP_UP_REQUIRED.value
         ],
         step_ups=[
-            PendingStepUp(charge_id=r["id"], merchant=MERCHANT_NAME, amount=money(r["amount"], r["currency"]),
+            PendingStepUp(charge_id=r["id"], merchant=MERCHANT_NAME,
+                          payee=payees.get(r["store_id"], MERCHANT_NAME),
+                          amount=money(r["amount"], r["currency"]),
                           method=StepUpMethod(r["step_up_method"]),
                           expires_at=to_datetime(r["step_up_expires_at"]), otp=r["otp"])
             for r in rows if r["status"] == ChargeStatus.STEP_UP_REQUIRED.value

@@ -98,7 +98,8 @@ def _phone_state(data: dict[str, Any]) -> PhoneState:
         server_time=datetime.fromisoformat(data["server_time"]),
         step_ups=tuple(
             PendingStepUp(charge_id=s["charge_id"], method=StepUpMethod(s["method"]), amount=s["amount"],
-                          expires_at=datetime.fromisoformat(s["expires_at"]), otp=s.get("otp"))
+                          expires_at=datetime.fromisoformat(s["expires_at"]), otp=s.get("otp"),
+                          payee=s.get("payee", ""))
             for s in data["step_ups"]
         ),
     )

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AmountConfirmPanel</name>
+    <message>
+        <source>Is %1 right? Check it with the customer.</source>
+        <translation>%1 でよろしいですか？ お客様とご確認ください。</translation>
+    </message>
+    <message>
+        <source>Large amount: press Enter again to charge it</source>
+        <translation>高額です: もう一度 Enter で請求します</translation>
+    </message>
+    <message>
+        <source>Correct the amount (Esc)</source>
+        <translation>金額を直す (Esc)</translation>
+    </message>
+    <message>
+        <source>Charge this amount (Enter)</source>
+        <translation>この金額で請求 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>ApprovedPanel</name>
     <message>
         <source>Approval code: %1</source>
@@ -90,6 +109,37 @@
     </message>
 </context>
 <context>
+    <name>Camera</name>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>カメラを起動しています…</translation>
+    </message>
+    <message>
+        <source>Camera ready.</source>
+        <translation>カメラの準備ができました。</translation>
+    </message>
+    <message>
+        <source>No camera found. Use the handheld scanner, or type the code (F2).</source>
+        <translation>カメラが見つかりません。ハンディスキャナーを使うか、番号を入力してください (F2)。</translation>
+    </message>
+    <message>
+        <source>Another program is using the camera. Use the handheld scanner, or type the code (F2).</source>
+        <translation>別のプログラムがカメラを使用中です。ハンディスキャナーを使うか、番号を入力してください (F2)。</translation>
+    </message>
+    <message>
+        <source>The camera stopped sending pictures. Retrying…</source>
+        <translation>カメラの映像が止まりました。再接続しています…</translation>
+    </message>
+    <message>
+        <source>The video has ended.</source>
+        <translation>動画が終わりました。</translation>
+    </message>
+    <message>
+        <source>The camera starts when a sale waits for a code.</source>
+        <translation>支払いコード待ちになるとカメラが起動します。</translation>
+    </message>
+</context>
+<context>
     <name>CashierWindow</name>
     <message>
         <source>Printing the last receipt again…</source>
@@ -102,6 +152,81 @@
     <message>
         <source>The camera starts when a sale waits for a code.</source>
         <translation>支払いコード待ちになるとカメラが起動します。</translation>
+    </message>
+</context>
+<context>
+    <name>CustomerDisplay</name>
+    <message>
+        <source>To %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
+    <message>
+        <source>Please show your payment code</source>
+        <translation>支払いコードを見せてください</translation>
+    </message>
+    <message>
+        <source>Open your wallet app and hold the code to the register&apos;s camera or scanner.</source>
+        <translation>ウォレットアプリを開き、コードをレジのカメラかスキャナーにかざしてください。</translation>
+    </message>
+    <message>
+        <source>One moment, please…</source>
+        <translation>少々お待ちください…</translation>
+    </message>
+    <message>
+        <source>The payment is being checked with your wallet.</source>
+        <translation>ウォレットにお支払いを確認しています。</translation>
+    </message>
+    <message>
+        <source>Please approve this payment in your wallet app</source>
+        <translation>ウォレットアプリでこのお支払いを承認してください</translation>
+    </message>
+    <message>
+        <source>Check the store and the amount before you approve.</source>
+        <translation>承認の前にお店と金額をご確認ください。</translation>
+    </message>
+    <message>
+        <source>Please enter your wallet PIN</source>
+        <translation>ウォレットの PIN を入力してください</translation>
+    </message>
+    <message>
+        <source>Only dots are shown. Press OK when done.</source>
+        <translation>入力は ● で表示されます。終わったら OK を押してください。</translation>
+    </message>
+    <message>
+        <source>Please enter the one-time code</source>
+        <translation>ワンタイムコードを入力してください</translation>
+    </message>
+    <message>
+        <source>Your wallet app shows the code. Press OK when done.</source>
+        <translation>コードはウォレットアプリに表示されています。終わったら OK を押してください。</translation>
+    </message>
+    <message>
+        <source>Paid. Thank you!</source>
+        <translation>お支払いが完了しました。ありがとうございました！</translation>
+    </message>
+    <message>
+        <source>The payment did not go through</source>
+        <translation>お支払いできませんでした</translation>
+    </message>
+    <message>
+        <source>Nothing was charged. Please talk to the cashier.</source>
+        <translation>請求はされていません。係員にお声がけください。</translation>
+    </message>
+    <message>
+        <source>The payment was cancelled</source>
+        <translation>お支払いは取り消されました</translation>
+    </message>
+    <message>
+        <source>Nothing was charged.</source>
+        <translation>請求はされていません。</translation>
+    </message>
+    <message>
+        <source>Welcome</source>
+        <translation>いらっしゃいませ</translation>
+    </message>
+    <message>
+        <source>PayTerm customer display</source>
+        <translation>PayTerm お客様用画面</translation>
     </message>
 </context>
 <context>
@@ -256,6 +381,34 @@
         <source>Saved: %1</source>
         <translation>保存しました: %1</translation>
     </message>
+    <message>
+        <source>The wallet does not know this sale.</source>
+        <translation>ウォレットにこの会計の記録がありません。</translation>
+    </message>
+    <message>
+        <source>The wallet has a charge this register does not know.</source>
+        <translation>このレジに記録のない決済がウォレットにあります。</translation>
+    </message>
+    <message>
+        <source>The amount differs between the register and the wallet.</source>
+        <translation>レジとウォレットで金額が違います。</translation>
+    </message>
+    <message>
+        <source>The register and the wallet disagree on how this sale ended (for example, cancelled at the wallet).</source>
+        <translation>この会計の結果がレジとウォレットで違います (例: ウォレット側で取消済み)。</translation>
+    </message>
+    <message>
+        <source>The refunded amounts differ.</source>
+        <translation>返金額が違います。</translation>
+    </message>
+    <message>
+        <source>This sale, or its refund or void, is not finished.</source>
+        <translation>この会計、またはその返金・取消が完了していません。</translation>
+    </message>
+    <message>
+        <source>A total differs (see the table above).</source>
+        <translation>合計が違います (上の表をご覧ください)。</translation>
+    </message>
 </context>
 <context>
     <name>EnrollPage</name>
@@ -306,9 +459,33 @@
         <source>Set up this register</source>
         <translation>レジの初期設定</translation>
     </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 戻る</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>次へ &gt;</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完了</translation>
+    </message>
 </context>
 <context>
     <name>EntryPanel</name>
+    <message>
+        <source>At most %1 digits: the largest sale at this register is %2.</source>
+        <translation>入力できるのは %1 桁までです。このレジの 1 回の上限は %2 です。</translation>
+    </message>
+    <message>
+        <source>%1 is more than this register may charge in one sale (at most %2). Check the amount; a manager can change the limit.</source>
+        <translation>%1 はこのレジで 1 回に請求できる金額を超えています (上限 %2)。金額をご確認ください。上限は店長が変更できます。</translation>
+    </message>
     <message>
         <source>Enter the amount</source>
         <translation>金額を入力してください</translation>
@@ -320,6 +497,77 @@
     <message>
         <source>Charge (Enter)</source>
         <translation>お会計 (Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>The wallet cannot be reached. Check the network, then try again.</source>
+        <translation>ウォレットにつながりません。ネットワークを確認してから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The wallet is busy or down. Try again in a minute.</source>
+        <translation>ウォレットが混雑しているか停止しています。1 分ほどしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The wallet&apos;s answer could not be trusted. Try again; if it repeats, call IT.</source>
+        <translation>ウォレットの応答を信頼できませんでした。もう一度お試しください。続く場合は IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The wallet refused this register&apos;s signature. Check the clock; if it repeats, call IT.</source>
+        <translation>ウォレットがこのレジの署名を拒否しました。時計を確認してください。続く場合は IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The wallet refused the request.</source>
+        <translation>ウォレットが要求を拒否しました。</translation>
+    </message>
+    <message>
+        <source>The wallet could not be asked. Try again.</source>
+        <translation>ウォレットに問い合わせできませんでした。もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Type the amount in digits, for example 1200.</source>
+        <translation>金額は数字で入力してください (例: 1200)。</translation>
+    </message>
+    <message>
+        <source>No sale matches. Check the reference.</source>
+        <translation>該当する会計がありません。番号をご確認ください。</translation>
+    </message>
+    <message>
+        <source>Several sales match. Choose the sale in the history.</source>
+        <translation>複数の会計が該当します。履歴から会計を選んでください。</translation>
+    </message>
+    <message>
+        <source>This is not allowed for this sale.</source>
+        <translation>この会計ではこの操作はできません。</translation>
+    </message>
+    <message>
+        <source>This PIN is not allowed: use 4 to 12 digits, not all the same digit.</source>
+        <translation>この PIN は使えません。4〜12 桁の数字で、すべて同じ数字にはしないでください。</translation>
+    </message>
+    <message>
+        <source>A manager PIN is already set.</source>
+        <translation>店長 PIN はすでに設定されています。</translation>
+    </message>
+    <message>
+        <source>The manager PIN could not be changed.</source>
+        <translation>店長 PIN を変更できませんでした。</translation>
+    </message>
+    <message>
+        <source>The settings could not be read. Call IT.</source>
+        <translation>設定を読み込めませんでした。IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>The journal could not be read or written. Call IT.</source>
+        <translation>取引記録を読み書きできませんでした。IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>A file could not be read or written. Check the disk, or call IT.</source>
+        <translation>ファイルを読み書きできませんでした。ディスクを確認するか、IT 担当者に連絡してください。</translation>
+    </message>
+    <message>
+        <source>Something went wrong. Try again; if it repeats, call IT.</source>
+        <translation>問題が発生しました。もう一度お試しください。続く場合は IT 担当者に連絡してください。</translation>
     </message>
 </context>
 <context>
@@ -660,6 +908,202 @@
         <source>recovery finished</source>
         <translation>復旧が完了</translation>
     </message>
+    <message>
+        <source>manager</source>
+        <translation>店長</translation>
+    </message>
+    <message>
+        <source>register</source>
+        <translation>レジ</translation>
+    </message>
+    <message>
+        <source>cashier</source>
+        <translation>レジ係</translation>
+    </message>
+    <message>
+        <source>enrollment</source>
+        <translation>登録</translation>
+    </message>
+    <message>
+        <source>IT</source>
+        <translation>IT 担当者</translation>
+    </message>
+    <message>
+        <source>demo</source>
+        <translation>デモ</translation>
+    </message>
+    <message>
+        <source>POS software</source>
+        <translation>POS ソフト</translation>
+    </message>
+    <message>
+        <source>command line</source>
+        <translation>コマンドライン</translation>
+    </message>
+    <message>
+        <source>amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>refund</source>
+        <translation>返金額</translation>
+    </message>
+    <message>
+        <source>reference</source>
+        <translation>取引番号</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>コード</translation>
+    </message>
+    <message>
+        <source>wallet</source>
+        <translation>ウォレット</translation>
+    </message>
+    <message>
+        <source>approval code</source>
+        <translation>承認番号</translation>
+    </message>
+    <message>
+        <source>charge ID</source>
+        <translation>決済 ID</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>現在</translation>
+    </message>
+    <message>
+        <source>before</source>
+        <translation>変更前</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>differences</source>
+        <translation>差異の件数</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>tries left</source>
+        <translation>残り回数</translation>
+    </message>
+    <message>
+        <source>until</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>実施者</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>変更した項目</translation>
+    </message>
+    <message>
+        <source>what</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>decline reason</source>
+        <translation>お支払い不可の理由</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>confirmation</source>
+        <translation>追加認証</translation>
+    </message>
+    <message>
+        <source>wallet reference</source>
+        <translation>ウォレット側の番号</translation>
+    </message>
+    <message>
+        <source>wrong PINs in a row</source>
+        <translation>連続して間違えた回数</translation>
+    </message>
+    <message>
+        <source>file type</source>
+        <translation>ファイルの種類</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>wrong PIN</source>
+        <translation>PIN の間違い</translation>
+    </message>
+    <message>
+        <source>no manager PIN set</source>
+        <translation>店長 PIN が未設定</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>ロック中</translation>
+    </message>
+    <message>
+        <source>a refund</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <source>a void</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>asked</source>
+        <translation>依頼済み</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>in the wallet app</source>
+        <translation>ウォレットアプリで承認</translation>
+    </message>
+    <message>
+        <source>PIN</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
+        <source>one-time code</source>
+        <translation>ワンタイムコード</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>Z-report (PDF)</source>
+        <translation>Z レポート (PDF)</translation>
+    </message>
+    <message>
+        <source>the wallet agrees</source>
+        <translation>ウォレットと一致</translation>
+    </message>
+    <message>
+        <source>the wallet does not agree</source>
+        <translation>ウォレットと不一致</translation>
+    </message>
+    <message>
+        <source>first PIN</source>
+        <translation>最初の PIN</translation>
+    </message>
+    <message>
+        <source>the cashier cancelled</source>
+        <translation>レジ係が取消</translation>
+    </message>
 </context>
 <context>
     <name>ManagerPinDialog</name>
@@ -756,14 +1200,96 @@
     </message>
 </context>
 <context>
+    <name>PhoneNotes</name>
+    <message>
+        <source>everyday customer: approves small payments at once</source>
+        <translation>普段のお客様: 少額はすぐに承認</translation>
+    </message>
+    <message>
+        <source>low balance</source>
+        <translation>残高不足</translation>
+    </message>
+    <message>
+        <source>account locked: every charge declines account_locked</source>
+        <translation>口座ロック中: すべての支払いが account_locked で断られます</translation>
+    </message>
+    <message>
+        <source>always asks to confirm in the wallet app</source>
+        <translation>毎回ウォレットアプリでの承認を求めます</translation>
+    </message>
+    <message>
+        <source>always asks for the PIN</source>
+        <translation>毎回 PIN を求めます</translation>
+    </message>
+    <message>
+        <source>always asks for the one-time code shown in the wallet app</source>
+        <translation>毎回ウォレットアプリのワンタイムコードを求めます</translation>
+    </message>
+    <message>
+        <source>never paid here: the first payment asks for a step-up</source>
+        <translation>この店での支払いは初めて: 最初の支払いで追加認証を求めます</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneWindow</name>
+    <message>
+        <source>%1 · balance %2</source>
+        <translation>%1 · 残高 %2</translation>
+    </message>
+    <message>
+        <source>The code changes in %1</source>
+        <translation>コードの更新まで %1</translation>
+    </message>
+    <message>
+        <source>Show this code to the register.</source>
+        <translation>このコードをレジに見せてください。</translation>
+    </message>
+    <message>
+        <source>Pay to: %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
+    <message>
+        <source>this store</source>
+        <translation>このお店</translation>
+    </message>
+    <message>
+        <source>Approve this payment?</source>
+        <translation>このお支払いを承認しますか？</translation>
+    </message>
+    <message>
+        <source>Tell the cashier this code:
+%1</source>
+        <translation>このコードをレジ係に伝えてください:
+%1</translation>
+    </message>
+    <message>
+        <source>Enter your PIN at the register.
+(demo PIN %1)</source>
+        <translation>レジで PIN を入力してください。
+(デモの PIN %1)</translation>
+    </message>
+    <message>
+        <source>PayTerm Sandbox wallet</source>
+        <translation>PayTerm サンドボックス ウォレット</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>承認</translation>
+    </message>
+</context>
+<context>
     <name>RecentSales</name>
     <message>
         <source>Approved</source>
-        <translation>承認されました</translation>
+        <translation>承認済み</translation>
     </message>
     <message>
         <source>Declined</source>
-        <translation>支払いできませんでした</translation>
+        <translation>お支払い不可</translation>
     </message>
     <message>
         <source>Cancelled</source>
@@ -815,10 +1341,6 @@
     <message>
         <source>Checking…</source>
         <translation>確認中…</translation>
-    </message>
-    <message>
-        <source>Not changed: %1.</source>
-        <translation>変更できませんでした: %1。</translation>
     </message>
     <message>
         <source>Not changed: %1</source>
@@ -1043,6 +1565,18 @@
         <translation>キオスクモード (全画面)</translation>
     </message>
     <message>
+        <source>Customer display (second screen)</source>
+        <translation>お客様用画面 (2 台目のモニター)</translation>
+    </message>
+    <message>
+        <source>Largest amount per sale (minor units)</source>
+        <translation>1 回の会計の上限額 (最小単位、円なら円)</translation>
+    </message>
+    <message>
+        <source>Ask to confirm amounts above (minor units)</source>
+        <translation>確認を求める金額 (これを超えると再確認、最小単位)</translation>
+    </message>
+    <message>
         <source>Camera (index or device)</source>
         <translation>カメラ (番号またはデバイス)</translation>
     </message>
@@ -1099,6 +1633,42 @@
         <translation>無操作で自動サインアウト (秒)</translation>
     </message>
     <message>
+        <source>No receipt printer</source>
+        <translation>レシートプリンターなし</translation>
+    </message>
+    <message>
+        <source>USB receipt printer</source>
+        <translation>USB レシートプリンター</translation>
+    </message>
+    <message>
+        <source>Serial receipt printer</source>
+        <translation>シリアル接続のレシートプリンター</translation>
+    </message>
+    <message>
+        <source>Network receipt printer</source>
+        <translation>ネットワーク接続のレシートプリンター</translation>
+    </message>
+    <message>
+        <source>Write receipts to a file</source>
+        <translation>レシートをファイルに書き出す</translation>
+    </message>
+    <message>
+        <source>Print Japanese as an image (any printer)</source>
+        <translation>日本語を画像で印刷 (どのプリンターでも可)</translation>
+    </message>
+    <message>
+        <source>Print Japanese as text (Shift_JIS printers)</source>
+        <translation>日本語を文字で印刷 (Shift_JIS 対応プリンター)</translation>
+    </message>
+    <message>
+        <source>This register</source>
+        <translation>このレジ</translation>
+    </message>
+    <message>
+        <source>For IT: devices and timings</source>
+        <translation>IT 担当者向け: 機器と時間設定</translation>
+    </message>
+    <message>
         <source>Save</source>
         <translation>保存</translation>
     </message>
@@ -1130,6 +1700,10 @@
         <source>Not saved: correct the marked fields.</source>
         <translation>保存していません。印の付いた項目を直してください。</translation>
     </message>
+    <message>
+        <source>This value is not allowed here. Check it, or ask IT.</source>
+        <translation>この値は使えません。確認するか、IT 担当者にご相談ください。</translation>
+    </message>
 </context>
 <context>
     <name>StepUpAppPanel</name>
@@ -1157,12 +1731,24 @@
         <translation>お客様のウォレットアプリに表示されたワンタイムコードを入力してください。</translation>
     </message>
     <message>
+        <source>The customer enters the one-time code on the customer display.</source>
+        <translation>お客様がお客様用画面でワンタイムコードを入力します。</translation>
+    </message>
+    <message>
+        <source>The wallet cannot be reached. The code is kept and sent as soon as the wallet answers again.</source>
+        <translation>ウォレットにつながりません。コードは保持され、ウォレットが応答しだい送信されます。</translation>
+    </message>
+    <message>
         <source>Enter the one-time code</source>
         <translation>ワンタイムコードを入力</translation>
     </message>
 </context>
 <context>
     <name>StepUpPanel</name>
+    <message>
+        <source>Pay to: %1</source>
+        <translation>お支払い先: %1</translation>
+    </message>
     <message>
         <source>Attempts left: %1</source>
         <translation>残り回数: %1</translation>
@@ -1183,6 +1769,14 @@
         <translation>画面をお客様に向けてください。入力は ● で表示されます。</translation>
     </message>
     <message>
+        <source>The customer enters the PIN on the customer display.</source>
+        <translation>お客様がお客様用画面で PIN を入力します。</translation>
+    </message>
+    <message>
+        <source>The wallet cannot be reached. The PIN is kept and sent as soon as the wallet answers again.</source>
+        <translation>ウォレットにつながりません。PIN は保持され、ウォレットが応答しだい送信されます。</translation>
+    </message>
+    <message>
         <source>Customer: enter your wallet PIN</source>
         <translation>お客様: ウォレットの PIN を入力してください</translation>
     </message>
@@ -1190,16 +1784,24 @@
 <context>
     <name>TopBar</name>
     <message>
-        <source>Wallet: not contacted yet</source>
-        <translation>ウォレット: 未接続</translation>
-    </message>
-    <message>
         <source>Wallet: connected · %1 ms</source>
         <translation>ウォレット: 接続中 · %1 ms</translation>
     </message>
     <message>
         <source>⚠ Clock off by %1 s: check the time</source>
         <translation>⚠ 時計が %1 秒ずれています: 時刻を確認してください</translation>
+    </message>
+    <message>
+        <source>⚠ Wallet unreachable: retrying</source>
+        <translation>⚠ ウォレットにつながりません: 再接続中</translation>
+    </message>
+    <message>
+        <source>Wallet: slow to answer</source>
+        <translation>ウォレット: 応答が遅れています</translation>
+    </message>
+    <message>
+        <source>Wallet: checking the connection…</source>
+        <translation>ウォレット: 接続を確認中…</translation>
     </message>
     <message>
         <source>TRAINING · test money only</source>

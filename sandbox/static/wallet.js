@@ -30,7 +30,7 @@
         pin: "Enter your PIN at the register",
       };
       card.append(el("h3", "", titles[s.method] || "Confirm"));
-      card.append(el("div", "pm-meta", s.merchant));
+      card.append(el("div", "payee", "To " + s.payee));
       card.append(el("div", "amount", s.amount));
       if (s.method === "otp" && s.otp) card.append(el("div", "otp", s.otp));
       const cd = el("div", "countdown", "");
@@ -76,6 +76,8 @@
     $("hello").textContent = "Hello, " + state.display_name;
     $("balance").textContent = state.balance;
     $("locked").hidden = !state.locked;
+    // a pending confirmation takes the place of the payment code: one question at a time
+    $("pay").hidden = state.step_ups.length > 0;
     $("code").textContent = groupDigits(state.payment_code);
     $("qr").innerHTML = state.qr_svg; // server-made SVG of digits only
     renderStepUps(state.step_ups);

@@ -108,6 +108,17 @@ class RegisterSettings(_Section):
     kiosk: bool = Field(
         default=False, description="full screen, no window frame, no way out without the manager PIN"
     )
+    customer_display: bool = Field(
+        default=False, description="a second window facing the customer (on the second monitor in kiosk mode)"
+    )
+    max_sale: int | None = Field(
+        default=1_000_000, gt=0,
+        description="largest amount one sale may charge, in minor units of the currency; none = no limit",
+    )
+    confirm_above: int | None = Field(
+        default=100_000, gt=0,
+        description="amounts above this (minor units) need a second Enter on a screen showing them large",
+    )
 
     @field_validator("currency")
     @classmethod

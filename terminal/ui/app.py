@@ -11,9 +11,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 from terminal.config.model import Settings
+from terminal.domain.amount_guard import AmountLimits
 from terminal.register.register import Register
 from terminal.scan.sources import FrameSource
 from terminal.ui.assets import style_sheet
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
 from terminal.ui.manager import ManagerServices
@@ -59,7 +61,7 @@ class Recovery(QObject):
     def _finished(self, result: object) -> None:
         if isinstance(result, Exception):
             self._window.set_ready(False, self._window.tr("Unfinished sales could not be checked: %1")
-                                   .replace("%1", str(result)))
+                                   .replace("%1", error_text(result)))
         else:
             self._window.set_ready(True)
 
@@ -77,7 +79,10 @@ def build_window(
     """The cashier window on an opened register; ``camera`` replaces the configured one (the
     demo's virtual camera). Recovery starts at once."""
     hub = ScannerHub.from_settings(settings.scanner, camera)
+    limits = AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above)
     window = CashierWindow(register, hub, languages, currency=settings.register.currency,
-                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk)
+                           sounds=SoundPlayer(muted=muted), manager=manager, kiosk=kiosk, limits=limits,
+                           wallet=register.client, customer_display=settings.register.customer_display,
+                           timezone=register.enrollment.timezone, register_name=settings.register.name)
     Recovery(register, window).start()
     return window

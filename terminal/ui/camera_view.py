@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPolygonF
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPolygonF, QResizeEvent
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from terminal.scan.types import Frame, Quad
 
@@ -34,7 +34,7 @@ class CameraView(QWidget):
     def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.setObjectName("cameraView")
-        self.setMinimumSize(320, 200)
+        self.setMinimumSize(280, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._clock = clock
         self._frames: Callable[[], Frame | None] = lambda: None
@@ -54,6 +54,10 @@ class CameraView(QWidget):
         """What to show where there is no picture (camera missing, busy, off)."""
         self._message = text
         self.update()
+
+    @property
+    def message(self) -> str:
+        return self._message
 
     def clear_picture(self) -> None:
         self._image = None
@@ -79,9 +83,15 @@ class CameraView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.fillRect(self.rect(), QColor("#111"))
         if self._image is None:
+            # the scan frame even without a picture, so the cashier knows where the code goes
+            area = QRectF(self.rect())
+            side = min(area.width(), area.height()) * FRAME_SHARE
+            frame = QRectF(0, 0, side, side)
+            frame.moveCenter(area.center())
+            self._draw_corners(p, frame)
             p.setPen(QColor("#ddd"))
-            p.drawText(self.rect().adjusted(16, 16, -16, -16), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                       self._message)
+            p.drawText(frame.adjusted(side / 8, side / 8, -side / 8, -side / 8),
+                       Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
             p.end()
             return
         img = self._image
@@ -109,3 +119,24 @@ class CameraView(QWidget):
                                (r.left(), r.bottom(), 1, -1), (r.right(), r.bottom(), -1, -1)):
             p.drawLine(QPointF(cx, cy), QPointF(cx + dx * arm, cy))
             p.drawLine(QPointF(cx, cy), QPointF(cx, cy + dy * arm))
+
+
+class CameraColumn(QWidget):
+    """The camera view in a 4:3 box at the top of its column (never a tall strip), shown by the
+    window only while a code is awaited."""
+
+    def __init__(self, camera: CameraView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cameraColumn")
+        self.camera = camera
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(camera.minimumSize())
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(camera)
+        column.addStretch(1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        height = min(self.height(), self.width() * 3 // 4)
+        self.camera.setFixedHeight(max(self.camera.minimumWidth() * 3 // 4, height))

@@ -17,17 +17,17 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from terminal.config.loader import LoadedSettings, load_settings
+from terminal.config.writer import ConfigWriter
 from terminal.register import enrollment as enrollment_file
+from terminal.register.manager_pin import ManagerPin
+from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource
-from terminal.register.register import Register
-from terminal.config.writer import ConfigWriter
-from terminal.register.manager_pin import ManagerPin
 from terminal.ui.app import application, build_window
-from terminal.ui.manager import ManagerServices
 from terminal.ui.demo_backend import DemoBackend
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
+from terminal.ui.manager import ManagerServices
 from terminal.ui.phone_window import PhoneWindow
 from terminal.ui.virtual_camera import VirtualCamera, WidgetFilm
 
@@ -39,7 +39,8 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
     """Settings for a register living in ``home`` (config files there only, not the machine's)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAYTERM_")}
     env["PAYTERM_HOME"] = str(home)
-    env["PAYTERM_REGISTER__NAME"] = "demo-register"
+    env["PAYTERM_REGISTER__NAME"] = "Register 1"  # as the sandbox names its first register
+    env["PAYTERM_REGISTER__CUSTOMER_DISPLAY"] = "true"  # shown beside the phone
     if language:
         env["PAYTERM_REGISTER__LANGUAGE"] = language
     return load_settings(env)
@@ -76,6 +77,10 @@ class DemoSession:
         self.window.show()
         self.phone.move(self.window.frameGeometry().right() + 8, 0)
         self.phone.show()
+        if self.window.customer is not None:  # the customer's screen beside their phone
+            self.window.customer.resize(640, 480)
+            self.window.customer.move(self.phone.frameGeometry().right() + 8, 0)
+            self.window.customer.show()
 
     def close(self) -> None:
         self.phone.close()

@@ -25,6 +25,7 @@ class PendingStepUp:
     amount: str  # as the wallet formats it
     expires_at: datetime
     otp: str | None  # shown to the customer for ``otp``
+    payee: str = ""  # merchant and store, as the customer is asked to approve them
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,10 @@ def format_money(money: Money, language: Language | None = None) -> str:
 
 
 def format_time(at: datetime, language: Language | None = None) -> str:
-    """Time of day for the strip of recent sales: "14:05" / "2:05 PM"."""
+    """Time of day for the strip of recent sales and the top bar: "14:05" / "2:05 PM", in the time
+    zone ``at`` carries (the store's)."""
     lang = language or current_language()
-    local = at.astimezone()
+    local = at if at.tzinfo is not None else at.astimezone()
     return "{:%H:%M}".format(local) if lang is Language.JA else local.strftime("%I:%M %p").lstrip("0")
 
 

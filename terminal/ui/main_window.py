@@ -1,36 +1,44 @@
-"""The cashier window: top bar; camera view and recent sales on the left; the flow panel on the
-right. It draws ``register.sale`` whenever the register says it changed, and passes the cashier's
-requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no sale state itself."""
+"""The cashier window: top bar; the flow panel, with the camera view beside it only while a code
+is awaited (every other panel, the verdict above all, has the whole width); the strip of recent
+sales along the bottom. It draws ``register.sale`` whenever the register says it changed, and
+passes the cashier's requests (charge, code, PIN/OTP, cancel, next) to the register. It keeps no
+sale state itself."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from terminal.config.model import Language
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
+from terminal.register.register import RegisterStatus
 from terminal.scan.types import ScanResult, SourceState
 from terminal.ui.bridge import RegisterBridge
-from terminal.ui.camera_view import CameraView
+from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
+from terminal.ui.customer_display import CustomerDisplay, place_customer_display
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import Languages
 from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
 from terminal.ui.panels.stack import FlowView
-from terminal.ui.ports import RegisterPort
+from terminal.ui.ports import RegisterPort, WalletLink
 from terminal.ui.recent import RecentSales
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import Cue, SoundPlayer
-from terminal.ui.texts import rejection_text
+from terminal.ui.texts import camera_text, rejection_text
 from terminal.ui.topbar import TopBar
+from terminal.ui.wallet_watch import Reach, WalletHealth, WalletWatch
 
 if TYPE_CHECKING:
     from terminal.ui.manager.dialog import ManagerDialog
@@ -52,6 +60,11 @@ class CashierWindow(QMainWindow):
         sounds: SoundPlayer | None = None,
         manager: ManagerServices | None = None,
         kiosk: bool = False,
+        limits: AmountLimits | None = None,
+        wallet: WalletLink | None = None,
+        customer_display: bool = False,
+        timezone: str | None = None,
+        register_name: str | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("cashierWindow")
@@ -62,6 +75,7 @@ class CashierWindow(QMainWindow):
         self.kiosk = kiosk
         self._manager = manager
         self._currency = currency
+        self._zone = ZoneInfo(timezone) if timezone else None  # the store's: one clock on every screen
         self._may_close = not kiosk
         self.ready = True
         self.bridge = RegisterBridge(self)
@@ -71,12 +85,20 @@ class CashierWindow(QMainWindow):
         self.dialog: ManualEntryDialog | ManagerPinDialog | ManagerDialog | None = None
 
         self.topbar = TopBar(self)
+        self.topbar.register_name = register_name
         self.camera = CameraView(self)
         self.camera.set_frames(hub.latest_frame)
+        self.camera_column = CameraColumn(self.camera, self)
         self.recent = RecentSales(self)
         self.flow = FlowView(currency, self)
+        self.flow.set_limits(limits or AmountLimits())
+        self.customer = CustomerDisplay() if customer_display else None
         self._build_layout()
         self._connect()
+        self.watch = WalletWatch(wallet, self) if wallet is not None else None
+        if self.watch is not None:
+            self.watch.changed.connect(self._wallet_changed)
+            self.watch.start()
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(1000)
         self._status_timer.timeout.connect(self._refresh_status)
@@ -95,15 +117,17 @@ class CashierWindow(QMainWindow):
         outer.setSpacing(0)
         outer.addWidget(self.topbar)
         body = QHBoxLayout()
-        body.setContentsMargins(12, 12, 12, 12)
+        body.setContentsMargins(12, 12, 12, 6)
         body.setSpacing(12)
-        left = QVBoxLayout()
-        left.addWidget(self.camera, 1)
-        left.addWidget(self.recent)
-        body.addLayout(left, 5)
-        body.addWidget(self.flow, 6)
+        body.addWidget(self.camera_column, 2)
+        body.addWidget(self.flow, 3)
         outer.addLayout(body, 1)
+        strip = QHBoxLayout()
+        strip.setContentsMargins(12, 0, 12, 6)
+        strip.addWidget(self.recent)
+        outer.addLayout(strip)
         self.setCentralWidget(central)
+        self.camera_column.setVisible(self.flow.current.wants_camera)
 
     def _connect(self) -> None:
         self.bridge.sale_changed.connect(self.show_sale)
@@ -114,7 +138,7 @@ class CashierWindow(QMainWindow):
         self.hub.scanned.connect(self._scanned)
         self.hub.state_changed.connect(self._camera_state)
         self.reader.answered.connect(self._read_answered)
-        self.reader.failed.connect(lambda exc: self.flow.awaiting.show_problem(str(exc)))
+        self.reader.failed.connect(lambda exc: self.flow.awaiting.show_problem(error_text(exc)))
         self.keys.typed.connect(lambda text: self.flow.current.type_text(text))
         self.keys.command.connect(self._command)
         self.flow.charge.connect(self._charge)
@@ -122,22 +146,36 @@ class CashierWindow(QMainWindow):
         self.flow.cancel.connect(self._cancel)
         self.flow.next_sale.connect(self._next_sale)
         self.flow.manual_entry.connect(self.open_manual_entry)
+        self.flow.panel_changed.connect(lambda panel: self.camera_column.setVisible(panel.wants_camera))
+        if self.customer is not None:
+            self.flow.set_pads_elsewhere(True)
+            self.customer.secret.connect(self.flow.take_secret)
 
     # -- the sale -------------------------------------------------------------------------------
 
     def show_sale(self, sale: Sale) -> None:
         self.flow.show_sale(sale)
-        self.recent.add(sale, datetime.now().astimezone())
+        if self.customer is not None:
+            self.customer.show_page(self.flow.current.customer_page, sale)
+        self.recent.add(sale, self.store_now())
 
     def _charge(self, amount: Money) -> None:
         if self.ready:
             self.register.start_sale(amount)
+
+    def store_now(self) -> datetime:
+        """Now in the store's time zone (the machine's own when the window has none)."""
+        return datetime.now(self._zone) if self._zone is not None else datetime.now().astimezone()
 
     def _cancel(self) -> None:
         self.register.cancel()
 
     def _next_sale(self) -> None:
         self.register.next_sale()
+
+    def _wallet_changed(self, health: WalletHealth) -> None:
+        self.topbar.show_wallet(health)
+        self.flow.set_wallet_reachable(health.reach is not Reach.UNREACHABLE)
 
     def set_ready(self, ready: bool, note: str = "") -> None:
         """False while unfinished sales are recovered: no new sale before that."""
@@ -167,7 +205,7 @@ class CashierWindow(QMainWindow):
         self._open(dialog)
 
     def _camera_state(self, state: SourceState) -> None:
-        self.camera.set_message(state.message)
+        self.camera.set_message(camera_text(state))
         if not state.ok:
             self.camera.clear_picture()
 
@@ -239,6 +277,11 @@ class CashierWindow(QMainWindow):
             event.ignore()  # kiosk: the way out is F10 and the manager PIN
             return
         self._status_timer.stop()
+        if self.watch is not None:
+            self.watch.stop()
+        if self.customer is not None:
+            self.customer.may_close = True
+            self.customer.close()
         self.hub.close()
         self.reader.close()
         super().closeEvent(event)
@@ -250,6 +293,8 @@ class CashierWindow(QMainWindow):
         else:
             self.resize(1280, 800)
             self.show()
+        if self.customer is not None:
+            place_customer_display(self.customer, kiosk=self.kiosk)
 
     # -- language -------------------------------------------------------------------------------
 
@@ -260,8 +305,18 @@ class CashierWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-            self.flow.show_sale(self.register.sale)
+            self.show_sale(self.register.sale)
         super().changeEvent(event)
 
     def _refresh_status(self) -> None:
-        self.topbar.show_status(self.register.status())
+        status = self.register.status()
+        self.topbar.show_status(status)
+        self.topbar.show_time(self.store_now())
+        self.flow.set_payee(payee_name(status))
+        if self.customer is not None:
+            self.customer.set_payee(payee_name(status))
+
+
+def payee_name(status: RegisterStatus) -> str:
+    """Whom the customer pays: the merchant and the store, as the wallet enrolled them."""
+    return " ".join(dict.fromkeys(n for n in (status.merchant_name, status.store_name) if n))

@@ -1,23 +1,40 @@
 """The demo's "customer phone": a demo customer's wallet app, showing the rotating payment code
 (QR and digits) and the step-up prompts (approve / reject in app, the one-time code, or "enter
-your PIN at the register"). It reads the sandbox through ``DemoBackend`` on a worker thread."""
+your PIN at the register"). Every prompt names the payee and the amount, and while one is pending
+the payment code is hidden (one question at a time, as a real wallet app does). It reads the
+sandbox through ``DemoBackend`` on a worker thread, and speaks the register's language."""
 
 from __future__ import annotations
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QPixmap
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from terminal.domain.flow import StepUpMethod
-from terminal.ui.demo_backend import DemoBackend, PhoneState
+from terminal.ui.demo_backend import DemoBackend, PendingStepUp, PhoneState
 from terminal.ui.i18n import format_seconds
 from terminal.ui.qr import qr_image
 
 log = logging.getLogger(__name__)
 QR_SIDE = 240
+
+# The sandbox's notes on its demo customers (sandbox/seed.py), for the Japanese screen.
+_NOTES = (
+    QT_TRANSLATE_NOOP("PhoneNotes", "everyday customer: approves small payments at once"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "low balance"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "account locked: every charge declines account_locked"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "always asks to confirm in the wallet app"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "always asks for the PIN"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "always asks for the one-time code shown in the wallet app"),
+    QT_TRANSLATE_NOOP("PhoneNotes", "never paid here: the first payment asks for a step-up"),
+)
+
+
+def note_text(note: str) -> str:
+    return QCoreApplication.translate("PhoneNotes", note)
 
 
 class PhonePoller(QObject):
@@ -56,7 +73,6 @@ class PhoneWindow(QWidget):
     def __init__(self, backend: DemoBackend, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("phoneWindow")
-        self.setWindowTitle("PayTerm Sandbox wallet")
         self.setFixedSize(380, 700)
         self._backend = backend
         self.poller = PhonePoller(backend, self)
@@ -66,7 +82,7 @@ class PhoneWindow(QWidget):
         self.customer = QComboBox(self)
         self.customer.setObjectName("customerBox")
         for c in backend.customers:
-            self.customer.addItem(f"{c.display_name}: {c.note}", c.name)
+            self.customer.addItem("", c.name)
         self.customer.currentIndexChanged.connect(self._customer_changed)
         layout.addWidget(self.customer)
         self.balance = QLabel(self)
@@ -85,21 +101,30 @@ class PhoneWindow(QWidget):
         self.expiry = QLabel(self)
         self.expiry.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.expiry)
+        self.payee = QLabel(self)
+        self.payee.setObjectName("phonePayee")
+        self.payee.setWordWrap(True)
+        self.payee.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.payee)
+        self.amount = QLabel(self)
+        self.amount.setObjectName("phoneAmount")
+        self.amount.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.amount)
         self.prompt = QLabel(self)
         self.prompt.setObjectName("phonePrompt")
         self.prompt.setWordWrap(True)
         self.prompt.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.prompt)
         buttons = QHBoxLayout()
-        self.reject = QPushButton("Reject", self)
-        self.approve = QPushButton("Approve", self)
+        self.reject = QPushButton(self)
+        self.approve = QPushButton(self)
         self.reject.clicked.connect(lambda: self._answer(False))
         self.approve.clicked.connect(lambda: self._answer(True))
         buttons.addWidget(self.reject)
         buttons.addWidget(self.approve)
         layout.addLayout(buttons)
         layout.addStretch(1)
-        self._show_prompt(None)
+        self.retranslate()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.poller.poll)
@@ -117,32 +142,59 @@ class PhoneWindow(QWidget):
             self.qr.setPixmap(QPixmap.fromImage(qr_image(state.payment_code, QR_SIDE)))
             self.digits.setText(" ".join(state.payment_code[i:i + 4] for i in range(0, len(state.payment_code), 4)))
         self._state = state
-        self.balance.setText(f"{state.display_name} · {state.balance}")
-        left = (state.code_expires_at - state.server_time).total_seconds()
-        self.expiry.setText(f"code refreshes in {format_seconds(left)}")
-        self._show_prompt(state)
+        self._draw()
 
-    def _show_prompt(self, state: PhoneState | None) -> None:
-        step = state.step_ups[0] if state and state.step_ups else None
+    def pending(self) -> PendingStepUp | None:
+        return self._state.step_ups[0] if self._state and self._state.step_ups else None
+
+    def _draw(self) -> None:
+        state, step = self._state, self.pending()
+        # while the customer is asked to confirm, the code is put away: one question at a time
+        for widget in (self.qr, self.digits, self.expiry):
+            widget.setVisible(step is None)
+        for widget in (self.payee, self.amount):
+            widget.setVisible(step is not None)
         in_app = step is not None and step.method is StepUpMethod.APP_CONFIRM
         self.approve.setVisible(in_app)
         self.reject.setVisible(in_app)
+        if state is not None:
+            self.balance.setText(self.tr("%1 · balance %2").replace("%1", state.display_name)
+                                 .replace("%2", state.balance))
+            left = (state.code_expires_at - state.server_time).total_seconds()
+            self.expiry.setText(self.tr("The code changes in %1").replace("%1", format_seconds(left)))
         if step is None:
-            self.prompt.setText("Show this code to the register.")
-        elif step.method is StepUpMethod.APP_CONFIRM:
-            self.prompt.setText(f"Pay {step.amount}?\nApprove or reject this payment.")
+            self.prompt.setText(self.tr("Show this code to the register."))
+            return
+        self.payee.setText(self.tr("Pay to: %1").replace("%1", step.payee or self.tr("this store")))
+        self.amount.setText(step.amount)
+        if step.method is StepUpMethod.APP_CONFIRM:
+            self.prompt.setText(self.tr("Approve this payment?"))
         elif step.method is StepUpMethod.OTP:
-            self.prompt.setText(f"Pay {step.amount}: tell the cashier this code\n{step.otp or ''}")
+            self.prompt.setText(self.tr("Tell the cashier this code:\n%1").replace("%1", step.otp or ""))
         else:
-            self.prompt.setText(f"Pay {step.amount}: enter your PIN at the register\n"
-                                f"(demo PIN {self._backend.demo_pin})")
+            self.prompt.setText(self.tr("Enter your PIN at the register.\n(demo PIN %1)")
+                                .replace("%1", self._backend.demo_pin))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("PayTerm Sandbox wallet"))
+        for index, c in enumerate(self._backend.customers):
+            self.customer.setItemText(index, f"{c.display_name}: {note_text(c.note)}")
+        self.reject.setText(self.tr("Reject"))
+        self.approve.setText(self.tr("Approve"))
+        self._draw()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _answer(self, approve: bool) -> None:
-        if self._state and self._state.step_ups:
-            self.poller.answer(self._state.step_ups[0].charge_id, approve)
+        step = self.pending()
+        if step is not None:
+            self.poller.answer(step.charge_id, approve)
             self.poller.poll()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._timer.stop()
         self.poller.close()
         super().closeEvent(event)

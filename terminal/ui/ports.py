@@ -37,3 +37,17 @@ class RegisterPort(Protocol):
     def reprint_last_receipt(self) -> None: ...
 
     def status(self) -> RegisterStatus: ...
+
+
+class WalletLink(Protocol):
+    """What the window's wallet status needs of the wallet client
+    (``terminal.wallet.client.WalletClient`` fits as is): when calls last failed and succeeded
+    (on the client's clock), and a signed probe. ``probe`` blocks: call it off the UI thread."""
+
+    @property
+    def last_failure(self) -> float | None: ...
+
+    @property
+    def last_success(self) -> float | None: ...
+
+    def probe(self, timeout: float = 1.0) -> float: ...

@@ -1,6 +1,9 @@
 """A strip of the last few finished sales (time, amount, verdict), newest first, so the cashier
 can answer "did that one go through?" at a glance. It lists what this window has shown; the
-journal (``payterm history``) is the record."""
+journal (``payterm history``) is the record.
+
+The strip runs along the bottom of the window and shows as many sales as fit its width; it never
+asks for more width than it has (the window must never grow because sales piled up)."""
 
 from __future__ import annotations
 
@@ -9,12 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from terminal.domain.flow import Sale, SaleState
 from terminal.ui.i18n import format_money, format_time
 
-SHOWN = 5
+KEPT = 10
+ITEM_WIDTH = 150  # px, one sale in the strip
 _MARKS = {SaleState.APPROVED: "✓", SaleState.DECLINED: "✕", SaleState.REVERSED: "↺"}
 
 
@@ -37,21 +42,23 @@ class RecentSales(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recentSales")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._row = QHBoxLayout(self)
         self._row.setContentsMargins(0, 0, 0, 0)
         self._title = QLabel(self)
         self._title.setObjectName("recentTitle")
         self._row.addWidget(self._title)
         self._items: list[QLabel] = []
-        for _ in range(SHOWN):
+        for _ in range(KEPT):
             label = QLabel(self)
             label.setProperty("role", "recentItem")
+            label.setFixedWidth(ITEM_WIDTH)
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.hide()
             self._items.append(label)
             self._row.addWidget(label)
         self._row.addStretch(1)
-        self._finished: deque[Finished] = deque(maxlen=SHOWN)
+        self._finished: deque[Finished] = deque(maxlen=KEPT)
         self.retranslate()
 
     def add(self, sale: Sale, at: datetime) -> None:
@@ -66,8 +73,18 @@ class RecentSales(QWidget):
     def entries(self) -> list[Finished]:
         return list(self._finished)
 
+    def fitting(self) -> int:
+        """How many sales the strip's width has room for."""
+        spare = self.width() - self._title.sizeHint().width() - self._row.spacing()
+        return max(0, spare // (ITEM_WIDTH + self._row.spacing()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._redraw()
+
     def _redraw(self) -> None:
-        for label, item in zip(self._items, [*self._finished, *[None] * SHOWN]):
+        shown = list(self._finished)[: self.fitting()]
+        for label, item in zip(self._items, [*shown, *[None] * KEPT]):
             if item is None:
                 label.hide()
                 continue

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from terminal.domain.flow import Decline
 from terminal.domain.paymentcode import RejectReason, Rejection
+from terminal.scan.types import SourceState, SourceStatus
 
 
 @dataclass(frozen=True)
@@ -95,3 +96,22 @@ def decline_text(decline: Decline | None) -> DeclineText:
 def rejection_text(rejection: Rejection) -> str:
     text = _t("Reject", _REJECTIONS[rejection.reason])
     return text.replace("%1", rejection.wallet_name or _t("Reject", _THIS_WALLET)) if "%1" in text else text
+
+
+_CAMERA: dict[SourceStatus, str] = {
+    SourceStatus.STARTING: QT_TRANSLATE_NOOP("Camera", "Starting the camera…"),
+    SourceStatus.RUNNING: QT_TRANSLATE_NOOP("Camera", "Camera ready."),
+    SourceStatus.MISSING: QT_TRANSLATE_NOOP(
+        "Camera", "No camera found. Use the handheld scanner, or type the code (F2)."),
+    SourceStatus.BUSY: QT_TRANSLATE_NOOP(
+        "Camera", "Another program is using the camera. Use the handheld scanner, or type the code (F2)."),
+    SourceStatus.FAILED: QT_TRANSLATE_NOOP("Camera", "The camera stopped sending pictures. Retrying…"),
+    SourceStatus.ENDED: QT_TRANSLATE_NOOP("Camera", "The video has ended."),
+    SourceStatus.STOPPED: QT_TRANSLATE_NOOP("Camera", "The camera starts when a sale waits for a code."),
+}
+
+
+def camera_text(state: SourceState) -> str:
+    """The camera's state in the screen's language (the source's own sentence is English, for
+    logs and `payterm doctor`)."""
+    return _t("Camera", _CAMERA[state.status])

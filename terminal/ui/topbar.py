@@ -1,12 +1,16 @@
 """The strip along the top: register name, wallet connection with its latency, a clock-skew
-warning, and the TRAINING banner when the wallet is a sandbox (no real money)."""
+warning, the store's time, and the TRAINING banner when the wallet is a sandbox (no real money)."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from terminal.register.register import RegisterStatus
+from terminal.ui.i18n import format_time
+from terminal.ui.wallet_watch import Reach, WalletHealth
 
 SKEW_WARNING_S = 60.0  # the wallet refuses requests beyond 300 s; warn well before that
 
@@ -31,29 +35,56 @@ class TopBar(QWidget):
         self.skew.hide()
         self.wallet = QLabel(self)
         self.wallet.setObjectName("walletStatus")
+        self.clock = QLabel(self)
+        self.clock.setObjectName("storeClock")
         row.addWidget(self.name)
         row.addWidget(self.training, 1)
         row.addWidget(self.note)
         row.addWidget(self.skew)
         row.addWidget(self.wallet)
+        row.addWidget(self.clock)
+        self.register_name: str | None = None  # the register's own name (settings), as on slips and history
         self._status: RegisterStatus | None = None
+        self._health: WalletHealth | None = None
         self._note = ""
         self.retranslate()
 
     def show_status(self, status: RegisterStatus) -> None:
         self._status = status
-        self.name.setText(f"{status.store_name} · {status.terminal_name}")
+        self.name.setText(f"{status.store_name} · {self.register_name or status.terminal_name}")
         self.training.setVisible(status.training)
-        if status.latency is None:
-            self.wallet.setText(self.tr("Wallet: not contacted yet"))
-        else:
-            ms = round(status.latency * 1000)
-            self.wallet.setText(self.tr("Wallet: connected · %1 ms").replace("%1", str(ms)))
+        if self._health is None:  # no watch on the wallet (a window without one): the last call
+            self._draw_wallet(WalletHealth(Reach.CHECKING) if status.latency is None
+                              else WalletHealth(Reach.CONNECTED, status.latency))
         offset = status.clock_offset
         skewed = offset is not None and abs(offset) > SKEW_WARNING_S
         self.skew.setVisible(skewed)
         if skewed and offset is not None:
             self.skew.setText(self.tr("⚠ Clock off by %1 s: check the time").replace("%1", str(round(offset))))
+
+    def show_time(self, now: datetime) -> None:
+        """The store's time (the same clock as history, receipts and reports)."""
+        self.clock.setText(format_time(now))
+
+    def show_wallet(self, health: WalletHealth) -> None:
+        """The wallet watch's word (terminal/ui/wallet_watch.py): it follows reality within 2 s."""
+        self._health = health
+        self._draw_wallet(health)
+
+    def _draw_wallet(self, health: WalletHealth) -> None:
+        if health.reach is Reach.UNREACHABLE:
+            text = self.tr("⚠ Wallet unreachable: retrying")
+        elif health.reach is Reach.SLOW:
+            text = self.tr("Wallet: slow to answer")
+        elif health.reach is Reach.CONNECTED and health.latency is not None:
+            text = self.tr("Wallet: connected · %1 ms").replace("%1", str(round(health.latency * 1000)))
+        else:
+            text = self.tr("Wallet: checking the connection…")
+        self.wallet.setText(text)
+        if self.wallet.property("reach") != health.reach.value:  # restyle only on a change of state
+            self.wallet.setProperty("reach", health.reach.value)
+            self.wallet.style().unpolish(self.wallet)
+            self.wallet.style().polish(self.wallet)
 
     def show_note(self, text: str) -> None:
         """A passing word from the window (recovery running, scanner problem)."""
@@ -64,6 +95,8 @@ class TopBar(QWidget):
         self.training.setText(self.tr("TRAINING · test money only"))
         if self._status is not None:
             self.show_status(self._status)
+        if self._health is not None:
+            self._draw_wallet(self._health)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.LanguageChange:

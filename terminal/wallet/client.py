@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -108,6 +109,10 @@ class WalletClient:
         )
         self.clock_offset: float | None = None  # wallet clock minus ours, from the last answer
         self.last_latency: float | None = None
+        # When (our clock) an exchange last failed to reach the wallet, and last got a verified
+        # answer: the window's wallet status follows these (terminal/ui/wallet_watch.py).
+        self.last_failure: float | None = None
+        self.last_success: float | None = None
 
     def wallet_time(self) -> float:
         """Our best estimate of the wallet's clock now."""
@@ -169,6 +174,15 @@ class WalletClient:
         if (refund.charge_id, refund.amount, refund.currency) != (charge_id, request.amount, request.currency):
             raise UnverifiedResponse("the wallet answered about another refund", code="mismatched_answer")
         return refund
+
+    def probe(self, timeout: float = 1.0) -> float:
+        """One signed round trip within ``timeout`` seconds (a status query for a key no charge
+        uses, as `payterm doctor` does): the latency in seconds, or the WalletError. A verified
+        answer proves the wallet is there and is the one enrolled, not just that a port is open."""
+        started = self._clock()
+        self._call("GET", "/v1/charges", m.ChargeList,
+                   params={"idempotency_key": "health-" + uuid.uuid4().hex}, timeout=timeout)
+        return self._clock() - started
 
     def settlement(self, date: str) -> m.SettlementResponse:
         return self._call("GET", "/v1/settlement", m.SettlementResponse, params={"date": date})
@@ -290,15 +304,19 @@ class WalletClient:
         try:
             response = self._http.send(request, auth=auth)
         except _NOT_SENT as exc:
+            self.last_failure = self._clock()
             raise TransportError(f"cannot reach the wallet: {exc!r}", outcome_unknown=False) from exc
         except _SENT_MAYBE as exc:
+            self.last_failure = self._clock()
             raise TransportError(f"no answer from the wallet: {exc!r}", outcome_unknown=True) from exc
         except httpx.HTTPError as exc:
+            self.last_failure = self._clock()
             raise TransportError(f"wallet connection failed: {exc!r}", outcome_unknown=True) from exc
         finished = self._clock()
         self.last_latency = finished - started
         status = response.status_code
         if status >= 500 or status == 429:
+            self.last_failure = finished
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise WalletUnavailable(f"wallet unavailable ({status})", status=status, retry_after=retry_after)
         sent = response.request  # as signed by the auth hook: the request this answer must be bound to
@@ -315,6 +333,7 @@ class WalletClient:
         except SignatureError as exc:
             raise UnverifiedResponse(f"wallet answer not trusted: {exc}", code=exc.code) from exc
         self.clock_offset = verified.created - (started + finished) / 2
+        self.last_success = finished
         if status >= 400:
             problem = _problem(response.content)
             raise rejection_for(status, str(problem.get("title") or "rejected"),

@@ -113,7 +113,7 @@ def test_changing_the_pin_needs_the_current_one(qtbot, rig: ManagerRig, language
 
     assert change(PIN, "97531", "97530") == "The two new PINs differ."
     assert change("1111", "97531", "97531") == "The current PIN is wrong: the PIN was not changed."
-    assert change(PIN, "12", "12").startswith("Not changed: the manager PIN has 4 to 12 digits")
+    assert change(PIN, "12", "12").startswith("Not changed: This PIN is not allowed: use 4 to 12 digits")
     assert change(PIN, "97531", "97531") == "The manager PIN was changed."
     assert rig.services.pin.check("97531").ok
     assert not rig.services.pin.check(PIN).ok
@@ -130,3 +130,21 @@ def test_every_audit_action_has_a_label() -> None:
 
     assert all(labels.action(a.value) != a.value for a in AuditAction)
     assert labels.action("some.future_action") == "some.future_action"
+
+
+def test_the_manager_pin_by_touch_alone(qtbot, rig: ManagerRig, languages: Languages) -> None:  # type: ignore[no-untyped-def]
+    """A register with a touch screen and no keyboard can open manager mode."""
+    window = manager_window(qtbot, rig, languages)
+    window.open_manager()
+    dialog = window.dialog
+    assert isinstance(dialog, ManagerPinDialog) and dialog.keypad.isVisible()
+    keys = {b.text(): b for b in dialog.keypad.findChildren(type(dialog.ok_button))}
+    for digit in "1" + PIN:
+        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(keys["⌫"], Qt.MouseButton.LeftButton)  # the 1 stays, the last digit goes
+    qtbot.mouseClick(keys["C"], Qt.MouseButton.LeftButton)
+    for digit in PIN:
+        qtbot.mouseClick(keys[digit], Qt.MouseButton.LeftButton)
+    assert dialog.field.text() == PIN
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(window.dialog, ManagerDialog), timeout=10_000)

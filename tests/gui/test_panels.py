@@ -91,11 +91,44 @@ def test_the_registers_sounds_are_played(qtbot, window: CashierWindow, register:
 
 
 def test_step_up_shows_time_and_attempts_left(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
-    shown(qtbot, window, register, sale_in(SaleState.STEP_UP, method=StepUpMethod.APP_CONFIRM,
+    shown(qtbot, window, register, sale_in(SaleState.STEP_UP, method=StepUpMethod.PIN,
                                            deadline=time.time() + 65))
-    panel = window.flow.panels[StepUpMethod.APP_CONFIRM]
+    panel = window.flow.panels[StepUpMethod.PIN]
     assert panel.countdown.text() in {"1:05", "1:04"}
+    assert panel.attempts.isVisible()
     assert panel.attempts.text() == "Attempts left: 3"
+
+
+def test_confirm_in_app_has_no_tries_left(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    """Nothing is typed at the register when the customer confirms in their app: no count of
+    tries left there (it read as if something could go wrong on the cashier's side)."""
+    shown(qtbot, window, register, sale_in(SaleState.STEP_UP, method=StepUpMethod.APP_CONFIRM))
+    assert not window.flow.panels[StepUpMethod.APP_CONFIRM].attempts.isVisible()
+
+
+@pytest.mark.parametrize("method", list(StepUpMethod))
+def test_every_step_up_shows_the_payee_and_the_amount(qtbot, window, register,  # type: ignore[no-untyped-def]
+                                                      method: StepUpMethod) -> None:
+    """The customer approves a payee and an amount, never a bare prompt (EU SCA dynamic linking)."""
+    window._refresh_status()
+    shown(qtbot, window, register, sale_in(SaleState.STEP_UP, method=method))
+    panel = window.flow.panels[method]
+    assert panel.payee.isVisible() and panel.amount.isVisible()
+    assert panel.payee.text() == "Pay to: PayTerm Demo Mart Shibuya Store"
+    assert panel.amount.text() == "¥1,200"
+
+
+def test_the_camera_is_shown_only_while_a_code_is_awaited(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    for sale, camera in ((Sale(), False), (sale_in(SaleState.AWAITING_CODE), True),
+                         (sale_in(SaleState.AUTHORIZING), False), (sale_in(SaleState.APPROVED), False)):
+        shown(qtbot, window, register, sale)
+        assert window.camera.isVisible() is camera, sale.state
+
+
+def test_the_verdict_has_the_whole_width(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    shown(qtbot, window, register, sale_in(SaleState.DECLINED))
+    panel = window.flow.panels[SaleState.DECLINED]
+    assert panel.width() >= window.width() - 40
 
 
 def test_pin_is_masked_and_passed_on_once(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]

@@ -61,18 +61,35 @@ def test_approve_in_browser(enrolled: SignedClient, sandbox_server: RunningSandb
                                     is_mobile=True, has_touch=True)
             page.goto(f"{sandbox_server.url}/wallet/dave")
             expect(page.locator("#balance")).to_have_text("¥18,720")
-            expect(page.locator("#code")).to_have_text(re.compile(r"^99\d\d( \d{4}){3} \d\d$"))
-            expect(page.locator("#qr svg")).to_be_visible()
             approve = page.locator(f"#approve-{charge['id']}")
             expect(approve).to_be_visible()
+            # the customer sees whom they pay and how much, and no payment code while asked
+            prompt = page.locator(f".stepup[data-charge-id='{charge['id']}']")
+            expect(prompt.locator("h3")).to_have_text("Confirm this payment?")
+            expect(prompt.locator(".payee")).to_have_text("To PayTerm Demo Mart Shibuya Store")
+            expect(prompt.locator(".amount")).to_have_text("¥3,480")
+            expect(page.locator("#qr svg")).to_be_hidden()
+            expect(page.locator("#code")).to_be_hidden()
             shot = DOCS_SCREENSHOT if os.environ.get(UPDATE_ENV) == "1" else tmp_path / "wallet-page.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.read_bytes().startswith(b"\x89PNG")
             approve.click()
             expect(page.locator(f"#approve-{charge['id']}")).to_have_count(0)
             expect(page.locator("#balance")).to_have_text("¥15,240")
+            expect(page.locator("#code")).to_have_text(re.compile(r"^99\d\d( \d{4}){3} \d\d$"))
+            expect(page.locator("#qr svg")).to_be_visible()
         finally:
             browser.close()
     got = enrolled.call("GET", f"/v1/charges/{charge['id']}")
     enrolled.verify(got)
     assert got.json()["status"] == "approved"
+
+
+def test_a_pending_step_up_names_the_payee_and_the_amount(enrolled: SignedClient,
+                                                           sandbox_server: RunningSandbox) -> None:
+    sandbox_server.set_risk(velocity_count=100)
+    charge = enrolled.charge(3480, sandbox_server.payment_code("dave"), reference="LUNCH").json()
+    assert charge["status"] == "step_up_required"
+    pending = httpx.get(sandbox_server.url + "/wallet/dave/state").json()["step_ups"]
+    mine = next(s for s in pending if s["charge_id"] == charge["id"])
+    assert (mine["payee"], mine["amount"]) == ("PayTerm Demo Mart Shibuya Store", "¥3,480")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.journal.records import AuditEntry, ChainVerification, from_db_time
+from terminal.ui.errors import error_text
 import terminal.ui.manager.labels as labels
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
@@ -83,13 +84,13 @@ class AuditTab(QWidget):
         zone = ZoneInfo(self._services.timezone)
         self.table.setRowCount(len(report.entries))
         for row, entry in enumerate(report.entries):
-            cells = (str(entry.seq), f"{from_db_time(entry.at).astimezone(zone):%Y-%m-%d %H:%M:%S}", entry.actor,
-                     labels.action(entry.action), entry.details)
+            cells = (str(entry.seq), f"{from_db_time(entry.at).astimezone(zone):%Y-%m-%d %H:%M:%S}",
+                     labels.actor(entry.actor), labels.action(entry.action), labels.details(entry.details))
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
         self.verified.emit(report)
 
     def _failed(self, exc: Exception) -> None:
         self.verify_button.setEnabled(True)
-        self.result.setText(self.tr("The audit log could not be read: %1").replace("%1", str(exc)))
+        self.result.setText(self.tr("The audit log could not be read: %1").replace("%1", error_text(exc)))
         self.verified.emit(exc)

@@ -75,6 +75,9 @@ class ManagerDialog(QDialog):
         self.tabs.addTab(self.register, self.tr("Register"))
         self.tabs.setCurrentIndex(max(index, 0))
         self.setWindowTitle(self.tr("Manager mode"))
+        # today's sales and the latest audit entries are there on opening, not after a search
+        self.history.search()
+        self.audit.verify()
 
     def open_sale(self, sale: SaleRecord) -> None:
         if self.detail is not None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from terminal.config.model import Language
 from terminal.domain.money import Money
 from terminal.journal.states import AuditAction
-from terminal.register.reconcile import Reconciliation
-from terminal.ui.i18n import format_money
+from terminal.register.reconcile import Difference, DifferenceKind, Reconciliation
+from terminal.ui.errors import error_text
+from terminal.ui.i18n import current_language, format_money
 from terminal.ui.manager.day_export import figures, write_csv
 from terminal.ui.manager.history import qdate
 from terminal.ui.manager.services import ManagerServices
@@ -124,7 +126,8 @@ class EndOfDayTab(QWidget):
         self.differences.clear()
         for d in rec.differences:
             where = " ".join(x for x in (d.reference, d.charge_id) if x)
-            self.differences.addItem(f"≠ {where}: {d.message}" if where else f"≠ {d.message}")
+            text = difference_text(d)
+            self.differences.addItem(f"≠ {where}: {text}" if where else f"≠ {text}")
         if rec.agree:
             self.verdict.setText(self.tr("✔ Journal and wallet agree: %1 sale(s).").replace("%1", str(rec.journal_sales)))
         else:
@@ -137,7 +140,7 @@ class EndOfDayTab(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         self.run_button.setEnabled(True)
-        self.verdict.setText(self.tr("The wallet could not be asked: %1").replace("%1", str(exc)))
+        self.verdict.setText(self.tr("The wallet could not be asked: %1").replace("%1", error_text(exc)))
         self.reconciled.emit(exc)
 
     def export_csv(self) -> None:
@@ -162,8 +165,31 @@ class EndOfDayTab(QWidget):
             path = write()
             services.pin.record(AuditAction.MANAGER_END_OF_DAY, {"export": kind, "file": path.name})
             return path
-        self._tasks.run(work, self._saved, lambda exc: self.saved.setText(str(exc)))
+        self._tasks.run(work, self._saved, lambda exc: self.saved.setText(error_text(exc)))
 
     def _saved(self, path: Path) -> None:
         self.saved.setText(self.tr("Saved: %1").replace("%1", str(path)))
         self.exported.emit(path)
+
+
+_DIFFERENCES = {
+    DifferenceKind.MISSING_AT_WALLET: QT_TRANSLATE_NOOP("EndOfDayTab", "The wallet does not know this sale."),
+    DifferenceKind.MISSING_IN_JOURNAL: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "The wallet has a charge this register does not know."),
+    DifferenceKind.AMOUNT: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "The amount differs between the register and the wallet."),
+    DifferenceKind.STATE: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "The register and the wallet disagree on how this sale ended (for example, cancelled at "
+        "the wallet)."),
+    DifferenceKind.REFUNDED: QT_TRANSLATE_NOOP("EndOfDayTab", "The refunded amounts differ."),
+    DifferenceKind.UNFINISHED: QT_TRANSLATE_NOOP(
+        "EndOfDayTab", "This sale, or its refund or void, is not finished."),
+    DifferenceKind.TOTALS: QT_TRANSLATE_NOOP("EndOfDayTab", "A total differs (see the table above)."),
+}
+
+
+def difference_text(d: Difference) -> str:
+    """A difference in the manager's language; the reconciler's English detail only on an
+    English screen (it names the figures, for IT and the back office)."""
+    text = QCoreApplication.translate("EndOfDayTab", _DIFFERENCES[d.kind])
+    return f"{text} ({d.message})" if current_language() is Language.EN else text

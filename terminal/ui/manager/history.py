@@ -26,6 +26,7 @@ from terminal.domain.money import MoneyError, parse_major
 from terminal.journal.records import HistoryQuery, SaleRecord
 from terminal.journal.records import SaleEntry
 from terminal.journal.states import SaleState
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_money
 import terminal.ui.manager.labels as labels
 from terminal.ui.manager.services import ManagerServices
@@ -50,6 +51,7 @@ class HistoryTab(QWidget):
         self._currency = currency
         self._tasks = Tasks(self)
         self.sales: list[SaleRecord] = []
+        self._generation = 0  # the latest search; answers of older ones are dropped
         layout = QVBoxLayout(self)
         form = QFormLayout()
         today = QDate(services.today().year, services.today().month, services.today().day)
@@ -115,12 +117,16 @@ class HistoryTab(QWidget):
         try:
             query = self.query()
         except MoneyError as exc:
-            self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
+            self.message.setText(self.tr("Not an amount: %1").replace("%1", error_text(exc)))
             return
         self.message.setText(self.tr("Searching…"))
-        self._tasks.run(lambda: self._services.journal.reader.history_entries(query), self._show, self._failed)
+        self._generation = generation = self._generation + 1
+        self._tasks.run(lambda: self._services.journal.reader.history_entries(query),
+                        lambda entries: self._show(entries, generation), self._failed)
 
-    def _show(self, entries: list[SaleEntry]) -> None:
+    def _show(self, entries: list[SaleEntry], generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return  # a newer search is on its way: only the last one is shown
         self.sales = sales = [entry.sale for entry in entries]
         self.table.setRowCount(len(sales))
         zone = ZoneInfo(self._services.timezone)
@@ -138,7 +144,7 @@ class HistoryTab(QWidget):
         self.searched.emit(len(sales))
 
     def _failed(self, exc: Exception) -> None:
-        self.message.setText(self.tr("The journal could not be read: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("The journal could not be read: %1").replace("%1", error_text(exc)))
 
     def _open_selected(self) -> None:
         row = self.table.currentRow()

@@ -3,11 +3,17 @@ the screen's language."""
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from terminal.domain.affordance import Allowed, Why
 from terminal.domain.operation import Standing
+from terminal.domain.flow import Decline
+from terminal.domain.money import Money, MoneyError
 from terminal.journal.states import AuditAction, OperationKind, OperationState, SaleState
+from terminal.ui.i18n import format_money
+from terminal.ui.texts import decline_text
 
 _SALE_STATES = {
     SaleState.AUTHORIZING: QT_TRANSLATE_NOOP("ManagerLabels", "authorizing"),
@@ -103,3 +109,128 @@ def action(value: str) -> str:
 
 
 STORED_STATES = tuple(_SALE_STATES)
+
+_ACTORS = {
+    "manager": QT_TRANSLATE_NOOP("ManagerLabels", "manager"),
+    "register": QT_TRANSLATE_NOOP("ManagerLabels", "register"),
+    "cashier": QT_TRANSLATE_NOOP("ManagerLabels", "cashier"),
+    "enrollment": QT_TRANSLATE_NOOP("ManagerLabels", "enrollment"),
+    "it": QT_TRANSLATE_NOOP("ManagerLabels", "IT"),
+    "demo": QT_TRANSLATE_NOOP("ManagerLabels", "demo"),
+    "pos": QT_TRANSLATE_NOOP("ManagerLabels", "POS software"),
+    "cli": QT_TRANSLATE_NOOP("ManagerLabels", "command line"),
+}
+
+# An audit entry's details, key by key: the label, or None for a key not worth a manager's eye
+# (idempotency keys, the currency that the amount already shows).
+_DETAIL_LABELS: dict[str, str | None] = {
+    "amount": QT_TRANSLATE_NOOP("ManagerLabels", "amount"),
+    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "refund"),
+    "reference": QT_TRANSLATE_NOOP("ManagerLabels", "reference"),
+    "last4": QT_TRANSLATE_NOOP("ManagerLabels", "code"),
+    "wallet": QT_TRANSLATE_NOOP("ManagerLabels", "wallet"),
+    "approval_code": QT_TRANSLATE_NOOP("ManagerLabels", "approval code"),
+    "charge_id": QT_TRANSLATE_NOOP("ManagerLabels", "charge ID"),
+    "state": QT_TRANSLATE_NOOP("ManagerLabels", "now"),
+    "previous": QT_TRANSLATE_NOOP("ManagerLabels", "before"),
+    "day": QT_TRANSLATE_NOOP("ManagerLabels", "day"),
+    "differences": QT_TRANSLATE_NOOP("ManagerLabels", "differences"),
+    "reason": QT_TRANSLATE_NOOP("ManagerLabels", "reason"),
+    "tries_left": QT_TRANSLATE_NOOP("ManagerLabels", "tries left"),
+    "until": QT_TRANSLATE_NOOP("ManagerLabels", "until"),
+    "by": QT_TRANSLATE_NOOP("ManagerLabels", "by"),
+    "changed": QT_TRANSLATE_NOOP("ManagerLabels", "changed"),
+    "kind": QT_TRANSLATE_NOOP("ManagerLabels", "what"),
+    "decline_code": QT_TRANSLATE_NOOP("ManagerLabels", "decline reason"),
+    "error_code": QT_TRANSLATE_NOOP("ManagerLabels", "error"),
+    "step_up_method": QT_TRANSLATE_NOOP("ManagerLabels", "confirmation"),
+    "wallet_ref": QT_TRANSLATE_NOOP("ManagerLabels", "wallet reference"),
+    "failures": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PINs in a row"),
+    "export": QT_TRANSLATE_NOOP("ManagerLabels", "file type"),
+    "file": QT_TRANSLATE_NOOP("ManagerLabels", "file"),
+    "key": None,
+    "currency": None,
+    "sale": None,
+    "after_seq": None,
+    "locked_until": None,  # the action says "locked"; the dialog showed the countdown
+}
+# Values that are codes, in words (free text, such as IT's reason for a PIN reset, stays as typed).
+_VALUE_WORDS = {
+    "wrong_pin": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PIN"),
+    "not_set": QT_TRANSLATE_NOOP("ManagerLabels", "no manager PIN set"),
+    "locked": QT_TRANSLATE_NOOP("ManagerLabels", "locked"),
+    "refund": QT_TRANSLATE_NOOP("ManagerLabels", "a refund"),
+    "void": QT_TRANSLATE_NOOP("ManagerLabels", "a void"),
+    "requested": QT_TRANSLATE_NOOP("ManagerLabels", "asked"),
+    "succeeded": QT_TRANSLATE_NOOP("ManagerLabels", "done"),
+    "failed": QT_TRANSLATE_NOOP("ManagerLabels", "refused"),
+    "in_doubt": QT_TRANSLATE_NOOP("ManagerLabels", "in doubt"),
+    "app_confirm": QT_TRANSLATE_NOOP("ManagerLabels", "in the wallet app"),
+    "pin": QT_TRANSLATE_NOOP("ManagerLabels", "PIN"),
+    "otp": QT_TRANSLATE_NOOP("ManagerLabels", "one-time code"),
+    "csv": QT_TRANSLATE_NOOP("ManagerLabels", "CSV"),
+    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "Z-report (PDF)"),
+}
+_YES_NO = {
+    "agree": (QT_TRANSLATE_NOOP("ManagerLabels", "the wallet agrees"),
+              QT_TRANSLATE_NOOP("ManagerLabels", "the wallet does not agree")),
+    "first": (QT_TRANSLATE_NOOP("ManagerLabels", "first PIN"), None),
+    "cancel_requested": (QT_TRANSLATE_NOOP("ManagerLabels", "the cashier cancelled"), None),
+}
+
+
+def actor(value: str) -> str:
+    label = _ACTORS.get(value)
+    return _t(label) if label is not None else value
+
+
+def _value(key: str, value: object, currency: str | None) -> str:
+    if key in ("amount", "refund") and isinstance(value, int) and currency:
+        try:
+            return format_money(Money(value, currency))
+        except MoneyError:
+            return str(value)
+    if key in ("state", "previous") and isinstance(value, str) and value not in _VALUE_WORDS:
+        try:
+            return sale_state(SaleState(value))
+        except ValueError:
+            return value
+    if key == "decline_code" and isinstance(value, str):
+        return decline_text(Decline(value, "")).reason
+    if isinstance(value, str) and value in _VALUE_WORDS:
+        return _t(_VALUE_WORDS[value])
+    if key == "last4" and isinstance(value, str):
+        return f"…{value}"
+    if key == "changed" and isinstance(value, dict):
+        return ", ".join(str(k) for k in value)
+    return str(value)
+
+
+def details(text: str) -> str:
+    """An audit entry's details (stored as JSON) in words: "amount: 1,200円 · code: …4821"."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return text
+    return details_of(data) if isinstance(data, dict) else text
+
+
+def details_of(data: dict[str, object], currency: str | None = None) -> str:
+    """``currency``: the sale's, for amounts in details that do not name theirs."""
+    if isinstance(data.get("currency"), str):
+        currency = str(data["currency"])
+    parts: list[str] = []
+    for key, value in data.items():
+        if key in _YES_NO:
+            yes, no = _YES_NO[key]
+            word = yes if value else no
+            if word is not None:
+                parts.append(_t(word))
+            continue
+        if key in _DETAIL_LABELS:
+            label = _DETAIL_LABELS[key]
+            if label is not None:
+                parts.append(f"{_t(label)}: {_value(key, value, currency)}")
+            continue
+        parts.append(f"{key}: {value}")
+    return " · ".join(parts)

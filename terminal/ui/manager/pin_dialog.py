@@ -1,6 +1,7 @@
 """The manager PIN, asked before manager mode opens and again to confirm a void or a refund.
 The check (argon2id, deliberately slow, plus a journal write) runs on a worker. While manager
-mode is locked the field is disabled and a countdown shows when it opens again."""
+mode is locked the field is disabled and a countdown shows when it opens again. A touch keypad
+types into the field, so that a register without a keyboard can open manager mode."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_seconds
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
+from terminal.ui.widgets.keypad import Keypad
 
 
 class ManagerPinDialog(QDialog):
@@ -35,6 +38,13 @@ class ManagerPinDialog(QDialog):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMaxLength(MAX_PIN_LENGTH)
         layout.addWidget(self.field)
+        self.keypad = Keypad(self, double_zero=False)
+        self.keypad.setObjectName("pinKeypad")
+        self.keypad.digit.connect(self.field.insert)
+        self.keypad.backspace.connect(self.field.backspace)
+        self.keypad.clear.connect(self.field.clear)
+        self.keypad.setMinimumHeight(4 * 60)
+        layout.addWidget(self.keypad)
         self.message = QLabel(self)
         self.message.setObjectName("pinMessage")
         self.message.setMinimumHeight(52)
@@ -60,13 +70,15 @@ class ManagerPinDialog(QDialog):
         if not pin or self._locked_until is not None:
             return
         self.message.setText(self.tr("Checking…"))
-        self.field.setEnabled(False)
-        self.ok_button.setEnabled(False)
+        self._enable(False)
         self._tasks.run(lambda: self._services.pin.check(pin), self._answered, self._failed)
 
+    def _enable(self, on: bool) -> None:
+        for widget in (self.field, self.ok_button, self.keypad):
+            widget.setEnabled(on)
+
     def _answered(self, result: PinCheck) -> None:
-        self.field.setEnabled(True)
-        self.ok_button.setEnabled(True)
+        self._enable(True)
         if result.outcome is PinOutcome.OK:
             self.message.clear()
             self.checked.emit(result)
@@ -84,14 +96,12 @@ class ManagerPinDialog(QDialog):
         self.checked.emit(result)
 
     def _failed(self, exc: Exception) -> None:
-        self.field.setEnabled(True)
-        self.ok_button.setEnabled(True)
-        self.message.setText(self.tr("The PIN could not be checked: %1").replace("%1", str(exc)))
+        self._enable(True)
+        self.message.setText(self.tr("The PIN could not be checked: %1").replace("%1", error_text(exc)))
 
     def _lock(self, until: float) -> None:
         self._locked_until = until
-        self.field.setEnabled(False)
-        self.ok_button.setEnabled(False)
+        self._enable(False)
         self._countdown.start()
         self._tick()
 
@@ -102,8 +112,7 @@ class ManagerPinDialog(QDialog):
         if left <= 0:
             self._locked_until = None
             self._countdown.stop()
-            self.field.setEnabled(True)
-            self.ok_button.setEnabled(True)
+            self._enable(True)
             self.message.setText(self.tr("Manager mode is open again: enter the PIN."))
             self.field.setFocus()
             return

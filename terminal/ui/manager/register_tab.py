@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from terminal.config.model import Language
 from terminal.register.manager_pin import MAX_PIN_LENGTH, PinCheck, PinOutcome, PinPolicyError
+from terminal.ui.errors import error_text
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 
@@ -89,9 +90,9 @@ class RegisterTab(QWidget):
     def _changed(self, result: PinCheck | Exception) -> None:
         self.change_button.setEnabled(True)
         if isinstance(result, PinPolicyError):
-            self.pin_message.setText(self.tr("Not changed: %1.").replace("%1", str(result)))
+            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", error_text(result)))
         elif isinstance(result, Exception):
-            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", str(result)))
+            self.pin_message.setText(self.tr("Not changed: %1").replace("%1", error_text(result)))
         elif result.outcome is PinOutcome.OK:
             self.pin_message.setText(self.tr("The manager PIN was changed."))
         elif result.outcome is PinOutcome.LOCKED:

@@ -30,6 +30,7 @@ from terminal.domain.operation import SaleBalance
 from terminal.journal.records import OperationRecord, SaleRecord
 from terminal.journal.states import OperationKind, OperationState
 from terminal.register.operations import OperationResult
+from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_money
 import terminal.ui.manager.labels as labels
 from terminal.ui.manager.pin_dialog import ManagerPinDialog
@@ -130,7 +131,7 @@ class SaleDetailDialog(QDialog):
             operations = services.operations()
             return SaleView(fresh, ops, sale_timeline(services.journal.path, fresh, ops),
                             operations.balance(fresh), operations.can_void(fresh))
-        self._tasks.run(read, self._show, lambda exc: self.message.setText(str(exc)))
+        self._tasks.run(read, self._show, lambda exc: self.message.setText(error_text(exc)))
 
     def _show(self, view: SaleView) -> None:
         self.view = view
@@ -156,9 +157,10 @@ class SaleDetailDialog(QDialog):
         self._show_affordances(view)
         self.timeline.clear()
         for event in view.timeline:
-            detail = ", ".join(f"{k}={v}" for k, v in sorted(event.details.items()) if k not in _SAID_ELSEWHERE)
+            detail = labels.details_of({k: v for k, v in event.details.items() if k not in _SAID_ELSEWHERE},
+                                       view.sale.currency)
             self.timeline.addItem(f"{event.at.astimezone(zone):%H:%M:%S}  {labels.action(event.action)}"
-                                  f"  [{event.actor}]  {detail}")
+                                  f"  ({labels.actor(event.actor)})  {detail}".rstrip())
         self.loaded.emit()
 
     def _show_affordances(self, view: SaleView) -> None:
@@ -194,7 +196,7 @@ class SaleDetailDialog(QDialog):
         try:
             amount = parse_major(text, sale.currency) if text else None
         except MoneyError as exc:
-            self.message.setText(self.tr("Not an amount: %1").replace("%1", str(exc)))
+            self.message.setText(self.tr("Not an amount: %1").replace("%1", error_text(exc)))
             return
         allowed = self.view.balance.can_refund(amount)
         if allowed.why is Why.OVER_REFUND:

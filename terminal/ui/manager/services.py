@@ -41,7 +41,8 @@ class ManagerServices:
         enrollment = register.enrollment
         return cls(pin=pin, journal=register.journal, client=register.client, timezone=enrollment.timezone,
                    store_name=f"{enrollment.merchant_name} / {enrollment.store_name}",
-                   register_name=enrollment.terminal_name, reports_dir=reports_dir, config=config,
+                   # the register's own name, as in the top bar, on slips and in references
+                   register_name=register.register_name, reports_dir=reports_dir, config=config,
                    session_timeout=session_timeout)
 
     def operations(self) -> Operations:

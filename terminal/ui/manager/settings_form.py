@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from terminal.config.loader import LoadedSettings
-from terminal.config.model import Settings
+from terminal.config.model import Language, Settings
 from terminal.config.writer import ConfigWriter, FieldError, Lock, Value
 from terminal.journal.states import AuditAction
+from terminal.ui.errors import error_text
+from terminal.ui.i18n import current_language
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
 
@@ -36,6 +39,10 @@ EDITABLE: tuple[tuple[str, str], ...] = (
     ("register.language", QT_TRANSLATE_NOOP("SettingsForm", "Language")),
     ("register.currency", QT_TRANSLATE_NOOP("SettingsForm", "Currency (ISO 4217)")),
     ("register.kiosk", QT_TRANSLATE_NOOP("SettingsForm", "Kiosk mode (full screen)")),
+    ("register.customer_display", QT_TRANSLATE_NOOP("SettingsForm", "Customer display (second screen)")),
+    ("register.max_sale", QT_TRANSLATE_NOOP("SettingsForm", "Largest amount per sale (minor units)")),
+    ("register.confirm_above",
+     QT_TRANSLATE_NOOP("SettingsForm", "Ask to confirm amounts above (minor units)")),
     ("scanner.camera", QT_TRANSLATE_NOOP("SettingsForm", "Camera (index or device)")),
     ("scanner.resolution", QT_TRANSLATE_NOOP("SettingsForm", "Camera resolution")),
     ("scanner.fps", QT_TRANSLATE_NOOP("SettingsForm", "Camera frames per second")),
@@ -51,7 +58,31 @@ EDITABLE: tuple[tuple[str, str], ...] = (
     ("wallet.timeouts.charge", QT_TRANSLATE_NOOP("SettingsForm", "Charge answer timeout (s)")),
     ("manager.session_timeout", QT_TRANSLATE_NOOP("SettingsForm", "Manager sign-out after idle (s)")),
 )
+# Fields a store manager rarely touches and IT sets up: in their own section, below.
+IT_ONLY = frozenset({
+    "scanner.camera", "scanner.resolution", "scanner.fps", "scanner.serial_port", "scanner.wedge.max_gap_ms",
+    "printer.host", "printer.port", "printer.serial_port", "printer.path", "printer.width_chars",
+    "wallet.timeouts.charge",
+})
 Widget = QLineEdit | QCheckBox | QComboBox
+
+# Choices in words. A language is named in itself, so that anyone finds their own.
+CHOICES: dict[str, str] = {
+    "ja": "日本語",
+    "en": "English",
+    "none": QT_TRANSLATE_NOOP("SettingsForm", "No receipt printer"),
+    "usb": QT_TRANSLATE_NOOP("SettingsForm", "USB receipt printer"),
+    "serial": QT_TRANSLATE_NOOP("SettingsForm", "Serial receipt printer"),
+    "network": QT_TRANSLATE_NOOP("SettingsForm", "Network receipt printer"),
+    "file": QT_TRANSLATE_NOOP("SettingsForm", "Write receipts to a file"),
+    "image": QT_TRANSLATE_NOOP("SettingsForm", "Print Japanese as an image (any printer)"),
+    "kanji": QT_TRANSLATE_NOOP("SettingsForm", "Print Japanese as text (Shift_JIS printers)"),
+}
+
+
+def choice_text(value: str) -> str:
+    text = CHOICES.get(value, value)
+    return text if value in ("ja", "en") else QCoreApplication.translate("SettingsForm", text)
 
 
 def field_type(key: str) -> Any:
@@ -91,10 +122,19 @@ class SettingsForm(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         body = QWidget(scroll)
-        self._form = QFormLayout(body)
+        column = QVBoxLayout(body)
+        store = QGroupBox(self.tr("This register"), body)
+        store.setObjectName("storeSettings")
+        it = QGroupBox(self.tr("For IT: devices and timings"), body)
+        it.setObjectName("itSettings")
+        forms = {False: QFormLayout(store), True: QFormLayout(it)}
+        column.addWidget(store)
+        column.addWidget(it)
+        column.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         for key, label in EDITABLE:
+            self._form = forms[key in IT_ONLY]
             self._add_row(key, QCoreApplication.translate("SettingsForm", label))
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save"), self)
@@ -116,7 +156,7 @@ class SettingsForm(QWidget):
         elif isinstance(kind, type) and issubclass(kind, Enum):
             widget = QComboBox(self)
             for member in kind:
-                widget.addItem(str(member.value), str(member.value))
+                widget.addItem(choice_text(str(member.value)), str(member.value))
         else:
             widget = QLineEdit(self)
         widget.setObjectName(key)
@@ -211,7 +251,7 @@ class SettingsForm(QWidget):
             return loaded
         self.save_button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
-        self._tasks.run(work, self._done, lambda exc: self._done([FieldError("", str(exc))]))
+        self._tasks.run(work, self._done, lambda exc: self._done([FieldError("", error_text(exc))]))
 
     def _done(self, result: LoadedSettings | list[FieldError]) -> None:
         self.save_button.setEnabled(True)
@@ -228,10 +268,18 @@ class SettingsForm(QWidget):
         for error in errors:
             label = self.errors.get(error.key)
             if label is None:  # a rule across fields of a section ("printer") or the file
-                general.append(f"{error.key}: {error.message}" if error.key else error.message)
+                general.append(field_error_text(error.message))
                 continue
-            label.setText("⚠ " + error.message)
+            label.setText("⚠ " + field_error_text(error.message))
             label.show()
         self.message.setText(self.tr("Not saved: correct the marked fields.") +
                              ("\n" + "\n".join(general) if general else ""))
         self.failed.emit(errors)
+
+
+def field_error_text(message: str) -> str:
+    """The settings model's refusal (English, from pydantic) in the manager's language: on a
+    Japanese screen a sentence saying what to do; on an English one, the model's own words."""
+    if current_language() is Language.EN:
+        return message
+    return QCoreApplication.translate("SettingsForm", "This value is not allowed here. Check it, or ask IT.")

@@ -6,11 +6,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel, wallet_line
 from terminal.ui.widgets.verdict_icon import Shape
 
 
 class AuthorizingPanel(Panel):
+    customer_page = CustomerPage.WAIT
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("authorizingPanel", parent, shape=Shape.WAIT)
         self.cancel_button = self.add_cancel_button()

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.verdict_icon import Shape
 
 
 class AwaitingCodePanel(Panel):
+    wants_camera = True
+    customer_page = CustomerPage.SHOW_CODE
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("awaitingPanel", parent, shape=Shape.ALERT)
         self.problem = QLabel(self)

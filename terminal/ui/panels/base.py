@@ -7,21 +7,28 @@ Panels only emit what the cashier asked for; the window passes it on to the regi
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.widgets.amount import AmountDisplay
 from terminal.ui.widgets.verdict_icon import Shape, VerdictIcon
 
 
 class Panel(QWidget):
+    """``wants_camera``: the window shows the camera view beside this panel (only while a code is
+    awaited); every other panel has the body's whole width."""
+
+    wants_camera = False
+    customer_page = CustomerPage.IDLE  # what the customer display shows meanwhile
     charge = Signal(object)  # Money
     secret = Signal(str)  # PIN or one-time code, passed straight on
     cancel = Signal()
     next_sale = Signal()
     manual_entry = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None, *, shape: Shape | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, shape: Shape | None = None,
+                 icon_size: int = 72) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -29,13 +36,13 @@ class Panel(QWidget):
         self.layout_.setContentsMargins(24, 16, 24, 16)
         self.layout_.setSpacing(10)
         header = QHBoxLayout()
-        self.icon = VerdictIcon(shape, self) if shape is not None else None
+        self.icon = VerdictIcon(shape, self, size=icon_size) if shape is not None else None
         if self.icon is not None:
             header.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         self.title = QLabel(self)
         self.title.setObjectName("panelTitle")
         self.title.setWordWrap(True)
-        header.addWidget(self.title, 1)
+        header.addWidget(self.title, 1, Qt.AlignmentFlag.AlignVCenter)
         self.layout_.addLayout(header)
         self.amount = AmountDisplay(self, scale="medium")
         self.layout_.addWidget(self.amount)
@@ -48,9 +55,11 @@ class Panel(QWidget):
         self.buttons.setSpacing(12)
         self._cancel_button: QPushButton | None = None
 
-    def finish_layout(self) -> None:
-        """Call at the end of a subclass's __init__: buttons go at the bottom."""
-        self.layout_.addStretch(1)
+    def finish_layout(self, *, stretch: bool = True) -> None:
+        """Call at the end of a subclass's __init__: buttons go at the bottom (``stretch``: below
+        the content, when no part of it takes the spare height itself)."""
+        if stretch:
+            self.layout_.addStretch(1)
         self.layout_.addLayout(self.buttons)
         self.retranslate()
 
@@ -60,6 +69,7 @@ class Panel(QWidget):
         button.setProperty("role", role)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setMinimumHeight(56)
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         button.clicked.connect(action)
         self.buttons.addWidget(button)
         return button

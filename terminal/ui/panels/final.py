@@ -1,5 +1,7 @@
-"""The final panels: APPROVED, DECLINED, REVERSED. Each says it with an icon shape, words and a
-sound, not only colour; Enter (or the button) starts the next sale."""
+"""The final panels: APPROVED, DECLINED, REVERSED. The verdict owns the screen: the panel's colour
+runs across the whole width, and a large icon shape, words, the amount and what to do next are
+readable from two metres (and heard: a sound), never colour alone. Enter (or the button) starts
+the next sale."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel, wallet_line
 from terminal.ui.texts import decline_text
 from terminal.ui.widgets.verdict_icon import Shape
@@ -14,7 +17,9 @@ from terminal.ui.widgets.verdict_icon import Shape
 
 class FinalPanel(Panel):
     def __init__(self, name: str, shape: Shape, parent: QWidget | None = None) -> None:
-        super().__init__(name, parent, shape=shape)
+        super().__init__(name, parent, shape=shape, icon_size=132)
+        self.setProperty("verdict", True)
+        self.amount.setProperty("scale", "verdict")
         self.detail = QLabel(self)
         self.detail.setObjectName("detail")
         self.detail.setWordWrap(True)
@@ -31,6 +36,8 @@ class FinalPanel(Panel):
 
 
 class ApprovedPanel(FinalPanel):
+    customer_page = CustomerPage.APPROVED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("approvedPanel", Shape.TICK, parent)
 
@@ -45,6 +52,8 @@ class ApprovedPanel(FinalPanel):
 
 
 class DeclinedPanel(FinalPanel):
+    customer_page = CustomerPage.DECLINED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("declinedPanel", Shape.CROSS, parent)
 
@@ -60,6 +69,8 @@ class DeclinedPanel(FinalPanel):
 
 
 class ReversedPanel(FinalPanel):
+    customer_page = CustomerPage.CANCELLED
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("reversedPanel", Shape.UNDO, parent)
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from terminal.domain.flow import Sale
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.countdown import Countdown
 from terminal.ui.widgets.verdict_icon import Shape
 
 
 class InDoubtPanel(Panel):
+    customer_page = CustomerPage.WAIT
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("inDoubtPanel", parent, shape=Shape.WAIT)
         self.countdown = Countdown(self)

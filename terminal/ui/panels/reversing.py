@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from terminal.ui.customer_page import CustomerPage
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.verdict_icon import Shape
 
 
 class ReversingPanel(Panel):
+    customer_page = CustomerPage.WAIT
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("reversingPanel", parent, shape=Shape.UNDO)
         self.finish_layout()

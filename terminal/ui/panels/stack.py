@@ -5,7 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QStackedWidget, QWidget
 
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
+from terminal.domain.money import Money
+from terminal.ui.panels.amount_confirm import AmountConfirmPanel
 from terminal.ui.panels.authorizing import AuthorizingPanel
 from terminal.ui.panels.awaiting import AwaitingCodePanel
 from terminal.ui.panels.base import Panel
@@ -14,6 +17,7 @@ from terminal.ui.panels.final import ApprovedPanel, DeclinedPanel, ReversedPanel
 from terminal.ui.panels.in_doubt import InDoubtPanel
 from terminal.ui.panels.reversing import ReversingPanel
 from terminal.ui.panels.stepup_app import StepUpAppPanel
+from terminal.ui.panels.stepup_base import SecretStepUpPanel, StepUpPanel
 from terminal.ui.panels.stepup_otp import StepUpOtpPanel
 from terminal.ui.panels.stepup_pin import StepUpPinPanel
 
@@ -34,12 +38,15 @@ class FlowView(QStackedWidget):
     cancel = Signal()
     next_sale = Signal()
     manual_entry = Signal()
+    panel_changed = Signal(object)  # the Panel now on screen
 
     def __init__(self, currency_code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.awaiting = AwaitingCodePanel(self)
+        self.entry = EntryPanel(currency_code, self)
+        self.confirm = AmountConfirmPanel(self)  # not a state of the sale: a second look before it starts
         self.panels: dict[PanelKey, Panel] = {
-            SaleState.IDLE: EntryPanel(currency_code, self),
+            SaleState.IDLE: self.entry,
             SaleState.AWAITING_CODE: self.awaiting,
             SaleState.AUTHORIZING: AuthorizingPanel(self),
             StepUpMethod.APP_CONFIRM: StepUpAppPanel(self),
@@ -59,6 +66,10 @@ class FlowView(QStackedWidget):
             panel.cancel.connect(self.cancel)
             panel.next_sale.connect(self.next_sale)
             panel.manual_entry.connect(self.manual_entry)
+        self.addWidget(self.confirm)
+        self.confirm.charge.connect(self.charge)
+        self.confirm.back.connect(self._back_to_amount)
+        self.entry.confirm.connect(self._confirm_amount)
         self.setCurrentWidget(self.panels[SaleState.IDLE])
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
@@ -67,6 +78,27 @@ class FlowView(QStackedWidget):
         panels at this width, which lays out and shapes the text of all their word-wrapped
         labels again: the longest event-loop stall of a sale, measured by bench/stall.py."""
         return False
+
+    def set_limits(self, limits: AmountLimits) -> None:
+        """The register's amount guard (maximum per sale, confirm threshold)."""
+        self.entry.set_limits(limits)
+        self.confirm.limits = limits
+
+    def _confirm_amount(self, money: Money) -> None:
+        self.confirm.ask(money)
+        self._switch(self.confirm)
+
+    def _back_to_amount(self) -> None:
+        self._switch(self.entry, activate=False)
+        self.entry.keep_amount()
+
+    def _switch(self, panel: Panel, *, activate: bool = True) -> None:
+        if panel is not self.currentWidget():
+            self.current.deactivate()
+            if activate:
+                panel.activate()
+            self.setCurrentWidget(panel)
+            self.panel_changed.emit(panel)
 
     @property
     def current(self) -> Panel:
@@ -77,8 +109,29 @@ class FlowView(QStackedWidget):
 
     def show_sale(self, sale: Sale) -> None:
         panel = self.panels[panel_key(sale)]
-        if panel is not self.currentWidget():
-            self.current.deactivate()
-            panel.activate()
-            self.setCurrentWidget(panel)
+        if panel is self.entry and self.currentWidget() is self.confirm:
+            return  # the amount is being confirmed; the sale has not started yet
+        self._switch(panel)
         panel.show_sale(sale)
+
+    def set_pads_elsewhere(self, elsewhere: bool) -> None:
+        """A customer display takes the PIN and one-time-code pads."""
+        for panel in self.panels.values():
+            if isinstance(panel, SecretStepUpPanel):
+                panel.set_pad_elsewhere(elsewhere)
+
+    def take_secret(self, secret: str) -> None:
+        """Digits from the customer display, for the step-up panel on screen (if any)."""
+        if isinstance(self.current, SecretStepUpPanel):
+            self.current.take_secret(secret)
+
+    def set_wallet_reachable(self, reachable: bool) -> None:
+        for panel in self.panels.values():
+            if isinstance(panel, SecretStepUpPanel):
+                panel.set_reachable(reachable)
+
+    def set_payee(self, name: str) -> None:
+        """Whom the customer pays, for every panel that asks the customer to approve."""
+        for panel in self.panels.values():
+            if isinstance(panel, StepUpPanel):
+                panel.set_payee(name)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from terminal.ui.panels.stepup_base import StepUpPanel
+from terminal.ui.customer_page import CustomerPage
+from terminal.ui.panels.stepup_base import InAppStepUpPanel
 
 
-class StepUpAppPanel(StepUpPanel):
+class StepUpAppPanel(InAppStepUpPanel):
+    customer_page = CustomerPage.CONFIRM_IN_APP
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("stepUpAppPanel", parent)
         self.add_cancel_button()

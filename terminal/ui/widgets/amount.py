@@ -6,10 +6,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
+from terminal.domain.amount_guard import TYPED_DIGITS
 from terminal.domain.money import MAX_AMOUNT, Money, currency
 from terminal.ui.i18n import format_money
-
-MAX_DIGITS = 9  # 999,999,999 minor units: well above any register sale, well below MAX_AMOUNT
 
 
 class AmountEntry:
@@ -17,6 +16,7 @@ class AmountEntry:
 
     def __init__(self, currency_code: str) -> None:
         self.currency = currency(currency_code).code
+        self.max_digits = TYPED_DIGITS  # amount_guard.max_digits() of the register's limits
         self._digits = ""
 
     @property
@@ -32,7 +32,7 @@ class AmountEntry:
         if not digits.isascii() or not digits.isdigit():
             return False
         candidate = (self._digits + digits).lstrip("0")
-        if len(candidate) > MAX_DIGITS or int(candidate or "0") > MAX_AMOUNT:
+        if len(candidate) > self.max_digits or int(candidate or "0") > MAX_AMOUNT:
             return False
         self._digits = candidate
         return True

@@ -37,6 +37,7 @@ class Keypad(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.setMinimumSize(64, 52)
+        button.setMaximumHeight(96)
         button.setProperty("role", "key")
         button.clicked.connect(action)
         return button

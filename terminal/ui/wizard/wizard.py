@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import KeyStoreKind
 from terminal.register.manager_pin import MAX_PIN_LENGTH, ManagerPinError, check_policy
+from terminal.ui.errors import error_text
 from terminal.ui.manager.tasks import Tasks
 from terminal.ui.wizard.first_run import Enrolled, FirstRun, enroll
 
@@ -115,7 +116,7 @@ class ManagerPinPage(QWizardPage):
             self.message.setText("" if self._ok else self.tr("The two PINs differ."))
         except ManagerPinError as exc:
             self._ok = False
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -167,7 +168,7 @@ class EnrollPage(QWizardPage):
 
     def _failed(self, exc: Exception) -> None:
         self.enroll_button.setEnabled(True)
-        self.message.setText(self.tr("Not enrolled: %1").replace("%1", str(exc)))
+        self.message.setText(self.tr("Not enrolled: %1").replace("%1", error_text(exc)))
         self.done.emit(exc)
 
     def isComplete(self) -> bool:
@@ -189,6 +190,12 @@ class EnrollmentWizard(QWizard):
         for page in (self.wallet, self.keys, self.pin, self.enroll):
             self.addPage(page)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        # Qt's own button words are English unless Qt's translations are installed: ours
+        for button, text in ((QWizard.WizardButton.BackButton, self.tr("< Back")),
+                             (QWizard.WizardButton.NextButton, self.tr("Next >")),
+                             (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+                             (QWizard.WizardButton.FinishButton, self.tr("Finish"))):
+            self.setButtonText(button, text)
         self.resize(720, 520)
 
     def request(self) -> FirstRun:
