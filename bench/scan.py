@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +25,7 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import zxingcpp  # noqa: E402
 
+from terminal.domain.emv import build_emv_cpm  # noqa: E402
 from terminal.scan.decoders import OpenCvQrDecoder, PyzbarDecoder, to_gray  # noqa: E402
 from terminal.scan.pipeline import ScanPipeline  # noqa: E402
 from terminal.scan.sources import VideoFileSource  # noqa: E402
@@ -34,6 +36,7 @@ from tests.scan_helpers import (  # noqa: E402
     Scene,
     code128_symbol,
     dataset_items,
+    ean13_symbol,
     phone_frame,
     qr_symbol,
     same_text,
@@ -227,6 +230,143 @@ def latency_table(trials: int) -> str:
             kind = "QR" if i % 2 == 0 else "Code 128"
             rows.append(f"| {i + 1} | {kind} | {first_full} | {read if read else '-'} | {late} |")
     return "\n".join(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# The hard cases (issue 15, issue 13 item 4): seeded frames made here, never hand-picked files.
+
+
+@dataclass(frozen=True)
+class Case:
+    effect: str
+    grade: str  # easy / medium / hard; "-" for the sets that have one grade
+    kind: str  # numeric QR, Code 128, EMV QR, product EAN-13, URL QR, no code
+    expected: str | None  # the text to read; None for frames that must not read as a payment
+    frame: np.ndarray
+
+
+GRADES = ("easy", "medium", "hard")
+# Per effect, per grade: the scene's parameters. Chosen so that "easy" is mostly read by every
+# reader and "hard" by few, on phone-sized codes (QR 180-300 px, Code 128 420-520 px wide).
+EFFECTS: dict[str, tuple[dict[str, float], dict[str, float], dict[str, float]]] = {
+    "dim screen (noise, flicker bands)": (
+        {"brightness": 0.5, "noise": 5, "banding": 0.25},
+        {"brightness": 0.35, "noise": 8, "banding": 0.35},
+        {"brightness": 0.22, "noise": 11, "banding": 0.45},
+    ),
+    "moire (screen pixel grid)": (
+        {"pixel_pitch": 0.95, "moire": 0.6, "blur": 0.5},
+        {"pixel_pitch": 1.05, "moire": 0.9, "blur": 0.7},
+        {"pixel_pitch": 0.7, "moire": 1.0, "blur": 0.9, "noise_add": 3},
+    ),
+    "defocus at 10 cm": (
+        {"defocus_modules": 0.5, "near": 1},
+        {"defocus_modules": 0.8, "near": 1},
+        {"defocus_modules": 1.1, "near": 1},
+    ),
+    "motion": (
+        {"motion_modules": 1.2},
+        {"motion_modules": 2.0},
+        {"motion_modules": 2.8},
+    ),
+    "small code": (
+        {"small": 120},
+        {"small": 85},
+        {"small": 62},
+    ),
+    "combined": (
+        {"brightness": 0.45, "noise": 6, "banding": 0.2, "motion_modules": 1.0},
+        {"pixel_pitch": 1.05, "moire": 0.7, "defocus_modules": 0.6, "near": 1},
+        {"brightness": 0.3, "noise": 8, "banding": 0.3, "defocus_modules": 0.6, "near": 1},
+    ),
+}
+KINDS = ("numeric QR", "Code 128", "EMV QR")
+
+
+def _emv_text(i: int) -> str:
+    track2 = bytes.fromhex(f"62{i:014d}D2512201")
+    return build_emv_cpm([(bytes.fromhex("A000000333010101"), [(0x50, b"TEST"), (0x57, track2)])])
+
+
+def _symbol(kind: str, text: str) -> np.ndarray:
+    return code128_symbol(text) if kind == "Code 128" else qr_symbol(text)
+
+
+def _modules(kind: str, symbol: np.ndarray, width: int) -> float:
+    """Frame pixels per module for a symbol drawn `width` px wide."""
+    unit = 3 if kind == "Code 128" else 8  # code128_symbol's scale, qr_symbol's box
+    return width * unit / symbol.shape[1]
+
+
+def hard_case(effect: str, grade: int, i: int) -> Case:
+    kind = KINDS[i % len(KINDS)]
+    text = _emv_text(i) if kind == "EMV QR" else f"99{(i * 7919 + grade * 104729) % 10**16:016d}"
+    symbol = _symbol(kind, text)
+    p = dict(EFFECTS[effect][grade])
+    bar = kind == "Code 128"
+    near = p.pop("near", 0)
+    if "small" in p:
+        width = int(p.pop("small") * (3.5 if bar else 1)) + 4 * (i % 3)
+    elif near:  # held close to a fixed-focus lens: big on the frame, and blurred
+        width = (560 if bar else 420) + 20 * (i % 4)
+    else:
+        width = (440 if bar else 200) + 20 * (i % 5)
+    px = _modules(kind, symbol, width)
+    scene = dict(
+        symbol_px=width,
+        center=(0.4 + 0.05 * (i % 4), 0.45 + 0.03 * (i % 3)),
+        rotate_deg=((i % 4) * 90 + (i % 7) - 3) if bar else (i * 37) % 360,
+        tilt=0.05 * (i % 3),
+        noise=p.pop("noise", 2) + p.pop("noise_add", 0),
+        band_period=30 + 9 * (i % 5),
+        motion_deg=(i * 53) % 180,
+        seed=1000 * grade + i,
+    )
+    if "defocus_modules" in p:
+        scene["defocus"] = p.pop("defocus_modules") * px
+    if "motion_modules" in p:
+        scene["motion"] = p.pop("motion_modules") * px
+    scene.update(p)
+    return Case(effect, GRADES[grade], kind, text, phone_frame(symbol, Scene(**scene)))
+
+
+def blurred_code128(i: int) -> Case:
+    """Issue 13 item 4: a phone held too close, Code 128 at 1280x720 out of focus."""
+    text = f"99{(i * 104723 + 17) % 10**16:016d}"
+    symbol = code128_symbol(text)
+    width = 520 + 15 * (i % 6)
+    scene = Scene(
+        symbol_px=width,
+        center=(0.45 + 0.02 * (i % 5), 0.5),
+        rotate_deg=(i % 2) * 180 + (i % 5) - 2,
+        defocus=1.2 * _modules("Code 128", symbol, width),
+        noise=3,
+        seed=5000 + i,
+    )
+    return Case("blurred Code 128 (issue 13)", "-", "Code 128", text, phone_frame(symbol, scene))
+
+
+def must_not_read(i: int) -> Case:
+    """Frames that must never give a payment code: product EAN-13s, URL QR codes, no code."""
+    kind = ("product EAN-13", "URL QR", "no code", "no code")[i % 4]
+    effect = list(EFFECTS)[i % len(EFFECTS)]
+    p = {k: v for k, v in EFFECTS[effect][1].items() if k in ("brightness", "banding", "pixel_pitch")}
+    base = dict(noise=3 + i % 5, seed=7000 + i, rotate_deg=(i % 3) * 2 - 2.0, **p)
+    if kind == "product EAN-13":
+        digits = f"49{(i * 7331) % 10**10:010d}"
+        frame = phone_frame(ean13_symbol(digits), Scene(symbol_px=400 + 10 * (i % 4), **base))
+    elif kind == "URL QR":
+        frame = phone_frame(qr_symbol(f"https://example.com/menu?table={i}"), Scene(symbol_px=240, **base))
+    else:
+        frame = phone_frame(None, Scene(noise=3 + 3 * (i % 4), seed=7000 + i))
+    return Case("must not read", "-", kind, None, frame)
+
+
+def hard_cases(per_grade: int, blurred: int = 20, negatives: int = 24) -> list[Case]:
+    cases = [hard_case(e, g, i) for e in EFFECTS for g in range(3) for i in range(per_grade)]
+    cases += [blurred_code128(i) for i in range(blurred)]
+    cases += [must_not_read(i) for i in range(negatives)]
+    return cases
 
 
 def main() -> int:

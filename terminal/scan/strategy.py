@@ -1,35 +1,56 @@
-"""The decoder chain chosen by measurement (docs/scanning.md has the table that chose it).
+"""The decoder chain chosen by measurement (docs/scanning.md has the tables that chose it).
 
-zxing-cpp runs on every frame. The slow fallbacks never run on every empty frame:
-- where zxing located a symbol it could not decode, the fallbacks run on that region only
-  (a crop, upscaled), which is cheap because the crop is small;
-- otherwise a whole-frame sweep runs on one empty frame in `sweep_every` (live video), or on
-  every image (`sweep_every=1`, for still images: `payterm decode` and the photo benchmark).
+Per frame, in order, until something is read:
+1. the fast pass: zxing-cpp on the whole frame (payment and retail formats);
+2. where zxing located a symbol it could not decode: the fallbacks on that region (a crop,
+   enlarged), which is cheap because the crop is small;
+3. escalation, only when the frame shows code-like structure (`regions.find_regions`): the
+   harder passes of `passes.ESCALATION` on the most structured region, each started only if its
+   measured cost fits in what is left of the frame budget. On the next frames of the same scene
+   (the region overlaps) the chain continues with the passes it has not tried yet, instead of
+   repeating the ones that failed; a pass that read is tried first while the scene lasts. An
+   empty frame has no region and never escalates: it costs the fast pass and the region test;
+4. live video: a whole-frame sweep of the fallbacks on one empty frame in `sweep_every`; still
+   images (`payterm decode`, the photo benchmark) escalate with no budget and sweep every image.
 The sweep starts with zxing itself on an enlarged, globally binarized copy (it read photos the
 default pass missed without a single wrong text), then pyzbar where libzbar is installed.
+
+Results of the harder passes must pass `trustworthy`: a Code 128 drawn with less than 2 px per
+module is refused there, because that is where sharpening and other binarizers gave the one
+wrong number of the bench (a Code 128 check digit is weak).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+import time
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 import zxingcpp
 
+from terminal.domain.paymentcode import Symbology
 from terminal.scan.decoders import (
     DecodeOutcome,
     Decoder,
     OpenCvQrDecoder,
     PyzbarDecoder,
     ZxingDecoder,
+    decoded_from,
     to_gray,
 )
+from terminal.scan.passes import ESCALATION, PAYMENT_FORMATS, Pass
+from terminal.scan.regions import Region, find_regions
 from terminal.scan.types import Decoded, Point, Quad
 
 SWEEP_MAX_SIDE = 1000  # whole-frame fallbacks run on at most this size: enough, and cheap
 UPSCALE_BELOW = 600  # images smaller than this are enlarged 2x for the second zxing pass
 CROP_MARGIN = 0.25
+FRAME_BUDGET_MS = 20.0  # a harder pass starts only if it fits in this, fast pass included
+MIN_CODE128_PX_PER_MODULE = 2.0
+
+Clock = Callable[[], float]  # seconds; the decode thread's own CPU time by default
 
 
 def _scaled(image: np.ndarray, factor: float) -> np.ndarray:
@@ -47,8 +68,84 @@ def _move(d: Decoded, factor: float, dx: float, dy: float) -> Decoded:
     return Decoded(d.text, d.symbology, quad, d.decoder)
 
 
+def code128_modules(text: str) -> int:
+    """Modules of a Code 128 for `text`: start, check and stop symbols plus 11 per symbol (digit
+    pairs share one symbol in code set C)."""
+    symbols = math.ceil(len(text) / 2) + 1 if text.isdigit() else len(text)
+    return 35 + 11 * symbols
+
+
+def trustworthy(d: Decoded) -> bool:
+    """A harder pass's result is kept unless it is a Code 128 drawn too small to resolve."""
+    if d.symbology is not Symbology.CODE_128 or d.quad is None:
+        return True
+    tl, tr, br, bl = d.quad
+    length = max(math.dist((tl.x, tl.y), (tr.x, tr.y)), math.dist((bl.x, bl.y), (br.x, br.y)))
+    return length / code128_modules(d.text) >= MIN_CODE128_PX_PER_MODULE
+
+
+class Escalation:
+    """The harder passes over one region, within a budget, rotating across frames of a scene."""
+
+    def __init__(self, passes: Sequence[Pass] = ESCALATION) -> None:
+        self.passes = tuple(passes)
+        self._formats = zxingcpp.BarcodeFormats(list(PAYMENT_FORMATS))
+        self._scene: Region | None = None
+        self._next = 0  # where the next frame of this scene continues
+        self._winner: int | None = None  # the pass that read this scene
+        self.tried: list[str] = []  # the passes run on the last frame, for tests and the bench
+
+    def reset(self) -> None:
+        self._scene, self._next, self._winner = None, 0, None
+
+    def run(
+        self, gray: np.ndarray, region: Region, left_ms: Callable[[], float]
+    ) -> tuple[Decoded, ...]:
+        if self._scene is None or not region.overlaps(self._scene):
+            self._next, self._winner = 0, None
+        self._scene = region
+        self.tried = []
+        crop = gray[region.y0 : region.y1, region.x0 : region.x1]
+        mpx = crop.size / 1e6
+        order = list(range(len(self.passes)))
+        order = order[self._next :] + order[: self._next]
+        if self._winner is not None:
+            order.remove(self._winner)
+            order.insert(0, self._winner)
+        postponed: int | None = None
+        for index in order:
+            p = self.passes[index]
+            if p.max_side and max(crop.shape) > p.max_side:
+                continue
+            if p.ms_per_mpx * mpx > left_ms():
+                if postponed is None:
+                    postponed = index  # the next frame of this scene starts here
+                continue  # a cheaper pass may still fit
+            self.tried.append(p.name)
+            found = self._read(p, crop)
+            if found:
+                self._winner = index
+                self._next = (index + 1) % len(self.passes)
+                return tuple(_move(d, p.factor, region.x0, region.y0) for d in found)
+        self._next = 0 if postponed is None else postponed
+        return ()
+
+    def _read(self, p: Pass, crop: np.ndarray) -> list[Decoded]:
+        barcodes = zxingcpp.read_barcodes(
+            p.prepare(crop),
+            formats=self._formats,
+            try_rotate=True,
+            try_downscale=p.try_downscale,
+            try_invert=False,
+            text_mode=zxingcpp.TextMode.Plain,
+            binarizer=p.binarizer,
+        )
+        return [d for d in (decoded_from(b) for b in barcodes) if d is not None and trustworthy(d)]
+
+
 class ChainDecoder:
-    """zxing-cpp first; fallbacks only where they can add a read (see module docstring)."""
+    """zxing-cpp first; fallbacks and harder passes only where they can add a read (module
+    docstring)."""
 
     def __init__(
         self,
@@ -56,6 +153,9 @@ class ChainDecoder:
         fallbacks: Sequence[Decoder],
         *,
         sweep_every: int = 8,
+        escalation: Escalation | None = None,
+        budget_ms: float | None = FRAME_BUDGET_MS,
+        clock: Clock = time.thread_time,
     ) -> None:
         if sweep_every < 1:
             raise ValueError("sweep_every must be at least 1")
@@ -63,6 +163,10 @@ class ChainDecoder:
         self._fallbacks = tuple(fallbacks)
         self._sweep_every = sweep_every
         self._empty_frames = 0
+        self.escalation = escalation
+        self._budget_ms = budget_ms
+        self._clock = clock
+        self.escalated = False  # whether the last frame ran harder passes
 
     @classmethod
     def standard(
@@ -76,16 +180,24 @@ class ChainDecoder:
             fallbacks.append(zbar)
         if use_opencv:
             fallbacks.append(OpenCvQrDecoder())
-        # Live frames skip zxing's downscaled passes: 1 ms less per 720p frame with no read lost
-        # in bench/scan.py; a code too big or blurred for full size is caught by the sweep.
-        primary = ZxingDecoder(try_downscale=still)
-        return cls(primary, fallbacks, sweep_every=1 if still else 8)
+        # The fast pass tries zxing's downscaled copies too (as its defaults do): they read the
+        # moire and combined frames that full size missed, for about 1 ms.
+        primary = ZxingDecoder(try_downscale=True)
+        return cls(
+            primary,
+            fallbacks,
+            sweep_every=1 if still else 8,
+            escalation=Escalation(),
+            budget_ms=None if still else FRAME_BUDGET_MS,
+        )
 
     @property
     def decoders(self) -> tuple[str, ...]:
         return (self._primary.name.value, *(f.name.value for f in self._fallbacks))
 
     def decode(self, image: np.ndarray) -> tuple[Decoded, ...]:
+        started = self._clock()
+        self.escalated = False
         gray = to_gray(image)
         first = self._primary.decode(gray)
         if first.decoded:
@@ -95,10 +207,29 @@ class ChainDecoder:
             found = self._in_regions(gray, first.located)
             if found:
                 return found
+        if self.escalation is not None:
+            found = self._escalate(gray, started)
+            if found:
+                self._empty_frames = 0
+                return found
         self._empty_frames += 1
         if self._fallbacks and self._empty_frames % self._sweep_every == 0:
             return self._sweep(gray)
         return ()
+
+    def _escalate(self, gray: np.ndarray, started: float) -> tuple[Decoded, ...]:
+        assert self.escalation is not None
+        regions = find_regions(gray)
+        if not regions:
+            self.escalation.reset()
+            return ()
+        budget = self._budget_ms
+
+        def left_ms() -> float:
+            return math.inf if budget is None else budget - (self._clock() - started) * 1000
+
+        self.escalated = True
+        return self.escalation.run(gray, regions[0], left_ms)
 
     def _first_read(self, gray: np.ndarray) -> tuple[Decoded, ...]:
         for fallback in self._fallbacks:

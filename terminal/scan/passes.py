@@ -1,0 +1,131 @@
+"""The harder passes of the live chain: each prepares a region of the frame in one way, then
+zxing-cpp reads the result. Each pass is there because it added reads in bench/scan.py that the
+fast pass and the passes before it missed (docs/scanning.md, "Escalation", has the table).
+
+A pass only looks for payment symbologies (QR, Code 128): a product barcode that the fast pass
+could not read is not worth the budget, and its weak check digit is where a sharpened image
+would most easily give a wrong number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import zxingcpp
+
+PAYMENT_FORMATS = (zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.Code128)
+
+Prepare = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One way of preparing a region, what zxing is asked with, and what it costs.
+
+    `ms_per_mpx` is the measured cost (preparation plus zxing) per megapixel of region, one core;
+    the chain starts a pass only when it fits in what is left of the frame budget. `factor` is the
+    scale the preparation applies, to map positions back to the frame."""
+
+    name: str
+    prepare: Prepare
+    ms_per_mpx: float
+    factor: float = 1.0
+    binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
+    max_side: int = 0  # run only on regions at most this big (0: any); for the upscale
+    try_downscale: bool = False
+
+
+def _same(image: np.ndarray) -> np.ndarray:
+    return image
+
+
+def half(image: np.ndarray) -> np.ndarray:
+    """De-moire by down-scaling: averaging 2x2 pixels removes the screen grid's beat."""
+    return cv2.resize(image, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+
+
+def soften(image: np.ndarray) -> np.ndarray:
+    """De-moire and de-noise by a small blur (sigma 1.5 px)."""
+    return cv2.GaussianBlur(image, (0, 0), 1.5)
+
+
+def normalise(image: np.ndarray) -> np.ndarray:
+    """Contrast normalisation for dim screens: a light blur against sensor noise, then each pixel
+    as its distance from the local mean in local standard deviations. Flicker bands and the
+    dimness go; a 30-grey-level code on a dark screen becomes a full-contrast one."""
+    f = cv2.GaussianBlur(image.astype(np.float32), (0, 0), 1.0)
+    k = (25, 25)
+    mean = cv2.blur(f, k)
+    var = cv2.blur(f * f, k) - mean * mean
+    out = 128 + 60 * (f - mean) / (np.sqrt(np.maximum(var, 0)) + 4)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def clahe(image: np.ndarray) -> np.ndarray:
+    """Contrast-limited adaptive histogram equalisation (the other contrast remedy)."""
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(image)
+
+
+def sharpen(image: np.ndarray) -> np.ndarray:
+    """Unsharp mask (sigma 2, amount 1.5) for slight defocus and motion."""
+    f = image.astype(np.float32)
+    out = f + 1.5 * (f - cv2.GaussianBlur(f, (0, 0), 2.0))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def upscale(image: np.ndarray) -> np.ndarray:
+    """Small codes: 2x bicubic, so that zxing's finder sees modules of 2 px and more."""
+    return cv2.resize(image, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
+    """Wiener deconvolution with a disk point-spread function of `radius` px: the blur of a lens
+    focused farther than the phone. The chain tries one radius per frame and moves to the next
+    on the next frame of the same scene (a webcam's defocus at 10 cm is 3-6 px at 720p)."""
+    n = int(np.ceil(radius)) * 2 + 1
+    psf = np.zeros((n * 4, n * 4), np.float32)
+    cv2.circle(psf, (n * 2, n * 2), int(round(radius * 4)), 1.0, -1, lineType=cv2.LINE_AA)
+    psf = cv2.resize(psf, (n, n), interpolation=cv2.INTER_AREA)
+    psf /= psf.sum()
+
+    def run(image: np.ndarray) -> np.ndarray:
+        h, w = image.shape
+        fh, fw = cv2.getOptimalDFTSize(h + n), cv2.getOptimalDFTSize(w + n)
+        padded = cv2.copyMakeBorder(
+            image.astype(np.float32) / 255, 0, fh - h, 0, fw - w, cv2.BORDER_REPLICATE
+        )
+        kernel = np.zeros((fh, fw), np.float32)
+        kernel[:n, :n] = psf
+        kernel = np.roll(kernel, (-(n // 2), -(n // 2)), (0, 1))
+        spectrum = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
+        otf = cv2.dft(kernel, flags=cv2.DFT_COMPLEX_OUTPUT)
+        re, im = otf[..., 0], otf[..., 1]
+        power = re * re + im * im + snr_k
+        wiener = np.dstack((re / power, -im / power))
+        restored = cv2.idft(
+            cv2.mulSpectrums(spectrum, wiener, 0), flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT
+        )
+        return np.clip(restored[:h, :w] * 255, 0, 255).astype(np.uint8)
+
+    return run
+
+
+# The order is the measured order of reads added per millisecond (docs/scanning.md). The chain
+# runs them in this order on the first escalated frame of a scene, and on the next frames of the
+# same scene continues where the budget stopped it, instead of repeating what failed.
+ESCALATION: tuple[Pass, ...] = (
+    Pass("de-moire: half size", half, 3.0, factor=0.5),
+    Pass("de-moire: blur", soften, 8.0),
+    Pass("binarizer: global histogram", _same, 7.0, binarizer=zxingcpp.Binarizer.GlobalHistogram),
+    Pass("contrast: normalise", normalise, 18.0),
+    Pass("deblur: disk 4.5 px", deblur(4.5), 30.0),
+    Pass("contrast: CLAHE", clahe, 15.0),
+    Pass("deblur: disk 3 px", deblur(3.0), 30.0),
+    Pass("sharpen", sharpen, 14.0),
+    Pass("small code: upscale 2x", upscale, 25.0, factor=2.0, max_side=400),
+    Pass("deblur: disk 6 px", deblur(6.0), 30.0),
+    Pass("downscaled tries", _same, 9.0, try_downscale=True),
+)
