@@ -117,15 +117,15 @@ def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
 # runs them in this order on the first escalated frame of a scene, and on the next frames of the
 # same scene continues where the budget stopped it, instead of repeating what failed.
 ESCALATION: tuple[Pass, ...] = (
-    Pass("de-moire: half size", half, 3.0, factor=0.5),
+    Pass("de-moire: half size", half, 2.0, factor=0.5),
+    Pass("downscaled tries", _same, 9.0, try_downscale=True),
     Pass("de-moire: blur", soften, 8.0),
     Pass("binarizer: global histogram", _same, 7.0, binarizer=zxingcpp.Binarizer.GlobalHistogram),
-    Pass("contrast: normalise", normalise, 18.0),
-    Pass("deblur: disk 4.5 px", deblur(4.5), 30.0),
-    Pass("contrast: CLAHE", clahe, 15.0),
-    Pass("deblur: disk 3 px", deblur(3.0), 30.0),
-    Pass("sharpen", sharpen, 14.0),
-    Pass("small code: upscale 2x", upscale, 25.0, factor=2.0, max_side=400),
-    Pass("deblur: disk 6 px", deblur(6.0), 30.0),
-    Pass("downscaled tries", _same, 9.0, try_downscale=True),
+    Pass("contrast: normalise", normalise, 14.0),
+    Pass("deblur: disk 4.5 px", deblur(4.5), 36.0),
+    Pass("contrast: CLAHE", clahe, 13.0),
+    Pass("deblur: disk 3 px", deblur(3.0), 34.0),
+    Pass("sharpen", sharpen, 11.0),
+    Pass("small code: upscale 2x", upscale, 28.0, factor=2.0, max_side=400),
+    Pass("deblur: disk 6 px", deblur(6.0), 36.0),
 )
