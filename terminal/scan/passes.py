@@ -86,10 +86,10 @@ def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
     focused farther than the phone. The chain tries one radius per frame and moves to the next
     on the next frame of the same scene (a webcam's defocus at 10 cm is 3-6 px at 720p)."""
     n = int(np.ceil(radius)) * 2 + 1
-    psf = np.zeros((n * 4, n * 4), np.float32)
-    cv2.circle(psf, (n * 2, n * 2), int(round(radius * 4)), 1.0, -1, lineType=cv2.LINE_AA)
-    psf = cv2.resize(psf, (n, n), interpolation=cv2.INTER_AREA)
-    psf /= psf.sum()
+    fine = np.zeros((n * 4, n * 4), np.float32)
+    cv2.circle(fine, (n * 2, n * 2), int(round(radius * 4)), 1.0, -1, lineType=cv2.LINE_AA)
+    disk = cv2.resize(fine, (n, n), interpolation=cv2.INTER_AREA)
+    psf = (disk / disk.sum()).astype(np.float32)
 
     def run(image: np.ndarray) -> np.ndarray:
         h, w = image.shape
@@ -97,9 +97,9 @@ def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
         padded = cv2.copyMakeBorder(
             image.astype(np.float32) / 255, 0, fh - h, 0, fw - w, cv2.BORDER_REPLICATE
         )
-        kernel = np.zeros((fh, fw), np.float32)
-        kernel[:n, :n] = psf
-        kernel = np.roll(kernel, (-(n // 2), -(n // 2)), (0, 1))
+        placed = np.zeros((fh, fw), np.float32)
+        placed[:n, :n] = psf
+        kernel = np.roll(placed, (-(n // 2), -(n // 2)), (0, 1))
         spectrum = cv2.dft(padded, flags=cv2.DFT_COMPLEX_OUTPUT)
         otf = cv2.dft(kernel, flags=cv2.DFT_COMPLEX_OUTPUT)
         re, im = otf[..., 0], otf[..., 1]
@@ -113,19 +113,19 @@ def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
     return run
 
 
-# The order is the measured order of reads added per millisecond (docs/scanning.md). The chain
+# The order is the measured order of reads per millisecond (bench/scan.py's pass table). The chain
 # runs them in this order on the first escalated frame of a scene, and on the next frames of the
 # same scene continues where the budget stopped it, instead of repeating what failed.
 ESCALATION: tuple[Pass, ...] = (
-    Pass("de-moire: half size", half, 2.0, factor=0.5),
-    Pass("downscaled tries", _same, 9.0, try_downscale=True),
-    Pass("de-moire: blur", soften, 8.0),
-    Pass("binarizer: global histogram", _same, 7.0, binarizer=zxingcpp.Binarizer.GlobalHistogram),
-    Pass("contrast: normalise", normalise, 14.0),
     Pass("deblur: disk 4.5 px", deblur(4.5), 36.0),
+    Pass("downscaled tries", _same, 9.0, try_downscale=True),
+    Pass("de-moire: half size", half, 2.0, factor=0.5),
+    Pass("de-moire: blur", soften, 8.0),
+    Pass("contrast: normalise", normalise, 14.0),
+    Pass("binarizer: global histogram", _same, 7.0, binarizer=zxingcpp.Binarizer.GlobalHistogram),
     Pass("contrast: CLAHE", clahe, 13.0),
     Pass("deblur: disk 3 px", deblur(3.0), 34.0),
+    Pass("deblur: disk 6 px", deblur(6.0), 36.0),
     Pass("sharpen", sharpen, 11.0),
     Pass("small code: upscale 2x", upscale, 28.0, factor=2.0, max_side=400),
-    Pass("deblur: disk 6 px", deblur(6.0), 36.0),
 )

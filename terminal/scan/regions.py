@@ -61,7 +61,7 @@ def find_regions(gray: np.ndarray, limit: int = 2) -> tuple[Region, ...]:
     small = small.astype(np.float32)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    energy = cv2.absdiff(gx, 0) + cv2.absdiff(gy, 0)
+    energy = np.abs(gx) + np.abs(gy)
     rows, cols = small.shape[0] // CELL, small.shape[1] // CELL
     cells = cv2.resize(energy[: rows * CELL, : cols * CELL], (cols, rows), interpolation=cv2.INTER_AREA)
     floor = max(MIN_ENERGY, STRUCTURE_RATIO * float(np.median(cells)))

@@ -15,9 +15,9 @@ Per frame, in order, until something is read:
 The sweep starts with zxing itself on an enlarged, globally binarized copy (it read photos the
 default pass missed without a single wrong text), then pyzbar where libzbar is installed.
 
-Results of the harder passes must pass `trustworthy`: a Code 128 drawn with less than 2 px per
-module is refused there, because that is where sharpening and other binarizers gave the one
-wrong number of the bench (a Code 128 check digit is weak).
+zxing-cpp's results must pass `trustworthy`: a Code 128 drawn with less than 2 px per module is
+refused, from the fast pass as from the harder ones, because that is where the wrong numbers of
+the bench came from (zxing-cpp's defaults gave one too; a Code 128 check digit is weak).
 """
 
 from __future__ import annotations
@@ -203,9 +203,11 @@ class ChainDecoder:
         first = self._primary.decode(gray)
         if first.decoded:
             self._empty_frames = 0
-            return first.decoded
+            trusted = tuple(d for d in first.decoded if trustworthy(d))
+            if trusted:
+                return trusted
         if first.located:
-            found = self._in_regions(gray, first.located)
+            found = tuple(d for d in self._in_regions(gray, first.located) if trustworthy(d))
             if found:
                 return found
         if self.escalation is not None:
@@ -215,7 +217,7 @@ class ChainDecoder:
                 return found
         self._empty_frames += 1
         if self._fallbacks and self._empty_frames % self._sweep_every == 0:
-            return self._sweep(gray)
+            return tuple(d for d in self._sweep(gray) if trustworthy(d))
         return ()
 
     def _escalate(self, gray: np.ndarray, started: float) -> tuple[Decoded, ...]:
