@@ -36,6 +36,7 @@ class Pass:
     binarizer: zxingcpp.Binarizer = zxingcpp.Binarizer.LocalAverage
     max_side: int = 0  # run only on regions at most this big (0: any); for the upscale
     try_downscale: bool = False
+    dim_first: bool = False  # goes first on a dim region (see `is_dim`)
 
 
 def _same(image: np.ndarray) -> np.ndarray:
@@ -113,19 +114,35 @@ def deblur(radius: float, snr_k: float = 0.03) -> Prepare:
     return run
 
 
-# The order is the measured order of reads per millisecond (bench/scan.py's pass table). The chain
-# runs them in this order on the first escalated frame of a scene, and on the next frames of the
-# same scene continues where the budget stopped it, instead of repeating what failed.
+# The order is the measured order of reads per millisecond (bench/scan.py's pass table), except
+# that on a dim region the contrast passes marked `dim_first` go first: deconvolution, first
+# otherwise, adds nothing there and would use up the budget. The chain runs them in this order on
+# the first escalated frame of a scene, and on the next frames of the same scene continues where
+# the budget stopped it, instead of repeating what failed.
+DIM_RANGE = 120  # grey levels between the 5th and 95th percentile: below, a region is dim
 ESCALATION: tuple[Pass, ...] = (
     Pass("deblur: disk 4.5 px", deblur(4.5), 36.0),
     Pass("downscaled tries", _same, 9.0, try_downscale=True),
     Pass("de-moire: half size", half, 2.0, factor=0.5),
-    Pass("de-moire: blur", soften, 8.0),
-    Pass("contrast: normalise", normalise, 14.0),
+    Pass("de-moire: blur", soften, 8.0, dim_first=True),
+    Pass("contrast: normalise", normalise, 14.0, dim_first=True),
     Pass("binarizer: global histogram", _same, 7.0, binarizer=zxingcpp.Binarizer.GlobalHistogram),
-    Pass("contrast: CLAHE", clahe, 13.0),
+    Pass("contrast: CLAHE", clahe, 13.0, dim_first=True),
     Pass("deblur: disk 3 px", deblur(3.0), 34.0),
     Pass("deblur: disk 6 px", deblur(6.0), 36.0),
     Pass("sharpen", sharpen, 11.0),
     Pass("small code: upscale 2x", upscale, 28.0, factor=2.0, max_side=400),
 )
+
+
+def is_dim(region: np.ndarray) -> bool:
+    """A dim screen: the grey levels of the region's central third (the screen, not the phone's
+    body or the counter around it, even when the phone is turned) span less than `DIM_RANGE`,
+    sampled every 4th pixel; a lit screen with a sharp or blurred code spans 150 and more. Only
+    the order of the passes depends on it."""
+    h, w = region.shape
+    sample = region[h // 3 : h - h // 3 : 4, w // 3 : w - w // 3 : 4]
+    if sample.size == 0:
+        return False
+    low, high = np.percentile(sample, (5, 95))
+    return float(high - low) < DIM_RANGE

@@ -15,7 +15,7 @@ Per frame, in order, until something is read:
 The sweep starts with zxing itself on an enlarged, globally binarized copy (it read photos the
 default pass missed without a single wrong text), then pyzbar where libzbar is installed.
 
-zxing-cpp's results must pass `trustworthy`: a Code 128 drawn with less than 2 px per module is
+zxing-cpp's results must pass `trustworthy`: a Code 128 drawn with less than 1.7 px per module is
 refused, from the fast pass as from the harder ones, because that is where the wrong numbers of
 the bench came from (zxing-cpp's defaults gave one too; a Code 128 check digit is weak).
 """
@@ -40,7 +40,7 @@ from terminal.scan.decoders import (
     decoded_from,
     to_gray,
 )
-from terminal.scan.passes import ESCALATION, PAYMENT_FORMATS, Pass
+from terminal.scan.passes import ESCALATION, PAYMENT_FORMATS, Pass, is_dim
 from terminal.scan.regions import Region, find_regions
 from terminal.scan.types import Decoded, Point, Quad
 
@@ -48,7 +48,7 @@ SWEEP_MAX_SIDE = 1000  # whole-frame fallbacks run on at most this size: enough,
 UPSCALE_BELOW = 600  # images smaller than this are enlarged 2x for the second zxing pass
 CROP_MARGIN = 0.25
 FRAME_BUDGET_MS = 18.0  # a harder pass starts only if it fits in this, fast pass included
-MIN_CODE128_PX_PER_MODULE = 2.0
+MIN_CODE128_PX_PER_MODULE = 1.7
 
 Clock = Callable[[], float]  # seconds; the decode thread's own CPU time by default
 
@@ -91,7 +91,8 @@ class Escalation:
         self.passes = tuple(passes)
         self._formats = zxingcpp.BarcodeFormats(list(PAYMENT_FORMATS))
         self._scene: Region | None = None
-        self._next = 0  # where the next frame of this scene continues
+        self._order: list[int] = list(range(len(self.passes)))  # this scene's order of passes
+        self._next = 0  # where in that order the next frame of this scene continues
         self._winner: int | None = None  # the pass that read this scene
         self.tried: list[str] = []  # the passes run on the last frame, for tests and the bench
 
@@ -101,14 +102,14 @@ class Escalation:
     def run(
         self, gray: np.ndarray, region: Region, left_ms: Callable[[], float]
     ) -> tuple[Decoded, ...]:
+        crop = gray[region.y0 : region.y1, region.x0 : region.x1]
         if self._scene is None or not region.overlaps(self._scene):
             self._next, self._winner = 0, None
+            self._order = self._order_for(crop)
         self._scene = region
         self.tried = []
-        crop = gray[region.y0 : region.y1, region.x0 : region.x1]
         mpx = crop.size / 1e6
-        order = list(range(len(self.passes)))
-        order = order[self._next :] + order[: self._next]
+        order = self._order[self._next :] + self._order[: self._next]
         if self._winner is not None:
             order.remove(self._winner)
             order.insert(0, self._winner)
@@ -122,13 +123,22 @@ class Escalation:
                     postponed = index  # the next frame of this scene starts here
                 continue  # a cheaper pass may still fit
             self.tried.append(p.name)
-            found = self._read(p, crop)
+            found = [_move(d, p.factor, region.x0, region.y0) for d in self._read(p, crop)]
+            found = [d for d in found if trustworthy(d)]  # judged at the frame's own scale
             if found:
                 self._winner = index
-                self._next = (index + 1) % len(self.passes)
-                return tuple(_move(d, p.factor, region.x0, region.y0) for d in found)
-        self._next = 0 if postponed is None else postponed
+                self._next = (self._order.index(index) + 1) % len(self._order)
+                return tuple(found)
+        self._next = 0 if postponed is None else self._order.index(postponed)
         return ()
+
+    def _order_for(self, crop: np.ndarray) -> list[int]:
+        indices = list(range(len(self.passes)))
+        if not is_dim(crop):
+            return indices
+        return [i for i in indices if self.passes[i].dim_first] + [
+            i for i in indices if not self.passes[i].dim_first
+        ]
 
     def _read(self, p: Pass, crop: np.ndarray) -> list[Decoded]:
         barcodes = zxingcpp.read_barcodes(
@@ -140,7 +150,7 @@ class Escalation:
             text_mode=zxingcpp.TextMode.Plain,
             binarizer=p.binarizer,
         )
-        return [d for d in (decoded_from(b) for b in barcodes) if d is not None and trustworthy(d)]
+        return [d for d in (decoded_from(b) for b in barcodes) if d is not None]
 
 
 class ChainDecoder:
