@@ -48,6 +48,7 @@ SWEEP_MAX_SIDE = 1000  # whole-frame fallbacks run on at most this size: enough,
 UPSCALE_BELOW = 600  # images smaller than this are enlarged 2x for the second zxing pass
 CROP_MARGIN = 0.25
 FRAME_BUDGET_MS = 18.0  # a harder pass starts only if it fits in this, fast pass included
+MIN_ESCALATION_MS = 4.0  # ... or in this much after the fast pass, whichever is more
 MIN_CODE128_PX_PER_MODULE = 1.7
 
 Clock = Callable[[], float]  # seconds; the decode thread's own CPU time by default
@@ -118,12 +119,15 @@ class Escalation:
             p = self.passes[index]
             if p.max_side and max(crop.shape) > p.max_side:
                 continue
-            if p.ms_per_mpx * mpx > left_ms():
+            if p.ms_per_mpx * (gray.size / 1e6 if p.whole_frame else mpx) > left_ms():
                 if postponed is None:
                     postponed = index  # the next frame of this scene starts here
                 continue  # a cheaper pass may still fit
             self.tried.append(p.name)
-            found = [_move(d, p.factor, region.x0, region.y0) for d in self._read(p, crop)]
+            if p.whole_frame:
+                found = [_move(d, p.factor, 0, 0) for d in self._read(p, gray)]
+            else:
+                found = [_move(d, p.factor, region.x0, region.y0) for d in self._read(p, crop)]
             found = [d for d in found if trustworthy(d)]  # judged at the frame's own scale
             if found:
                 self._winner = index
@@ -237,9 +241,15 @@ class ChainDecoder:
             self.escalation.reset()
             return ()
         budget = self._budget_ms
+        escalating = self._clock()
 
         def left_ms() -> float:
-            return math.inf if budget is None else budget - (self._clock() - started) * 1000
+            # what is left of the frame budget, but at least MIN_ESCALATION_MS for the harder
+            # passes: a noisy frame can use most of the budget in the fast pass alone
+            if budget is None:
+                return math.inf
+            now = self._clock()
+            return max(budget - (now - started) * 1000, MIN_ESCALATION_MS - (now - escalating) * 1000)
 
         self.escalated = True
         return self.escalation.run(gray, regions[0], left_ms)
