@@ -15,9 +15,10 @@ Per frame, in order, until something is read:
 The sweep starts with zxing itself on an enlarged, globally binarized copy (it read photos the
 default pass missed without a single wrong text), then pyzbar where libzbar is installed.
 
-zxing-cpp's results must pass `trustworthy`: a Code 128 drawn with less than 1.7 px per module is
-refused, from the fast pass as from the harder ones, because that is where the wrong numbers of
-the bench came from (zxing-cpp's defaults gave one too; a Code 128 check digit is weak).
+zxing-cpp's results must pass `trustworthy`: a numeric Code 128 drawn with less than 1.7 px per
+module is refused, from the fast pass as from the harder ones, because that is where the wrong
+numbers of the bench came from (zxing-cpp's defaults gave one too; a Code 128 check digit is
+weak), and a wrong number of the right length is a payment code to the classifier.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ def code128_modules(text: str) -> int:
 
 
 def trustworthy(d: Decoded) -> bool:
-    """A harder pass's result is kept unless it is a Code 128 drawn too small to resolve."""
-    if d.symbology is not Symbology.CODE_128 or d.quad is None:
+    """A result is kept unless it is a numeric Code 128 (what a payment code looks like) drawn
+    too small to resolve. Other texts cannot become a payment code by a misread, and a clean
+    Code 128 image of 1 px per module reads right (the photo set has one)."""
+    if d.symbology is not Symbology.CODE_128 or d.quad is None or not d.text.isdigit():
         return True
     tl, tr, br, bl = d.quad
     length = max(math.dist((tl.x, tl.y), (tr.x, tr.y)), math.dist((bl.x, bl.y), (br.x, br.y)))

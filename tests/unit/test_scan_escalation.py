@@ -143,7 +143,7 @@ def test_a_pass_that_does_not_fit_the_budget_waits_for_the_next_frame() -> None:
     assert recorder.ran[2] == 0  # the next frame, with room, starts with the skipped one
 
 
-def test_a_code128_too_small_to_resolve_is_not_trusted() -> None:
+def test_a_numeric_code128_too_small_to_resolve_is_not_trusted() -> None:
     def code128(width: float) -> Decoded:
         quad = (Point(0, 0), Point(width, 0), Point(width, 40), Point(0, 40))
         return Decoded(CODE, Symbology.CODE_128, quad, DecoderName.ZXING)
@@ -154,6 +154,8 @@ def test_a_code128_too_small_to_resolve_is_not_trusted() -> None:
     assert trustworthy(code128(2.5 * modules))
     qr = Decoded(CODE, Symbology.QR_CODE, code128(10).quad, DecoderName.ZXING)
     assert trustworthy(qr)
+    text = Decoded("ABC-12", Symbology.CODE_128, code128(10).quad, DecoderName.ZXING)
+    assert trustworthy(text)  # not a number: a misread of it cannot become a payment code
 
 
 def test_the_standard_escalation_is_the_measured_one() -> None:
