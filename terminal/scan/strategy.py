@@ -104,10 +104,19 @@ class Escalation:
         self._scene, self._next, self._winner = None, 0, None
 
     def run(
-        self, gray: np.ndarray, region: Region, left_ms: Callable[[], float]
+        self,
+        gray: np.ndarray,
+        region: Region,
+        left_ms: Callable[[], float],
+        frame_budget_ms: float = math.inf,
     ) -> tuple[Decoded, ...]:
+        """Harder passes on `region` while they fit in `left_ms()`. On a later frame of the same
+        scene the first pass in turn runs if it fits in `frame_budget_ms` at all, whatever is
+        left: without that, a pass too big for what the fast pass leaves would be put off on
+        every frame while the cheap ones repeat."""
         crop = gray[region.y0 : region.y1, region.x0 : region.x1]
-        if self._scene is None or not region.overlaps(self._scene):
+        continuing = self._scene is not None and region.overlaps(self._scene)
+        if not continuing:
             self._next, self._winner = 0, None
             self._order = self._order_for(crop)
         self._scene = region
@@ -122,7 +131,9 @@ class Escalation:
             p = self.passes[index]
             if p.max_side and max(crop.shape) > p.max_side:
                 continue
-            if p.ms_per_mpx * (gray.size / 1e6 if p.whole_frame else mpx) > left_ms():
+            cost = p.ms_per_mpx * (gray.size / 1e6 if p.whole_frame else mpx)
+            first_in_turn = continuing and not self.tried and postponed is None
+            if cost > left_ms() and not (first_in_turn and cost <= frame_budget_ms):
                 if postponed is None:
                     postponed = index  # the next frame of this scene starts here
                 continue  # a cheaper pass may still fit
@@ -136,6 +147,8 @@ class Escalation:
                 self._winner = index
                 self._next = (self._order.index(index) + 1) % len(self._order)
                 return tuple(found)
+            if index == self._winner:
+                self._winner = None  # it read this scene before, not now: back to the rotation
         self._next = 0 if postponed is None else self._order.index(postponed)
         return ()
 
@@ -255,7 +268,9 @@ class ChainDecoder:
             return max(budget - (now - started) * 1000, MIN_ESCALATION_MS - (now - escalating) * 1000)
 
         self.escalated = True
-        return self.escalation.run(gray, regions[0], left_ms)
+        return self.escalation.run(
+            gray, regions[0], left_ms, math.inf if budget is None else budget
+        )
 
     def _first_read(self, gray: np.ndarray) -> tuple[Decoded, ...]:
         for fallback in self._fallbacks:

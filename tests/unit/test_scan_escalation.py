@@ -97,13 +97,15 @@ def passes(recorder: Recorder, n: int = 5) -> list[Pass]:
     return [Pass(f"p{i}", recorder.prepare(i), ms_per_mpx=500.0) for i in range(n)]
 
 
-def run_frame(escalation: Escalation, region: Region, budget_ms: float) -> tuple[Decoded, ...]:
+def run_frame(
+    escalation: Escalation, region: Region, budget_ms: float, frame_budget_ms: float = 12.0
+) -> tuple[Decoded, ...]:
     gray = np.full((400, 400), 128, np.uint8)
 
     def left_ms() -> float:  # each pass run on this frame (run() resets `tried`) used 5 ms
         return budget_ms - 5.0 * len(escalation.tried)
 
-    return escalation.run(gray, region, left_ms)
+    return escalation.run(gray, region, left_ms, frame_budget_ms)
 
 
 HERE = Region(100, 100, 200, 200, 1.0)
@@ -139,8 +141,21 @@ def test_a_pass_that_does_not_fit_the_budget_waits_for_the_next_frame() -> None:
     escalation = Escalation(expensive)
     run_frame(escalation, HERE, 12.0)
     assert recorder.ran == [1, 2]  # the 50 ms pass is skipped, the cheap ones run
-    run_frame(escalation, HERE, 100.0)
-    assert recorder.ran[2] == 0  # the next frame, with room, starts with the skipped one
+    run_frame(escalation, HERE, 12.0, frame_budget_ms=60.0)
+    # the next frame of the scene starts with the skipped pass: it fits in a whole frame's
+    # budget, so it runs even though the fast pass left only 12 ms; then what still fits
+    assert recorder.ran == [1, 2, 0, 1]
+
+
+def test_a_pass_that_read_the_scene_loses_its_turn_when_it_fails() -> None:
+    recorder = Recorder(code_at=0)
+    escalation = Escalation(passes(recorder))
+    assert [d.text for d in run_frame(escalation, HERE, 12.0)] == [CODE]
+    recorder.code_at = None  # the phone tilted: pass 0 reads nothing now
+    run_frame(escalation, HERE, 12.0)
+    assert recorder.ran == [0, 0, 1]
+    run_frame(escalation, HERE, 12.0)
+    assert recorder.ran[-2:] == [2, 3]  # back to the rotation, not pass 0 again
 
 
 def test_a_numeric_code128_too_small_to_resolve_is_not_trusted() -> None:
