@@ -32,7 +32,13 @@ import zxingcpp  # noqa: E402
 from terminal.domain.emv import build_emv_cpm  # noqa: E402
 from terminal.domain.paymentcode import PaymentCode, Symbology  # noqa: E402
 from terminal.scan.codecheck import CodeChecker  # noqa: E402
-from terminal.scan.decoders import OpenCvQrDecoder, PyzbarDecoder, ZxingDecoder, to_gray  # noqa: E402
+from terminal.scan.decoders import (  # noqa: E402
+    Decoder,
+    OpenCvQrDecoder,
+    PyzbarDecoder,
+    ZxingDecoder,
+    to_gray,
+)
 from terminal.scan.regions import find_regions  # noqa: E402
 from terminal.scan.pipeline import ScanPipeline  # noqa: E402
 from terminal.scan.sources import VideoFileSource  # noqa: E402
@@ -160,6 +166,7 @@ def timing_table(n: int) -> str:
     cv_reader = OpenCvQrDecoder()
     contenders: list[tuple[str, Callable[[], Callable[[np.ndarray], object]]]] = [
         ("PayTerm live chain", lambda: ChainDecoder.standard().decode),
+        ("live chain before escalation (main at cf067a0)", lambda: _chain_before().decode),
         ("zxing-cpp alone (defaults)", lambda: zxing_alone),
         ("OpenCV QR alone", lambda: lambda im: cv_reader.decode(to_gray(im)).decoded),
     ]
@@ -181,6 +188,16 @@ def timing_table(n: int) -> str:
             f"| {statistics.median(none):.1f} | {_p95(none):.1f} |"
         )
     return "\n".join(rows)
+
+
+def _chain_before() -> ChainDecoder:
+    """The live chain as it was before issue 15: fast pass, located-region fallbacks, the sweep
+    on one empty frame in eight; no escalation. The floor for empty frames."""
+    fallbacks: list[Decoder] = [ZxingDecoder(binarizer=zxingcpp.Binarizer.GlobalHistogram)]
+    zbar = PyzbarDecoder.load()
+    if zbar is not None:
+        fallbacks.append(zbar)
+    return ChainDecoder(ZxingDecoder(try_downscale=False), fallbacks, sweep_every=8, escalation=None)
 
 
 def _times(decode: Callable[[np.ndarray], object], frames: list[np.ndarray]) -> tuple[list[float], int]:
