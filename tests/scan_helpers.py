@@ -1,6 +1,8 @@
 """Synthetic camera frames for scanner tests and bench/scan.py: a phone screen showing a code,
 placed in a 1280x720 scene and put through the things a register camera does to it (tilt, blur,
-noise, glare, the moire of photographing a screen)."""
+noise, glare, the moire of photographing a screen) and the hard cases of issue 15: a dimmed
+screen with flicker bands, the screen's own pixel grid, defocus and motion blur. Seeded: the same
+`Scene` always gives the same frame."""
 
 from __future__ import annotations
 
