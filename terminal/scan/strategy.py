@@ -5,8 +5,9 @@ Per frame, in order, until something is read:
 2. where zxing located a symbol it could not decode: the fallbacks on that region (a crop,
    enlarged), which is cheap because the crop is small;
 3. escalation, only when the frame shows code-like structure (`regions.find_regions`): the
-   harder passes of `passes.ESCALATION` on the most structured region, each started only if its
-   measured cost fits in what is left of the frame budget. On the next frames of the same scene
+   harder passes of `passes.ESCALATION` (two on a smaller copy of the whole frame, the rest on
+   the most structured region), each started only if its measured cost fits in what is left of
+   the frame budget. On the next frames of the same scene
    (the region overlaps) the chain continues with the passes it has not tried yet, instead of
    repeating the ones that failed; a pass that read is tried first while the scene lasts. An
    empty frame has no region and never escalates: it costs the fast pass and the region test;
