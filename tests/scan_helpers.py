@@ -1,6 +1,8 @@
 """Synthetic camera frames for scanner tests and bench/scan.py: a phone screen showing a code,
 placed in a 1280x720 scene and put through the things a register camera does to it (tilt, blur,
-noise, glare, the moire of photographing a screen)."""
+noise, glare, the moire of photographing a screen) and the hard cases of issue 15: a dimmed
+screen with flicker bands, the screen's own pixel grid, defocus and motion blur. Seeded: the same
+`Scene` always gives the same frame."""
 
 from __future__ import annotations
 
@@ -56,6 +58,14 @@ class Scene:
     glare: float = 0.0  # 0..1: strength of a bright elliptical reflection
     moire: float = 0.0  # 0..1: amplitude of screen-pixel interference fringes
     seed: int = 0
+    # The hard cases of bench/scan.py (issue 15); all off by default.
+    brightness: float = 1.0  # the screen's white level, 1 = full; a dim screen is 0.15..0.45
+    banding: float = 0.0  # 0..1: depth of the flicker bands of a PWM-dimmed screen (rolling shutter)
+    band_period: float = 48.0  # frame rows per flicker band
+    pixel_pitch: float = 0.0  # camera px per screen pixel (< 1 aliases into moire); 0 = no grid
+    defocus: float = 0.0  # radius in px of the disk blur of a phone held too close to the lens
+    motion: float = 0.0  # length in px of the streak of a phone moving during the exposure
+    motion_deg: float = 0.0
 
 
 def background(width: int = 1280, height: int = 720, seed: int = 0) -> np.ndarray:
@@ -71,32 +81,105 @@ def phone_frame(symbol: np.ndarray | None, scene: Scene = Scene()) -> np.ndarray
     """A grayscale frame: the symbol on a lit phone screen, placed and degraded per `scene`."""
     frame = background(scene.width, scene.height, scene.seed).astype(np.float32)
     if symbol is not None:
-        h, w = symbol.shape
-        out_w = scene.symbol_px
-        out_h = max(1, round(h * out_w / w))
-        pad = int(out_w * 0.12)
-        screen = np.full((out_h + 2 * pad, out_w + 2 * pad), 235, np.float32)
-        screen[pad : pad + out_h, pad : pad + out_w] = cv2.resize(
-            symbol, (out_w, out_h), interpolation=cv2.INTER_AREA
-        ) * (235 / 255)
-        body = np.full((screen.shape[0] + 2 * pad, screen.shape[1] + 2 * pad), 25, np.float32)
-        body[pad:-pad, pad:-pad] = screen
-        bh, bw = body.shape
-        src = np.float32([[0, 0], [bw, 0], [bw, bh], [0, bh]])
-        shrink = scene.tilt * bw / 2
-        dst = np.float32(
-            [[shrink, scene.tilt * bh * 0.3], [bw - shrink, scene.tilt * bh * 0.3], [bw, bh], [0, bh]]
-        )
-        cx, cy = scene.center[0] * scene.width, scene.center[1] * scene.height
-        rot = cv2.getRotationMatrix2D((bw / 2, bh / 2), scene.rotate_deg, 1.0)
-        dst = cv2.transform(dst[None], rot)[0]
-        dst += np.float32([cx - bw / 2, cy - bh / 2])
-        m = cv2.getPerspectiveTransform(src, dst)
-        warped = cv2.warpPerspective(body, m, (scene.width, scene.height), flags=cv2.INTER_LINEAR)
-        mask = cv2.warpPerspective(np.ones_like(body), m, (scene.width, scene.height))
-        frame = frame * (1 - mask) + warped
+        layer, mask = _phone_layer(symbol, scene)
+        frame = frame * (1 - mask) + layer
     frame = _degrade(frame, scene)
     return np.clip(frame, 0, 255).astype(np.uint8)
+
+
+def _phone_layer(symbol: np.ndarray, scene: Scene) -> tuple[np.ndarray, np.ndarray]:
+    """The phone on the frame (premultiplied by its coverage) and its coverage mask."""
+    h, w = symbol.shape
+    out_w = scene.symbol_px
+    out_h = max(1, round(h * out_w / w))
+    pad = int(out_w * 0.12)
+    screen = np.ones((out_h + 2 * pad, out_w + 2 * pad), np.float32)
+    screen[pad : pad + out_h, pad : pad + out_w] = (
+        cv2.resize(symbol, (out_w, out_h), interpolation=cv2.INTER_AREA) / 255.0
+    )
+    body = np.full((screen.shape[0] + 2 * pad, screen.shape[1] + 2 * pad), 25, np.float32)
+    lit = np.zeros_like(body)
+    lit[pad:-pad, pad:-pad] = 1
+    # A dimmed screen's black is not darker than the sensor's floor (15 grey levels).
+    black = 15.0 if scene.brightness < 1 else 0.0
+    body[pad:-pad, pad:-pad] = black + (235 * scene.brightness - black) * screen
+    bh, bw = body.shape
+    src = np.float32([[0, 0], [bw, 0], [bw, bh], [0, bh]])
+    shrink = scene.tilt * bw / 2
+    dst = np.float32(
+        [[shrink, scene.tilt * bh * 0.3], [bw - shrink, scene.tilt * bh * 0.3], [bw, bh], [0, bh]]
+    )
+    cx, cy = scene.center[0] * scene.width, scene.center[1] * scene.height
+    rot = cv2.getRotationMatrix2D((bw / 2, bh / 2), scene.rotate_deg, 1.0)
+    dst = cv2.transform(dst[None], rot)[0]
+    dst += np.float32([cx - bw / 2, cy - bh / 2])
+    m = cv2.getPerspectiveTransform(src, dst)
+    size = (scene.width, scene.height)
+    if scene.pixel_pitch:
+        warped, mask = _screen_grid(body, lit, m, scene)
+    else:
+        warped = cv2.warpPerspective(body, m, size, flags=cv2.INTER_LINEAR)
+        mask = cv2.warpPerspective(np.ones_like(body), m, size)
+    if scene.banding:
+        rows = np.arange(scene.height, dtype=np.float32)[:, None]
+        phase = (scene.seed * 1.7) % (2 * np.pi)
+        bands = 1 - scene.banding * (0.5 + 0.5 * np.sin(2 * np.pi * rows / scene.band_period + phase))
+        on_screen = cv2.warpPerspective(lit, m, size)
+        warped = warped * (1 - on_screen + on_screen * bands)
+    for kernel in _psfs(scene):
+        warped = cv2.filter2D(warped, -1, kernel, borderType=cv2.BORDER_CONSTANT)
+        mask = cv2.filter2D(mask, -1, kernel, borderType=cv2.BORDER_CONSTANT)
+    return warped, mask
+
+
+def _screen_grid(
+    body: np.ndarray, lit: np.ndarray, m: np.ndarray, scene: Scene
+) -> tuple[np.ndarray, np.ndarray]:
+    """Render the phone through the screen's pixel grid (R, G, B stripes and the dark gaps between
+    rows), sampled by the camera at twice its resolution and averaged: a pitch near or below one
+    camera pixel aliases into moire, as photographing a screen does."""
+    ss = 2
+    up = np.diag([ss, ss, 1.0]).astype(np.float64) @ m
+    size = (scene.width * ss, scene.height * ss)
+    warped = cv2.warpPerspective(body, up, size, flags=cv2.INTER_LINEAR)
+    mask = cv2.warpPerspective(np.ones_like(body), up, size)
+    on_screen = cv2.warpPerspective(lit, up, size)
+    inv = np.linalg.inv(up)
+    ys, xs = np.mgrid[0 : size[1], 0 : size[0]].astype(np.float32)
+    den = inv[2, 0] * xs + inv[2, 1] * ys + inv[2, 2]
+    u = (inv[0, 0] * xs + inv[0, 1] * ys + inv[0, 2]) / den / scene.pixel_pitch
+    v = (inv[1, 0] * xs + inv[1, 1] * ys + inv[1, 2]) / den / scene.pixel_pitch
+    fu, fv = u - np.floor(u), v - np.floor(v)
+    stripes = np.where(fu < 1 / 3, 0.8, np.where(fu < 2 / 3, 1.25, 0.55)).astype(np.float32)
+    grid = stripes * np.where(fv < 0.8, 1.1, 0.45).astype(np.float32)
+    warped = warped * (1 - on_screen + on_screen * grid)
+    small = (scene.width, scene.height)
+    return (
+        cv2.resize(warped, small, interpolation=cv2.INTER_AREA),
+        cv2.resize(mask, small, interpolation=cv2.INTER_AREA),
+    )
+
+
+def _psfs(scene: Scene) -> list[np.ndarray]:
+    """Point-spread functions of the lens (defocus: a disk) and of movement (a line)."""
+    kernels = []
+    if scene.defocus:
+        r = scene.defocus
+        n = int(np.ceil(r)) * 2 + 1
+        disk = np.zeros((n * 4, n * 4), np.float32)
+        cv2.circle(disk, (n * 2, n * 2), int(round(r * 4)), 1.0, -1, lineType=cv2.LINE_AA)
+        disk = cv2.resize(disk, (n, n), interpolation=cv2.INTER_AREA)
+        kernels.append(disk / disk.sum())
+    if scene.motion:
+        n = int(np.ceil(scene.motion)) | 1
+        line = np.zeros((n * 4, n * 4), np.float32)
+        half = scene.motion * 2
+        c = n * 2
+        dx, dy = np.cos(np.radians(scene.motion_deg)) * half, np.sin(np.radians(scene.motion_deg)) * half
+        cv2.line(line, (round(c - dx), round(c - dy)), (round(c + dx), round(c + dy)), 1.0, 4, cv2.LINE_AA)
+        line = cv2.resize(line, (n, n), interpolation=cv2.INTER_AREA)
+        kernels.append(line / line.sum())
+    return kernels
 
 
 def _degrade(frame: np.ndarray, scene: Scene) -> np.ndarray:

@@ -104,18 +104,29 @@ class ZxingDecoder:
         decoded: list[Decoded] = []
         located: list[Quad] = []
         for b in barcodes:
-            pos = b.position
-            quad = _quad(
-                [(pt.x, pt.y) for pt in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)]
-            )
             if b.error is not None and b.error.type != zxingcpp.ErrorType.NONE:
+                quad = _zx_quad(b)
                 if quad is not None:
                     located.append(quad)
                 continue
-            if "\ufffd" in b.text:
-                continue
-            decoded.append(Decoded(b.text, _ZX_SYMBOLOGY.get(b.format, Symbology.OTHER), quad, self.name))
+            d = decoded_from(b)
+            if d is not None:
+                decoded.append(d)
         return DecodeOutcome(tuple(decoded), tuple(located))
+
+
+def _zx_quad(b: Any) -> Quad | None:
+    pos = b.position
+    return _quad([(pt.x, pt.y) for pt in (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left)])
+
+
+def decoded_from(b: Any) -> Decoded | None:
+    """A zxing-cpp result as a `Decoded`; None for results with an error or unsure characters."""
+    if b.error is not None and b.error.type != zxingcpp.ErrorType.NONE:
+        return None
+    if "\ufffd" in b.text:
+        return None
+    return Decoded(b.text, _ZX_SYMBOLOGY.get(b.format, Symbology.OTHER), _zx_quad(b), DecoderName.ZXING)
 
 
 class PyzbarDecoder:
