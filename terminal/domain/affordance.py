@@ -25,6 +25,7 @@ class Why(StrEnum):
     OVER_REFUND = "over_refund"  # more than is left to refund
     WRONG_CURRENCY = "wrong_currency"
     ZERO_AMOUNT = "zero_amount"  # an amount must be above zero
+    OVER_MAXIMUM = "over_maximum"  # above this register's maximum per sale
     HAS_REFUNDS = "has_refunds"  # a sale with refunds cannot be voided: refund the rest
     NOT_SAME_DAY = "not_same_day"  # a void is only possible on the day of the sale
     OPERATION_OPEN = "operation_open"  # a refund or void of this sale is still being settled

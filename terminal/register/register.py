@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from datetime import UTC, datetime
 
+from terminal.domain import amount_guard
 from terminal.domain.affordance import Allowed, Why
 from terminal.domain.flow import AmountEntered, CashierCancel, CodeRead, Sale, StepUpEntered, check_amount
 from terminal.domain.money import Money
@@ -68,7 +69,9 @@ class Register:
         clock: Callable[[], float] = time.time,
         ids: Callable[[], str] = new_idempotency_key,
         receipts: ReceiptService | None = None,
+        limits: amount_guard.AmountLimits | None = None,
     ) -> None:
+        self.limits = limits or amount_guard.AmountLimits()
         self.journal = journal
         self.client = client
         self.effects = effects
@@ -94,8 +97,14 @@ class Register:
 
     def start_sale(self, amount: Money) -> Allowed:
         """Begin a sale of ``amount`` (or correct the amount of one still waiting for its code).
-        Returns why not when the sale or the amount does not allow it."""
+        Returns why not when the sale or the amount does not allow it. The register's maximum per
+        sale holds here for every surface (the window, the CLI, the POS API); the confirm
+        threshold is the window's extra step before it asks."""
         allowed = check_amount(amount)
+        guard = amount_guard.check_amount(amount, self.limits, confirmed=True)
+        if allowed and guard.check is amount_guard.AmountCheck.TOO_LARGE and guard.limit is not None:
+            allowed = Allowed.no(Why.OVER_MAXIMUM, f"{amount.format()} is above this register's maximum per "
+                                                   f"sale ({guard.limit.format()})")
         if allowed:
             allowed = self.sale.accepts_amount()
         if not allowed:

@@ -16,6 +16,7 @@ from terminal.config.model import Settings
 from terminal.crypto.keystore import (
     KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
 )
+from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, Timings
 from terminal.domain.paymentcode import PaymentCodeClassifier
 from terminal.domain.wallet_schemes import WalletSchemes
@@ -137,4 +138,5 @@ def open_register(
         journal=journal, client=client, effects=effects, runner=runner, classifier=classifier(),
         enrollment=enrollment, register_name=settings.register.name, receipts=service,
         operations=operations, code_lifetime=settings.wallet.code_lifetime,
+        limits=AmountLimits(maximum=settings.register.max_sale, confirm_above=settings.register.confirm_above),
     )

@@ -54,6 +54,8 @@ def test_declined_exit_10(env: dict[str, str], sandbox_server: RunningSandbox) -
     (["--amount", "100", "--currency", "XXX", "--code-stdin"], "991234567890123456", "currency"),
     (["--amount", "100", "--code-stdin"], "https://example.com", "not a payment code"),
     (["--amount", "100", "--code-stdin"], "", "no payment code"),
+    # The register's maximum per sale (register.max_sale, default ¥1,000,000) holds on every path.
+    (["--amount", "1000001", "--code-stdin"], "991234567890123456", "maximum per sale"),
 ])
 def test_bad_input_exit_2_with_a_clear_message(env: dict[str, str], args: list[str], stdin: str, message: str) -> None:
     done = charge(env, *args, stdin=stdin)
