@@ -116,10 +116,6 @@ class Money:
         if other.currency != self.currency:
             raise MoneyError(f"currency mismatch: {self.currency} vs {other.currency}")
 
-    def major_str(self) -> str:
-        """The amount in major units as a plain decimal string, e.g. "12.05" (no grouping)."""
-        return format_minor(self.amount, self.exponent, grouping=False)
-
     def format(self, *, symbol: bool = True) -> str:
         """Human display: "¥1,200", "$12.05", "KD1.250"; with symbol=False, "1,200 JPY"."""
         digits = format_minor(self.amount, self.exponent, grouping=True)

@@ -337,11 +337,6 @@ def journal_facts(path: Path) -> tuple[int | None, datetime | None, int | None]:
         return version, None, None
 
 
-def run_checks(env: Mapping[str, str] | None = None) -> list[CheckResult]:
-    """Every check, in the order a person would fix things."""
-    return diagnose(env).checks
-
-
 def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time) -> Report:
     """Every check, in the order a person would fix things, and the facts found on the way."""
     facts = Facts(__version__, datetime.fromtimestamp(clock(), UTC))

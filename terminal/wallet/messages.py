@@ -8,7 +8,6 @@ a bool or a numeric string is a validation error, never silently converted.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Final, Literal
@@ -19,9 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, fie
 from terminal.domain.flow import ChargeStatus, StepUpMethod  # noqa: F401
 from terminal.domain.money import CURRENCIES, MAX_AMOUNT
 
-API_TAG: Final = "payterm-v1"
 IDEMPOTENCY_KEY_PATTERN: Final = r"^[A-Za-z0-9_-]{8,128}$"
-IDEMPOTENCY_KEY_RE: Final = re.compile(IDEMPOTENCY_KEY_PATTERN)
 PROBLEM_TYPE_PREFIX: Final = "urn:payterm:problem:"
 PROBLEM_CONTENT_TYPE: Final = "application/problem+json"
 
