@@ -232,6 +232,7 @@ class RegisterPaymentCore:
     def _outcome(self, record: PosRequestRecord) -> c.PaymentOutcome:
         """Where the request stands, from the sale made for it (whose verdict always wins), else
         from what the journal says ended it before any charge."""
+        record = self.requests.request(record.pos_key_id, record.sale_id, record.sale_transaction_id) or record
         base = c.PaymentOutcome(c.PaymentStatus.IN_PROGRESS, record.money, record.created_at)
         sale = self._sale_for(record)
         if sale is None:
