@@ -91,7 +91,7 @@ class RegisterPaymentCore:
         self.register = register
         self.loaded = loaded
         self.requests = PosRequests(register.journal)
-        self._approve = approve
+        self.approve = approve  # who authorizes reversals: the surface running the API may swap it
         self._scanner_ok = scanner_ok
         self._clock = clock or register.now
         self._zone = ZoneInfo(register.enrollment.timezone)
@@ -312,7 +312,7 @@ class RegisterPaymentCore:
             return self._refuse(record, allowed.detail)
         what = (f"{'void' if void else 'refund'} {asked.format()} of {sale.money.format()} "
                 f"(charge {sale.charge_id}, asked by POS {order.pos.name})")
-        if not self._approve(what, wait):
+        if not self.approve(what, wait):
             return self._refuse(record, "the manager did not authorize the reversal")
         try:
             result = ops.void(sale) if void else ops.refund(sale, order.amount, order.reason)

@@ -12,12 +12,13 @@ import pytest
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.domain.money import Money
 from terminal.pos import core as c
+from terminal.pos.manager import ManagerPinApproval
 from terminal.pos.register_core import RegisterPaymentCore
+from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
+from tests.pos.server_fixtures import RunningApi, start_api
 from tests.register_fixtures import FAST_ENV, make_register
 from tests.sandbox_fixtures import RunningSandbox
-
-MANAGER_PIN = "2468"
 
 
 @dataclass
@@ -72,3 +73,44 @@ def real(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[RealHarness
         yield harness
     finally:
         harness.core.close()
+
+
+MANAGER_PIN = "2468"
+
+
+@dataclass
+class PinPad:
+    """The manager at PayTerm's screen: types ``pin`` (None: nobody answers)."""
+
+    pin: str | None = MANAGER_PIN
+    asked: list[str] = field(default_factory=list)
+
+    def __call__(self, what: str, wait: float) -> str | None:
+        self.asked.append(what)
+        return self.pin
+
+
+@dataclass
+class Live:
+    api: RunningApi
+    real: RealHarness
+    pad: PinPad
+
+    def balance(self, customer: str) -> int:
+        return int(self.real.sandbox.admin("GET", f"/sandbox/customers/{customer}")["balance"])
+
+
+@pytest.fixture
+def live(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[Live]:
+    sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
+    real = open_core(tmp_path / "register", sandbox_server)
+    ManagerPin(real.register.journal, real.loaded.settings.manager).set_first(MANAGER_PIN)
+    pad = PinPad()
+    real.core.approve = ManagerPinApproval(real.register.journal, real.loaded.settings.manager, pad)
+    api, server = start_api(tmp_path, real.core, wait=20.0)
+    try:
+        yield Live(api, real, pad)
+    finally:
+        server.stop()
+        api.store.close()
+        real.core.close()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.pos.core_contract import PaymentCoreContract
-from tests.pos.real_core import RealHarness, real  # noqa: F401  (fixture)
+from tests.pos.real_core import RealHarness
 
 
 class TestRegisterCore(PaymentCoreContract):
     @pytest.fixture
-    def harness(self, real: RealHarness) -> RealHarness:  # type: ignore[override]  # noqa: F811
+    def harness(self, real: RealHarness) -> RealHarness:  # type: ignore[override]
         return real

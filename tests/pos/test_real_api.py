@@ -7,9 +7,6 @@ import json
 import ssl
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,52 +15,8 @@ import pytest
 from terminal.domain.flow import SaleState
 from terminal.journal.pos_requests import PosRequests
 from terminal.journal.records import HistoryQuery
-from terminal.pos.manager import ManagerPinApproval
-from terminal.register.manager_pin import ManagerPin
 from tests.pos import nexo
-from tests.pos.real_core import RealHarness, open_core
-from tests.pos.server_fixtures import RunningApi, start_api
-from tests.sandbox_fixtures import RunningSandbox
-
-MANAGER_PIN = "2468"
-
-
-@dataclass
-class PinPad:
-    """The manager at PayTerm's screen: types ``pin`` (None: nobody answers)."""
-
-    pin: str | None = MANAGER_PIN
-    asked: list[str] = field(default_factory=list)
-
-    def __call__(self, what: str, wait: float) -> str | None:
-        self.asked.append(what)
-        return self.pin
-
-
-@dataclass
-class Live:
-    api: RunningApi
-    real: RealHarness
-    pad: PinPad
-
-    def balance(self, customer: str) -> int:
-        return int(self.real.sandbox.admin("GET", f"/sandbox/customers/{customer}")["balance"])
-
-
-@pytest.fixture
-def live(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[Live]:
-    sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
-    real = open_core(tmp_path / "register", sandbox_server)
-    ManagerPin(real.register.journal, real.loaded.settings.manager).set_first(MANAGER_PIN)
-    pad = PinPad()
-    real.core._approve = ManagerPinApproval(real.register.journal, real.loaded.settings.manager, pad)
-    api, server = start_api(tmp_path, real.core, wait=20.0)
-    try:
-        yield Live(api, real, pad)
-    finally:
-        server.stop()
-        api.store.close()
-        real.core.close()
+from tests.pos.real_core import MANAGER_PIN, Live
 
 
 def result(answer: dict[str, Any] | None, category: str) -> dict[str, Any]:
