@@ -56,6 +56,7 @@ LOCAL_DECLINES: dict[RejectReason, str] = {
     RejectReason.ALREADY_USED: "code_used",
 }
 ABORTED = "aborted"
+CANCELLED = "cancelled"  # the cashier cancelled before any code was read
 INTERRUPTED = "interrupted"
 READY_WAIT = 5.0  # how long the sale may take to be ready for a code the POS passed
 
@@ -75,7 +76,7 @@ def refuse_without_manager(what: str, wait: float) -> bool:
 @dataclass
 class _Running:
     record: PosRequestRecord
-    code_given: bool
+    ready: bool = False  # the register's sale took the amount and waits for the code
 
 
 class RegisterPaymentCore:
@@ -138,7 +139,10 @@ class RegisterPaymentCore:
             if not started:  # the cashier began a payment in between
                 self.requests.mark_refused(record, "busy", started.detail, self._now())
                 raise c.Busy(started.detail)
-            self._running = _Running(record, order.code is not None)
+            running = self._running = _Running(record)
+            # Until the sale waits for its code, nothing may act on it (an abort, the cashier).
+            running.ready = bool(self.register.runner.wait_for(lambda s: bool(s.accepts_code()), READY_WAIT)
+                                 .accepts_code())
         if order.code is not None:
             self._read_given_code(record, order.code)
         return self._wait(record, wait)
@@ -162,7 +166,6 @@ class RegisterPaymentCore:
 
     def _read_given_code(self, record: PosRequestRecord, code: str) -> None:
         """Hand the register the code the POS's own scanner read, once the sale waits for one."""
-        self.register.runner.wait_for(lambda s: bool(s.accepts_code()) or s.reference is not None, READY_WAIT)
         rejection = self.register.code_read(code, Symbology.KEYED, reference=record.merchant_reference)
         if rejection is None:
             return
@@ -239,11 +242,19 @@ class RegisterPaymentCore:
             if record.refused_code == ABORTED:
                 return _replace(base, status=c.PaymentStatus.CANCELLED, aborted=True,
                                 message=record.refused_message)
+            if record.refused_code == CANCELLED:
+                return _replace(base, status=c.PaymentStatus.CANCELLED, message=record.refused_message)
             if record.refused_code is not None:
                 return _replace(base, status=c.PaymentStatus.DECLINED, decline_code=record.refused_code,
                                 message=record.refused_message)
             running = self._running
             if running is not None and running.record.merchant_reference == record.merchant_reference:
+                if running.ready and not self.register.sale.accepts_code() and self._sale_for(record) is None:
+                    # The sale no longer waits for a code yet made no sale row: the cashier cancelled
+                    # it on the window. (A code read commits the sale before the register shows it, so
+                    # asking for the sale again after the affordance cannot miss one.)
+                    self.requests.mark_refused(record, CANCELLED, "cancelled at the register", self._now())
+                    return _replace(base, status=c.PaymentStatus.CANCELLED, message="cancelled at the register")
                 return base
             # Taken by an earlier run that ended before any code was read: nothing was charged.
             return _replace(base, status=c.PaymentStatus.CANCELLED, aborted=record.abort_requested,

@@ -165,3 +165,17 @@ def test_the_pos_drops_the_connection_mid_payment_then_asks_status(live: Live) -
     assert body["Response"]["Result"] == "Success", body
     payment = body["RepeatedMessageResponse"]["RepeatedResponseMessageBody"]["PaymentResponse"]
     assert payment["Response"]["Result"] == "Success"
+
+
+def test_the_cashier_cancels_a_pos_payment_before_the_code(live: Live) -> None:
+    client = live.api.client()
+    answers: list[Any] = []
+    paying = threading.Thread(target=lambda: answers.append(client.send(nexo.payment("1", "T1", 1500))))
+    paying.start()
+    live.real.register.runner.wait_for(lambda s: s.state is SaleState.AWAITING_CODE, 10)
+    assert live.real.register.cancel()  # the cashier's cancel key on the window
+    paying.join(30)
+    cancelled = result(answers[0], "Payment")
+    assert (cancelled["Result"], cancelled["ErrorCondition"]) == ("Failure", "Cancel")
+    code = live.real.sandbox.payment_code("alice")
+    assert result(client.send(nexo.payment("2", "T2", 700, code=code)), "Payment")["Result"] == "Success"
