@@ -135,14 +135,16 @@ class RegisterPaymentCore:
             if not amount_ok:
                 raise c.NotAllowed(amount_ok.detail)
             record = self._record(order)
+            self.register.next_sale()  # a finished sale makes way for an empty one (else: no-op)
+            before = self.register.sale
             started = self.register.start_sale(order.amount, reference=record.merchant_reference)
             if not started:  # the cashier began a payment in between
                 self.requests.mark_refused(record, "busy", started.detail, self._now())
                 raise c.Busy(started.detail)
             running = self._running = _Running(record)
-            # Until the sale waits for its code, nothing may act on it (an abort, the cashier).
-            running.ready = bool(self.register.runner.wait_for(lambda s: bool(s.accepts_code()), READY_WAIT)
-                                 .accepts_code())
+            # Once the register has taken the amount (whatever came after: a code, the cashier's
+            # cancel), what the sale answers is about this payment.
+            running.ready = self.register.wait_change(before, READY_WAIT) is not before
         if order.code is not None:
             self._read_given_code(record, order.code)
         return self._wait(record, wait)
