@@ -11,7 +11,6 @@ import getpass
 import json
 import signal
 import sys
-import threading
 from collections.abc import Callable
 
 from terminal.config import ConfigError
@@ -230,8 +229,7 @@ def run_serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, lambda signum, frame: _interrupt())
         print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})",
               flush=True)
-        recovery = threading.Thread(target=core.recover, name="payterm-recovery", daemon=True)
-        recovery.start()
+        core.recover_in_background()
         try:
             api.server.serve_forever()
         except KeyboardInterrupt:

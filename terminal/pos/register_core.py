@@ -111,6 +111,13 @@ class RegisterPaymentCore:
         finally:
             self._recovering.clear()
 
+    def recover_in_background(self) -> threading.Thread:
+        """``recover`` on its own thread, payments refused as Busy from this call on."""
+        self._recovering.set()
+        thread = threading.Thread(target=self.recover, name="payterm-recovery", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
         self.register.close()
 
@@ -122,7 +129,8 @@ class RegisterPaymentCore:
             existing = self.requests.request(ref.pos.key_identifier, ref.sale_id, ref.sale_transaction_id)
             if existing is not None:
                 return self._outcome(existing)
-            if self._recovering.is_set():
+            if self._recovering.is_set() or self.register.journal.unfinished_sales():
+                # Recovery (here, or the window's) resolves these first, one by one.
                 raise c.Busy("the register is finishing payments left open by a restart; try again shortly")
             if self._running_record() is not None:
                 raise c.Busy("another payment is running at this register")
