@@ -55,6 +55,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     listing = actions.add_parser("list", help="paired POS systems (no secrets)")
     listing.set_defaults(func=run_list)
 
+    conformance = actions.add_parser(
+        "conformance", help="drive a POS implementation through the exactly-once cases, case by case")
+    conformance.add_argument("--pos-command", required=True,
+                             help="the POS under test: one sale, {pairing} and {amount} substituted; "
+                                  "exit 0 when paid (e.g. 'python examples/reference_pos.py --pairing "
+                                  "{pairing} --amount {amount}')")
+    conformance.add_argument("--case", action="append", default=[], help="run only this case (repeatable)")
+    conformance.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
+    conformance.set_defaults(func=run_conformance)
+
     serve = sub.add_parser("serve", help="serve the local Terminal API headless (POS owns the screen)")
     serve.add_argument("--host", help="listen address (default: pos.host)")
     serve.add_argument("--port", type=int, help="HTTPS port (default: pos.port, 8443)")
@@ -245,3 +255,16 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _interrupt() -> None:
     raise KeyboardInterrupt
+
+
+def run_conformance(args: argparse.Namespace) -> int:
+    from terminal.pos import conformance
+
+    results = conformance.run(args.pos_command, timeout=args.timeout, only=tuple(args.case))
+    for r in results:
+        print(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<12} {r.detail}", flush=True)
+        if not r.passed and r.output:
+            print("      " + r.output.strip().replace("\n", "\n      ")[-1500:])
+    failed = sum(not r.passed for r in results)
+    print(f"{len(results) - failed} of {len(results)} cases passed")
+    return OK if failed == 0 and results else FAILED
