@@ -125,6 +125,11 @@ def test_void_of_a_whole_payment_today(live: Live) -> None:
     done = nexo.response_of(client.send(nexo.reversal("2", charge_id)), "Reversal")
     assert done["Response"]["Result"] == "Success" and live.balance("alice") == before
     assert live.pad.asked[-1].startswith("void ¥900")
+    again = result(client.send(nexo.reversal("3", charge_id)), "Reversal")  # a new ServiceID: refused
+    assert again["ErrorCondition"] == "NotAllowed" and "voided" in again["AdditionalResponse"]
+    status = nexo.response_of(client.send(nexo.status("4", "2", category="Reversal")), "TransactionStatus")
+    repeated = status["RepeatedMessageResponse"]["RepeatedResponseMessageBody"]["ReversalResponse"]
+    assert repeated["POIData"] == done["POIData"] and live.balance("alice") == before
     ops = live.real.register.journal.reader.operations_for_sale(
         live.real.register.journal.history(_all())[0].idempotency_key)
     assert [(op.kind.value, op.actor) for op in ops] == [("void", "pos:pos-a")]
