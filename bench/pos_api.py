@@ -10,6 +10,13 @@ ledger's two synchronous commits (the request before the core is asked, the answ
 sent). The POS side is a Python client on one keep-alive HTTPS connection. Floors measured in the
 same run: an HTTPS round trip on the same connection that the server answers at once (a body
 that is not JSON: 400), and one ledger commit alone. Prints a Markdown table (docs/PERFORMANCE.md, "POS API").
+
+    .venv/bin/python bench/pos_api.py --real [--payments 100]
+
+The same with the register's real payment core (terminal/pos/register_core.py) over a sandbox
+wallet in this process on 127.0.0.1: each payment is a real signed charge, journalled, with the
+code passed by the POS (fetched from the sandbox before each request, outside the timings). The
+overhead is still the round trip minus the core's own time, which now includes the wallet's.
 """
 
 from __future__ import annotations
@@ -56,10 +63,36 @@ def timed(fn: Callable[..., Any], sink: list[float]) -> Callable[..., Any]:
     return wrapper
 
 
+def real_core(tmp: Path) -> tuple[Any, Callable[[], str | None], Callable[[], None]]:
+    """The register's payment core over a sandbox wallet served in this process."""
+    from sandbox.server import SandboxServer
+    from sandbox.settings import Knobs, RiskPolicy
+    from sandbox.state import open_sandbox
+    from terminal.config.loader import load_settings
+    from terminal.pos.register_core import RegisterPaymentCore
+    from tests.register_fixtures import FAST_ENV, make_register
+    from tests.sandbox_fixtures import RunningSandbox
+
+    db = tmp / "sandbox.sqlite3"
+    wallet = RunningSandbox(SandboxServer(open_sandbox(db, Knobs()), "127.0.0.1", 0).start(), db)
+    wallet.admin("POST", "/sandbox/risk", json=RiskPolicy(step_up_first_payment=False,
+                                                          velocity_count=1_000_000).model_dump())
+    home = tmp / "register"
+    register = make_register(home, wallet)
+    core = RegisterPaymentCore(register, load_settings({"PAYTERM_HOME": str(home), **FAST_ENV}))
+
+    def close() -> None:
+        core.close()
+        wallet.server.stop()
+
+    return core, lambda: wallet.payment_code("alice"), close
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--payments", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--real", action="store_true", help="the register's real core over a sandbox wallet")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,7 +100,11 @@ def main() -> int:
         store = PosStore.in_data_dir(data)
         pairings = Pairings(store)
         pairing = pairings.pair("bench", "pos-bench")
-        core = FakeCore()
+        core: Any = FakeCore()
+        next_code: Callable[[], str | None] = lambda: None
+        cleanup: Callable[[], None] = lambda: None
+        if args.real:
+            core, next_code, cleanup = real_core(Path(tmp))
         core_times: list[float] = []
         gateway_times: list[float] = []
         core.start_payment = timed(core.start_payment, core_times)  # type: ignore[method-assign]
@@ -85,7 +122,7 @@ def main() -> int:
         round_trips: list[float] = []
         floor: list[float] = []
         for i in range(args.warmup + args.payments):
-            request = nexo.payment(f"S{i}", f"T{i}", 1200)
+            request = nexo.payment(f"S{i}", f"T{i}", 100 if args.real else 1200, code=next_code())
             t = time.perf_counter()
             answer = client.send(request)
             elapsed = time.perf_counter() - t
@@ -110,18 +147,21 @@ def main() -> int:
         client.close()
         server.stop()
         store.close()
+        cleanup()
 
     overhead = [rt - c for rt, c in zip(round_trips, core_times, strict=True)]
     server_side = [g - c for g, c in zip(gateway_times, core_times, strict=True)]
     rows = [
         ("POS round trip minus the core (the API's overhead)", overhead),
         ("of it, in the register (gateway minus core)", server_side),
-        ("the core (instant fake)", core_times),
+        ("the core (register + sandbox wallet)" if args.real else "the core (instant fake)", core_times),
         ("floor: HTTPS round trip answered at once (400, not JSON)", floor),
         ("floor: one synchronous SQLite commit (the ledger makes 2)", commit_times),
     ]
     load = os.getloadavg()
-    print(f"POS API, {args.payments} payments after {args.warmup} warm-up, one keep-alive HTTPS connection")
+    kind = "the register's real core, sandbox wallet on 127.0.0.1" if args.real else "an instant fake core"
+    print(f"POS API with {kind}, {args.payments} payments after {args.warmup} warm-up, "
+          "one keep-alive HTTPS connection")
     print(
         f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
         "(other work on this machine)\n"

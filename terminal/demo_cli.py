@@ -36,6 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                       help="use camera N instead of the virtual camera filming the phone window")
     demo.add_argument("--lang", choices=["ja", "en"], help="screen language (default: the register's, ja)")
     demo.add_argument("--no-window", action="store_true", help="only run the sandbox wallet and print its use")
+    demo.add_argument("--pos", action="store_true",
+                      help="no window: a register serving the POS API (docs/pos-integration.md) on this sandbox")
+    demo.add_argument("--pos-port", type=int, default=8443, help="with --pos: the POS API's port (8443)")
+    demo.add_argument("--pairing-file", default=str(Path(tempfile.gettempdir()) / "payterm-demo-pos.json"),
+                      help="with --pos: where the demo POS's pairing is written for the reference client")
     demo.set_defaults(func=run_demo)
 
 
@@ -114,6 +119,8 @@ def has_screen(environ: Mapping[str, str], platform: str) -> bool:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if args.pos:
+        return run_pos_demo(args)
     if args.no_window:
         from sandbox import cli as sandbox_cli
 
@@ -128,5 +135,18 @@ def run_demo(args: argparse.Namespace) -> int:
         backend = SandboxDemo(Path(args.db) if args.db else Path(tmp) / "sandbox.sqlite3", args.host, args.port)
         try:
             return demo.run_demo(args, backend)
+        finally:
+            backend.close()
+
+
+def run_pos_demo(args: argparse.Namespace) -> int:
+    """`payterm demo --pos`: the sandbox and a headless register serving the POS API, no window."""
+    from terminal.pos import demo as pos_demo
+
+    with tempfile.TemporaryDirectory(prefix="payterm-demo-") as tmp:
+        backend = SandboxDemo(Path(args.db) if args.db else Path(tmp) / "sandbox.sqlite3", args.host, args.port)
+        try:
+            return pos_demo.run(backend.wallet_url, backend.enrollment_code, Path(tmp) / "register",
+                                Path(args.pairing_file), args.pos_port)
         finally:
             backend.close()

@@ -15,12 +15,13 @@ import queue
 import signal
 import sys
 from types import FrameType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
 from terminal.domain.money import Money, MoneyError
 from terminal.domain.paymentcode import Symbology
+from terminal.journal.errors import JournalError
 from terminal.register.register import Register
 from terminal.register.runner import Hooks
 from terminal.wallet.errors import WalletError
@@ -40,19 +41,46 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reference", help="merchant reference (default: made by the register)")
     p.add_argument("--step-up-stdin", action="store_true",
                    help="read PIN / one-time code from standard input instead of prompting (POS integration)")
-    p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    p.add_argument("--json", action="store_true",
+                   help="print exactly one JSON object, errors included (docs/cli.md: the error codes)")
     p.add_argument("--receipt", action="store_true",
                    help="issue the register's receipts for an approved sale (printer, or PDF in the data directory)")
     p.set_defaults(func=run_charge)
+    plain_error = p.error
+
+    def usage_error(message: str) -> NoReturn:
+        # Bad or missing options: with --json still one JSON object, and argparse's exit status.
+        if "--json" in sys.argv[1:]:
+            sys.stderr.write(f"payterm charge: {message}\n")
+            print(json.dumps(error_json("usage", message)))
+            sys.exit(int(Exit.USAGE))
+        plain_error(message)
+        sys.exit(int(Exit.USAGE))  # not reached: argparse's error exits
+
+    p.error = usage_error  # type: ignore[method-assign]
 
     r = sub.add_parser("recover", help="resolve unfinished sales with the wallet")
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=run_recover)
 
 
+class ChargeError(CommandError):
+    """A charge that ended without a verdict, with its stable ``--json`` error code."""
+
+    def __init__(self, code: str, message: str, status: Exit = Exit.FAILED) -> None:
+        super().__init__(message, status)
+        self.code = code
+
+
+def error_json(code: str, message: str) -> dict[str, object]:
+    """The one JSON object of a charge that got no verdict; ``error`` is stable (docs/cli.md)."""
+    return {"status": "error", "error": code, "message": message}
+
+
 def sale_json(sale: Sale) -> dict[str, object]:
     return {
         "status": sale.state.value,
+        "error": None,
         "amount": sale.amount.amount if sale.amount else None,
         "currency": sale.amount.currency if sale.amount else None,
         "reference": sale.reference, "wallet": sale.wallet, "last4": sale.last4,
@@ -92,26 +120,44 @@ def run_recover(args: argparse.Namespace) -> int:
 
 
 def run_charge(args: argparse.Namespace) -> int:
+    """Every way out of a charge: a verdict (one sale object) or an error (one error object);
+    with ``--json`` exactly one of them on stdout, the words for people on stderr."""
+    try:
+        return _run_charge(args)
+    except ChargeError as exc:
+        if args.json:
+            print(json.dumps(error_json(exc.code, str(exc)), ensure_ascii=False))
+        return fail("charge", exc)
+
+
+def _run_charge(args: argparse.Namespace) -> int:
     updates: queue.Queue[Sale | BaseException] = queue.Queue()
     try:
         loaded = settings()
-        currency = args.currency or loaded.settings.register.currency
-        try:
-            amount = Money(args.amount, currency)
-        except MoneyError as exc:
-            raise CommandError(f"bad amount: {exc}", Exit.USAGE) from None
-        code = sys.stdin.readline().strip() if args.code_stdin else args.code
-        if not code:
-            raise CommandError("no payment code given", Exit.USAGE)
+    except CommandError as exc:
+        raise ChargeError("config", str(exc), exc.status) from None
+    currency = args.currency or loaded.settings.register.currency
+    try:
+        amount = Money(args.amount, currency)
+    except MoneyError as exc:
+        raise ChargeError("bad_amount", f"bad amount: {exc}", Exit.USAGE) from None
+    code = sys.stdin.readline().strip() if args.code_stdin else args.code
+    if not code:
+        raise ChargeError("no_code", "no payment code given", Exit.USAGE)
+    try:
         reg = open_the_register(loaded, Hooks(on_error=updates.put), receipts=args.receipt)
     except CommandError as exc:
-        return fail("charge", exc)
+        raise ChargeError("not_ready", str(exc), exc.status) from None
     try:
         return _charge(reg, amount, code, args, updates)
+    except ChargeError:
+        raise
     except CommandError as exc:
-        return fail("charge", exc)
+        raise ChargeError("failed", str(exc), exc.status) from None
     except WalletError as exc:
-        return fail("charge", exc)
+        raise ChargeError("wallet_unavailable", str(exc), Exit.FAILED) from None
+    except JournalError as exc:
+        raise ChargeError("journal", f"the journal failed: {exc}", Exit.FAILED) from None
     finally:
         reg.close()
 
@@ -127,19 +173,18 @@ def _charge(
         print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
     allowed = reg.start_sale(amount)
     if not allowed:
-        raise CommandError(allowed.detail, Exit.USAGE)
+        raise ChargeError(allowed.why.value if allowed.why else "refused", allowed.detail, Exit.USAGE)
     sale = reg.sale
     while not sale.accepts_code():
         changed = reg.wait_change(sale, timeout=5)
         if changed is sale:
-            raise CommandError("the register did not start the sale", Exit.FAILED)
+            raise ChargeError("register_failed", "the register did not start the sale", Exit.FAILED)
         sale = changed
     rejection = reg.code_read(code, Symbology.KEYED, reference=args.reference)
     del code
     if rejection is not None:
         reg.cancel()
-        print(f"payterm charge: {rejection.message}", file=err)
-        return int(Exit.USAGE)
+        raise ChargeError(rejection.reason.value, rejection.message, Exit.USAGE)
 
     interrupted = {"count": 0}
 
@@ -153,12 +198,9 @@ def _charge(
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
         sale = _follow(reg, updates, args, err)
-    except CommandError as exc:
-        return fail("charge", exc)
     except KeyboardInterrupt:
-        print("payterm charge: interrupted; the sale stays in the journal and is resolved on the next run",
-              file=err)
-        return int(Exit.INTERRUPTED)
+        raise ChargeError("interrupted", "interrupted; the sale stays in the journal and is resolved on the "
+                          "next run", Exit.INTERRUPTED) from None
     finally:
         signal.signal(signal.SIGINT, previous)
     if args.json:
@@ -182,7 +224,7 @@ def _follow(
         while not updates.empty():
             update = updates.get_nowait()
             if isinstance(update, BaseException):
-                raise CommandError(f"the register failed: {update}")
+                raise ChargeError("register_failed", f"the register failed: {update}")
         if sale.is_final:
             return sale
         if sale.state is not shown:

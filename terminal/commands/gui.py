@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 import threading
 from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
 from terminal.commands.backup import journal_version
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
@@ -22,6 +24,9 @@ from terminal.journal.schema import LATEST_VERSION
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path
+
+if TYPE_CHECKING:
+    from terminal.pos.wiring import PosApi
 
 log = logging.getLogger(__name__)
 NO_PIN = ("kiosk mode needs a manager PIN, the only way out of it: set one with "
@@ -85,9 +90,14 @@ def run_gui(args: argparse.Namespace) -> int:
         manager = ManagerServices.for_register(register_, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",
                                                session_timeout=loaded.settings.manager.session_timeout)
         window = build_window(register_, loaded.settings, languages, kiosk=kiosk, manager=manager)
+        pos_api = _start_pos_api(loaded, register_)
         window.finished.connect(app.quit)
         window.show_kiosk_or_normal()
-        return int(app.exec())
+        try:
+            return int(app.exec())
+        finally:
+            if pos_api is not None:
+                pos_api.stop()
     finally:
         register_.close()
 
@@ -114,3 +124,21 @@ def _journal_notice(loaded: LoadedSettings) -> int:
     notice = JournalNotice(found, LATEST_VERSION, restore)
     notice.showFullScreen()
     return int(application().exec())
+
+
+def _start_pos_api(loaded: LoadedSettings, register_: Register) -> PosApi | None:
+    """The local Terminal API over the window's register when ``pos.enabled`` is on."""
+    if not loaded.settings.pos.enabled:
+        return None
+    from terminal.pos.embedded import start_in_window
+
+    try:
+        api = start_in_window(loaded, register_)
+    except OSError as exc:
+        print(f"payterm gui: the POS API cannot listen on port {loaded.settings.pos.port}: {exc}",
+              file=sys.stderr)
+        return None
+    host, port = api.server.address
+    print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})",
+          flush=True)
+    return api

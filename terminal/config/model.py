@@ -256,6 +256,10 @@ class PosApiSettings(_Section):
     """The local Terminal API for POS software (docs/pos-integration.md). Pairing secrets are never
     here: `payterm pos pair` keeps them in the data directory."""
 
+    enabled: bool = Field(
+        default=False,
+        description="serve the POS API inside `payterm gui` too: the amount comes from the POS "
+                    "(`payterm serve` always serves it)")
     host: str = Field(default="0.0.0.0", description="address the POS API listens on (0.0.0.0: every interface)")
     port: int = Field(default=8443, gt=0, lt=65536, description="HTTPS port of the POS API (Adyen's is 8443)")
     poi_id: str | None = Field(

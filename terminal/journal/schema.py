@@ -117,8 +117,51 @@ def _v5_final_rows_are_final(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_pos_requests(conn: sqlite3.Connection) -> None:
+    """Which POS asked for which sale and which reversal (the local Terminal API).
+
+    A payment request is committed with the merchant reference its sale will carry *before* the
+    sale can exist, so the sale's intent (which stores that reference in the same transaction as
+    itself) is always findable from the POS's ids, also after a crash. A reversal request is
+    committed with the idempotency key its refund or void will use, before that intent."""
+    conn.execute(
+        """CREATE TABLE pos_requests (
+            pos_key_id TEXT NOT NULL,
+            sale_id TEXT NOT NULL,
+            sale_transaction_id TEXT NOT NULL,
+            pos_name TEXT NOT NULL,
+            merchant_reference TEXT NOT NULL UNIQUE,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            sale_reference_id TEXT,
+            created_at TEXT NOT NULL,
+            abort_requested INTEGER NOT NULL DEFAULT 0,
+            refused_code TEXT,
+            refused_message TEXT,
+            PRIMARY KEY (pos_key_id, sale_id, sale_transaction_id)
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE pos_reversals (
+            pos_key_id TEXT NOT NULL,
+            sale_id TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            pos_name TEXT NOT NULL,
+            charge_id TEXT NOT NULL,
+            amount INTEGER CHECK (amount IS NULL OR amount > 0),
+            currency TEXT NOT NULL CHECK (length(currency) = 3),
+            operation_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            refused_message TEXT,
+            PRIMARY KEY (pos_key_id, sale_id, service_id)
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX sales_charge ON sales (charge_id)")  # a reversal names the charge
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested, _v5_final_rows_are_final,
+    _v6_pos_requests,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

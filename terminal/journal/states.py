@@ -48,6 +48,11 @@ class AuditAction(StrEnum):
     MANAGER_END_OF_DAY = "manager.end_of_day"
     RECOVERY_STARTED = "recovery.started"
     RECOVERY_FINISHED = "recovery.finished"
+    POS_PAYMENT_REQUEST = "pos.payment_request"  # a paired POS asked for a payment
+    POS_ABORT = "pos.abort"
+    POS_PAYMENT_REFUSED = "pos.payment_refused"  # ended before any charge (code refused, aborted)
+    POS_REVERSAL_REQUEST = "pos.reversal_request"
+    POS_REVERSAL_REFUSED = "pos.reversal_refused"
 
 
 INTENT_ACTIONS: dict[OperationKind, AuditAction] = {

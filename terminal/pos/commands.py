@@ -9,18 +9,26 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import signal
 import sys
 from collections.abc import Callable
 
 from terminal.config import ConfigError
 from terminal.config.loader import LoadedSettings, load_settings
+from terminal.crypto.keystore import KeyStoreError
 from terminal.journal.errors import JournalError
 from terminal.journal.store import Journal
 from terminal.pos import wiring
-from terminal.pos.core import PaymentCore
+from terminal.pos.headless import HeadlessScanners
+from terminal.pos.manager import ManagerPinApproval, terminal_prompt
 from terminal.pos.pairing import PairingError, Pairings
+from terminal.pos.register_core import ManagerApproval, RegisterPaymentCore
 from terminal.pos.store import PosStore, PosStoreError
+from terminal.register.enrollment import NotEnrolled
 from terminal.register.manager_pin import ManagerPin, PinOutcome
+from terminal.register.runner import Hooks
+from terminal.register.setup import open_register
+from terminal.scan.types import ScanResult
 
 OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
 
@@ -46,6 +54,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     unpair.set_defaults(func=run_unpair)
     listing = actions.add_parser("list", help="paired POS systems (no secrets)")
     listing.set_defaults(func=run_list)
+
+    conformance = actions.add_parser(
+        "conformance", help="drive a POS implementation through the exactly-once cases, case by case")
+    conformance.add_argument("--pos-command", required=True,
+                             help="the POS under test: one sale, {pairing} and {amount} substituted; "
+                                  "exit 0 when paid (e.g. 'python examples/reference_pos.py --pairing "
+                                  "{pairing} --amount {amount}')")
+    conformance.add_argument("--case", action="append", default=[], help="run only this case (repeatable)")
+    conformance.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
+    conformance.set_defaults(func=run_conformance)
 
     serve = sub.add_parser("serve", help="serve the local Terminal API headless (POS owns the screen)")
     serve.add_argument("--host", help="listen address (default: pos.host)")
@@ -175,27 +193,78 @@ def run_list(args: argparse.Namespace) -> int:
     return _run("pos list", go)
 
 
-def open_payment_core(loaded: LoadedSettings) -> PaymentCore:
-    """The register's payment core behind the ``PaymentCore`` Protocol.
-
-    The adapter over the register's payment aggregate is written where the register is composed;
-    until it is there, `payterm serve` says so instead of serving."""
-    raise PosCommandError("the register's payment core is not connected to the POS API in this build", SETUP)
+def open_payment_core(
+    loaded: LoadedSettings, *, approve: ManagerApproval | None = None, hooks: Hooks | None = None,
+    scanner_ok: Callable[[], bool] = lambda: True,
+) -> RegisterPaymentCore:
+    """The register's payment core behind the ``PaymentCore`` Protocol (``RegisterPaymentCore``)."""
+    try:
+        reg = open_register(loaded, hooks, receipts=False)
+    except NotEnrolled as exc:
+        raise PosCommandError(str(exc), SETUP) from None
+    except KeyStoreError as exc:
+        raise PosCommandError(f"cannot use the device key: {exc}", SETUP) from None
+    except JournalError as exc:
+        raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None
+    if approve is None:
+        approve = ManagerPinApproval(reg.journal, loaded.settings.manager, terminal_prompt)
+    return RegisterPaymentCore(reg, loaded, approve=approve, scanner_ok=scanner_ok)
 
 
 def run_serve(args: argparse.Namespace) -> int:
     def go() -> int:
         loaded = _settings()
-        core = open_payment_core(loaded)
-        api = wiring.build_api(loaded, core, host=args.host, port=args.port)
+        hooks = Hooks()
+        reader: list[RegisterPaymentCore] = []
+
+        def on_read(result: ScanResult) -> None:
+            if reader and reader[0].register.sale.accepts_code():
+                register = reader[0].register
+                rejection = register.code_read(result.text, result.symbology, verdict=result.verdict)
+                if rejection is not None:
+                    print(f"scanner: {rejection.message}", file=sys.stderr)
+
+        scanners = HeadlessScanners(loaded.settings.scanner, on_read)
+        hooks.start_scanner = lambda: scanners.set_running(True)
+        hooks.stop_scanner = lambda: scanners.set_running(False)
+        core = open_payment_core(loaded, hooks=hooks, scanner_ok=scanners.ok)
+        reader.append(core)
+        try:
+            api = wiring.build_api(loaded, core, host=args.host, port=args.port)
+        except (OSError, PosStoreError) as exc:
+            core.close()
+            raise PosCommandError(f"cannot serve the POS API: {exc}", SETUP) from None
         host, port = api.server.address
-        print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})")
+        # SIGTERM (systemd stop) ends the loop as Ctrl-C does: the API closes, the journal too.
+        signal.signal(signal.SIGTERM, lambda signum, frame: _interrupt())
+        print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})",
+              flush=True)
+        core.recover_in_background()
         try:
             api.server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             api.stop()
+            scanners.close()
+            core.close()
         return OK
 
     return _run("serve", go)
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+def run_conformance(args: argparse.Namespace) -> int:
+    from terminal.pos import conformance
+
+    results = conformance.run(args.pos_command, timeout=args.timeout, only=tuple(args.case))
+    for r in results:
+        print(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<12} {r.detail}", flush=True)
+        if not r.passed and r.output:
+            print("      " + r.output.strip().replace("\n", "\n      ")[-1500:])
+    failed = sum(not r.passed for r in results)
+    print(f"{len(results) - failed} of {len(results)} cases passed")
+    return OK if failed == 0 and results else FAILED

@@ -84,6 +84,7 @@ class Register:
         self._code_lifetime = code_lifetime
         self._clock = clock
         self._ids = ids
+        self._sale_reference: str | None = None  # the merchant reference chosen for the coming sale
 
     @property
     def hooks(self) -> Hooks:
@@ -95,8 +96,10 @@ class Register:
 
     # -- a sale ---------------------------------------------------------------------------------
 
-    def start_sale(self, amount: Money) -> Allowed:
+    def start_sale(self, amount: Money, *, reference: str | None = None) -> Allowed:
         """Begin a sale of ``amount`` (or correct the amount of one still waiting for its code).
+        ``reference``: the merchant reference the sale will carry whoever reads its code (the
+        POS API links its request to the sale by it); None: one is made when the code is read.
         Returns why not when the sale or the amount does not allow it. The register's maximum per
         sale holds here for every surface (the window, the CLI, the POS API); the confirm
         threshold is the window's extra step before it asks."""
@@ -111,6 +114,7 @@ class Register:
             return allowed
         if self.sale.is_final:
             self.runner.new_sale()
+        self._sale_reference = reference
         self.runner.submit(AmountEntered(amount, self._clock()))
         return allowed
 
@@ -138,8 +142,10 @@ class Register:
         fp = self.journal.fingerprint(code.value)
         if self.journal.code_seen_recently(fp.hash, at, self._code_lifetime):
             return Rejection.of(RejectReason.ALREADY_USED, code.scheme)
+        reference = reference or self._sale_reference or self._new_reference(at)
+        self._sale_reference = None
         self.runner.submit(CodeRead(
-            code.value, code.wallet_name, fp.last4, self._ids(), reference or self._new_reference(at), now,
+            code.value, code.wallet_name, fp.last4, self._ids(), reference, now,
             code_hash=fp.hash,
         ))
         return None

@@ -134,3 +134,34 @@ def test_ctrl_c_during_step_up_cancels_at_the_wallet(env: dict[str, str], sandbo
     assert sale["status"] == "reversed"
     payments = sandbox_server.admin("GET", "/wallet/alice/state")["payments"]
     assert any(p["status"] == "cancelled" for p in payments)
+
+
+@pytest.mark.parametrize(("args", "stdin", "error", "status"), [
+    (["--amount", "0", "--code-stdin"], "991234567890123456", "zero_amount", 2),
+    (["--amount", "100", "--currency", "XXX", "--code-stdin"], "991234567890123456", "bad_amount", 2),
+    (["--amount", "100", "--code-stdin"], "https://example.com", "not_a_payment_code", 2),
+    (["--amount", "100", "--code-stdin"], "", "no_code", 2),
+    (["--code-stdin"], "991234567890123456", "usage", 2),  # --amount missing: argparse's own error
+])
+def test_json_errors_are_one_object_with_a_stable_code(
+    env: dict[str, str], args: list[str], stdin: str, error: str, status: int,
+) -> None:
+    done = charge(env, *args, "--json", stdin=stdin)
+    assert done.returncode == status, done.stderr
+    out = json.loads(done.stdout)  # exactly one JSON document: anything more fails to parse
+    assert out["status"] == "error" and out["error"] == error and out["message"], out
+    assert done.stderr.startswith("payterm charge: ")
+
+
+def test_json_code_used_twice_and_not_enrolled(env: dict[str, str], sandbox_server: RunningSandbox,
+                                               tmp_path: Path) -> None:
+    code = sandbox_server.payment_code("alice")
+    first = json.loads(charge(env, "--amount", "500", "--code-stdin", "--json", stdin=code).stdout)
+    assert first["status"] == "approved" and first["error"] is None
+    again = charge(env, "--amount", "500", "--code-stdin", "--json", stdin=code)
+    assert again.returncode == 2 and json.loads(again.stdout)["error"] == "already_used"
+    nobody = {**env, "PAYTERM_HOME": str(tmp_path / "nobody")}
+    done = charge(nobody, "--amount", "1", "--code", "991234567890123456", "--json")
+    assert done.returncode == 3
+    assert json.loads(done.stdout) == {"status": "error", "error": "not_ready", "message": done.stderr.split(
+        "payterm charge: ", 1)[1].strip()}

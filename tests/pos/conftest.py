@@ -42,4 +42,5 @@ def handlers(core: FakeCore, store: PosStore) -> Handlers:
     return make_handlers(core, store)
 
 
+from tests.pos.real_core import live, real  # noqa: E402, F401  (the real core over the sandbox)
 from tests.pos.server_fixtures import api  # noqa: E402, F401  (the running API fixture)

@@ -9,9 +9,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from terminal.pos.core import PaymentCore
 from terminal.pos.gateway import Gateway
 from terminal.pos.handlers import Handlers, HandlerSettings
 from terminal.pos.ledger import Ledger
@@ -29,7 +31,7 @@ from tests.pos.pos_client import NexoClient
 class RunningApi:
     host: str
     url: str
-    core: FakeCore
+    core: Any  # FakeCore in the protocol tests, RegisterPaymentCore over the sandbox elsewhere
     store: PosStore
     pairings: Pairings
     pairing: NewPairing
@@ -46,7 +48,7 @@ class RunningApi:
 
 
 def start_api(
-    tmp_path: Path, core: FakeCore, *, plain: bool = False, wait: float = 10.0
+    tmp_path: Path, core: PaymentCore, *, plain: bool = False, wait: float = 10.0
 ) -> tuple[RunningApi, PosServer]:
     data = tmp_path / "data"
     store = PosStore.in_data_dir(data)
