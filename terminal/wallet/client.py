@@ -22,6 +22,7 @@ from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_ke
 from terminal.crypto.keystore import fingerprint
 from terminal.crypto.errors import SignatureError
 from terminal.crypto.httpsig import verify_response
+from terminal.domain import strict_json
 from terminal.wallet import messages as m
 from terminal.wallet.errors import (
     AuthenticationRejected, TransportError, UnverifiedResponse, WalletError, WalletUnavailable, rejection_for,
@@ -179,8 +180,8 @@ class WalletClient:
 
         def trust(raw: bytes) -> Mapping[str, VerifyKey]:
             try:
-                keys = m.EnrollResponse.model_validate_json(raw).wallet_keys
-            except ValidationError:
+                keys = m.EnrollResponse.model_validate(strict_json.loads(raw)).wallet_keys
+            except (ValidationError, strict_json.JsonRefused):
                 return {}  # an error answer: verified against no key, so it fails as unsigned
             found = {k.keyid: VerifyKey(Alg(k.alg.value), public_key_from_b64(k.public_key)) for k in keys}
             if expected_wallet_key is not None:
@@ -218,7 +219,7 @@ class WalletClient:
         content: bytes | None = None
         if body is not None:
             data = body.model_dump(mode="json", exclude_none=True) if isinstance(body, BaseModel) else body
-            content = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+            content = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
@@ -296,14 +297,20 @@ class WalletClient:
         except SignatureError as exc:
             raise UnverifiedResponse(f"wallet answer not trusted: {exc}", code=exc.code) from exc
         self.clock_offset = verified.created - (started + finished) / 2
+        # A signed body is read by the strict parser only: if two JSON readers could see two
+        # different messages in it (a repeated key, NaN, a number out of range), it says nothing.
+        try:
+            data = strict_json.loads(response.content) if response.content or status < 400 else {}
+        except strict_json.JsonRefused as exc:
+            raise UnverifiedResponse(f"wallet answer refused: {exc}", code="malformed_body") from exc
         if status >= 400:
-            problem = _problem(response.content)
+            problem = data if isinstance(data, dict) else {}
             raise rejection_for(status, str(problem.get("title") or "rejected"),
                                 code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
         if status not in (200, 201):
             raise UnverifiedResponse(f"unexpected status {status}", code="unexpected_status")
         try:
-            return model.model_validate_json(response.content)
+            return model.model_validate(data)
         except ValidationError as exc:
             raise UnverifiedResponse(f"wallet answer is not a {model.__name__}", code="malformed_body") from exc
 
@@ -324,8 +331,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def _problem(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = strict_json.loads(body)
+    except strict_json.JsonRefused:
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -4,6 +4,7 @@ enrollment and key rotation."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -298,6 +299,28 @@ def test_a_malformed_signed_body_is_unverified(stub: WalletStub, client: WalletC
     with pytest.raises(UnverifiedResponse) as err:
         client.get_charge("ch_1")
     assert err.value.code == "malformed_body"
+
+
+@pytest.mark.parametrize("extra", [b'"status": "approved"', b'"amount": NaN', b'"amount": 1e400',
+                                   b'"refunded_amount": 9007199254740993'])
+def test_a_signed_body_two_parsers_could_read_differently_is_unverified(
+    stub: WalletStub, client: WalletClient, extra: bytes,
+) -> None:
+    body = charge_json("ch_1", "declined")
+    stub.script = lambda seen: Reply(body=json.dumps(body).encode()[:-1] + b", " + extra + b"}")
+    with pytest.raises(UnverifiedResponse) as err:
+        client.get_charge("ch_1")
+    assert err.value.code == "malformed_body" and err.value.outcome_unknown
+
+
+def test_a_signed_problem_with_a_repeated_code_is_unverified(stub: WalletStub, client: WalletClient) -> None:
+    """A refusal is a known outcome only when its body is unambiguous too."""
+    stub.script = lambda seen: Reply(status=404, content_type=m.PROBLEM_CONTENT_TYPE, body=(
+        b'{"type": "urn:payterm:problem:x", "title": "t", "status": 404, "detail": "d", '
+        b'"code": "charge_not_found", "code": "expired"}'))
+    with pytest.raises(UnverifiedResponse) as err:
+        client.get_charge("ch_1")
+    assert "duplicate key 'code'" in str(err.value)
 
 
 # --- enrollment and key rotation ---------------------------------------------------------------
