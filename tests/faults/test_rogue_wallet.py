@@ -137,7 +137,8 @@ ROGUE_ANSWERS: dict[str, Callable[[Seen], Reply]] = {
                                                                  binding=Binding.NO_SIGNATURE),
     # Signed as they stand, but two JSON readers could read two different answers in them.
     "signed decline with a second status, approved": lambda s: Reply(body=then(
-        the_approval(s, status="declined", approval_code=None), '"status": "approved", "approval_code": "X1"')),
+        the_approval(s, status="declined", approval_code=None),
+        '"status": "approved", "approval_code": "X1"')),
     "signed approval with a second amount": lambda s: Reply(body=then(the_approval(s), '"amount": 120')),
     "signed approval with a NaN refunded amount": lambda s: Reply(body=then(
         {k: v for k, v in the_approval(s).items() if k != "refunded_amount"}, '"refunded_amount": NaN')),

@@ -70,7 +70,8 @@ def test_an_enrollment_naming_two_public_keys_is_refused(
 
 def test_the_sandbox_admin_api_reads_json_strictly_too(sandbox_server: RunningSandbox) -> None:
     r = httpx.post(sandbox_server.url + "/sandbox/faults", timeout=10,
-                   content=b'{"fail_rate": 0.0, "fail_rate": 1.0}', headers={"Content-Type": "application/json"})
+                   content=b'{"fail_rate": 0.0, "fail_rate": 1.0}',
+                   headers={"Content-Type": "application/json"})
     assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json"
     assert "duplicate key 'fail_rate'" in r.json()["title"]
     assert sandbox_server.sandbox.knobs.faults.fail_rate == 0.0
