@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from terminal.domain.flow import Sale
+from terminal.domain.money import is_ascii_digits
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.amount import AmountDisplay, AmountEntry
 from terminal.ui.widgets.keypad import Keypad
@@ -33,7 +34,7 @@ class EntryPanel(Panel):
         self._clear()
 
     def type_text(self, text: str) -> None:
-        self.entry.type("".join(c for c in text if c.isdigit()))
+        self.entry.type("".join(c for c in text if is_ascii_digits(c)))
         self._redraw()
 
     def backspace(self) -> None:
