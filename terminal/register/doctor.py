@@ -25,6 +25,7 @@ from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError, SchemaVersionError
 from terminal.journal.queries import Reader, verify_chain
 from terminal.register.enrollment import Enrollment, NotEnrolled
+from terminal.register.hardening import security_checks
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from terminal.scan.types import SourceStatus
@@ -54,6 +55,8 @@ class Check(StrEnum):
     JOURNAL = "journal"
     CAMERA = "camera"
     SERIAL_SCANNER = "serial_scanner"
+    FILE_MODES = "file_modes"  # these two: terminal/register/hardening.py
+    KEY_PROTECTION = "key_protection"
 
 
 @dataclass(frozen=True)
@@ -268,4 +271,5 @@ def run_checks(env: Mapping[str, str] | None = None) -> list[CheckResult]:
         results += [wallet_result, check_clock(probe) if probe else _skip(Check.CLOCK, "wallet not reachable")]
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
+    results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint) for f in security_checks(loaded)]
     return results

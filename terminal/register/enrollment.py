@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
+from terminal.config.paths import open_private
 from terminal.crypto.keystore import KeyStore, check_private_file, fingerprint
 from terminal.wallet.client import WalletClient
 from terminal.wallet.messages import EnrollResponse
@@ -98,11 +99,9 @@ def enrollment_path(data_dir: Path) -> Path:
 
 
 def save(enrollment: Enrollment, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(enrollment.to_json(), fh, indent=2)
+    with open_private(tmp) as fh:  # 0600 in a 0700 directory
+        fh.write(json.dumps(enrollment.to_json(), indent=2).encode())
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

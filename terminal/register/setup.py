@@ -13,6 +13,7 @@ import httpx
 
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import Settings
+from terminal.config.paths import make_private_dir, open_private, tighten_tree
 from terminal.crypto.keystore import (
     KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
 )
@@ -105,9 +106,12 @@ def open_register(
     """Everything a register needs to take payments. Raises ``NotEnrolled`` before enrollment,
     ``KeyStoreError`` when the key cannot be unlocked, ``JournalError`` for a bad journal."""
     settings = loaded.settings
+    tighten_tree(make_private_dir(loaded.paths.data_dir))  # 0700 / 0600, also for an older install
     enrollment = load_enrollment(loaded)
     store = open_keys(settings)
     client = wallet_client(settings, enrollment, store, transport=transport)
+    if not settings.journal.path.exists():  # SQLite gives its -wal and -shm the journal's mode
+        open_private(settings.journal.path).close()
     journal = Journal(settings.journal.path)
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
     hooks = hooks or Hooks()

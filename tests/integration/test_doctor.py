@@ -44,7 +44,7 @@ def test_all_ok(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert {name: c["status"] for name, c in checks.items()} == {
         "config": "ok", "enrollment": "ok", "device_key": "ok", "wallet": "ok", "clock": "ok",
-        "journal": "ok", "camera": "ok", "serial_scanner": "ok",
+        "journal": "ok", "camera": "ok", "serial_scanner": "ok", "file_modes": "ok",
     }
     assert "PAYTERM_SCANNER__CAMERA" in checks["config"]["detail"]
     assert "picture 160x120" in checks["camera"]["detail"]
