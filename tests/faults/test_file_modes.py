@@ -54,7 +54,7 @@ def test_nothing_the_register_writes_is_readable_by_other_users(
     sandbox_server: RunningSandbox, tmp_path: Path, kind: str,
 ) -> None:
     env, data_dir = install_env(kind, tmp_path)
-    enrolled = run(env, "enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code())
+    enrolled = run(env, "enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code())
     assert enrolled.returncode == 0, enrolled.stderr
     sold = run(env, "charge", "--amount", "500", "--code-stdin", "--receipt", "--json",
                stdin=sandbox_server.payment_code("alice"))
@@ -74,7 +74,7 @@ def test_doctor_names_a_file_left_open_and_the_register_closes_what_it_owns(
     sandbox_server: RunningSandbox, tmp_path: Path,
 ) -> None:
     env, data_dir = install_env("PAYTERM_HOME", tmp_path)
-    assert run(env, "enroll", "--wallet", sandbox_server.url,
+    assert run(env, "enroll", "--trust-on-first-use", "--wallet", sandbox_server.url,
                "--code", sandbox_server.enrollment_code()).returncode == 0
     assert run(env, "charge", "--amount", "500", "--code-stdin", stdin=sandbox_server.payment_code("alice")
                ).returncode == 0
