@@ -45,7 +45,7 @@ def steal_and_try(data_dir: Path, loot: Path) -> list[str]:
     assert key_file.exists()
     opened = []
     for candidate in sorted(p for p in loot.rglob("*") if p.is_file()):
-        store = FileKeyStore(key_file, SecretSource("NO_SUCH_VARIABLE", candidate, {}, development_mode=True))
+        store = FileKeyStore(key_file, SecretSource("NO_SUCH_VARIABLE", candidate, {}))
         try:
             store.load()
         except (KeyStoreError, ValueError, OSError):
