@@ -1142,8 +1142,12 @@
         <translation>登録コード</translation>
     </message>
     <message>
-        <source>optional: SHA256:… given to IT by the wallet</source>
-        <translation>任意: ウォレットから IT 担当者に渡された SHA256:…</translation>
+        <source>SHA256:… given to IT by the wallet provider</source>
+        <translation>ウォレット事業者から IT 担当者に渡された SHA256:…</translation>
+    </message>
+    <message>
+        <source>No fingerprint: trust the key this wallet presents (compare it with the wallet provider&apos;s afterwards)</source>
+        <translation>フィンガープリントなし: このウォレットが示す鍵を信頼する (後でウォレット事業者の値と照合してください)</translation>
     </message>
     <message>
         <source>Wallet key fingerprint</source>
