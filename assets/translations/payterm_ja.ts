@@ -1122,6 +1122,10 @@
         <source>TRAINING · test money only</source>
         <translation>トレーニング · テスト用のお金のみ</translation>
     </message>
+    <message>
+        <source>DEVELOPMENT MODE · device key not protected</source>
+        <translation>開発モード · 端末鍵は保護されていません</translation>
+    </message>
 </context>
 <context>
     <name>WalletPage</name>
