@@ -271,5 +271,6 @@ def run_checks(env: Mapping[str, str] | None = None) -> list[CheckResult]:
         results += [wallet_result, check_clock(probe) if probe else _skip(Check.CLOCK, "wallet not reachable")]
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
-    results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint) for f in security_checks(loaded)]
+    results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint)
+                for f in security_checks(loaded)]
     return results

@@ -92,7 +92,8 @@ class Enrollment:
         if data.get("format") != FORMAT:
             raise ValueError(f"unknown format {data.get('format')!r}")
         return cls(
-            wallet_url=check_wallet_url(data["wallet_url"]), device_id=data["device_id"], merchant_id=data["merchant_id"],
+            wallet_url=check_wallet_url(data["wallet_url"]), device_id=data["device_id"],
+            merchant_id=data["merchant_id"],
             store_id=data["store_id"], terminal_name=data["terminal_name"],
             wallet_keys={k["keyid"]: VerifyKey(Alg(k["alg"]), public_key_from_b64(k["public_key"]))
                          for k in data["wallet_keys"]},
@@ -132,7 +133,8 @@ def load(path: Path) -> Enrollment:
     except FileNotFoundError:
         raise NotEnrolled(f"this register is not enrolled ({path} missing): run `payterm enroll`") from None
     except InsecureWalletURL as exc:
-        raise NotEnrolled(f"the enrollment file {path} names a wallet that is not allowed ({exc}): {FIX}") from None
+        raise NotEnrolled(
+            f"the enrollment file {path} names a wallet that is not allowed ({exc}): {FIX}") from None
     except KeyError as exc:
         raise NotEnrolled(f"the enrollment file {path} is damaged (no {exc}): {FIX}") from None
     except (ValueError, TypeError, AttributeError, SignatureError) as exc:

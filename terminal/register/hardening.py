@@ -34,8 +34,8 @@ class Finding:
 def check_file_modes(loaded: LoadedSettings) -> Finding:
     problems = mode_problems(loaded.paths)
     if not problems:
-        return Finding("file_modes", Level.OK, f"{loaded.paths.data_dir} and its files are the register user's alone "
-                                               "(0700 / 0600)")
+        return Finding("file_modes", Level.OK,
+                       f"{loaded.paths.data_dir} and its files are the register user's alone (0700 / 0600)")
     shown = "; ".join(f"{p.path}: {p.reason}" for p in problems[:3])
     more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
     return Finding("file_modes", Level.FAIL, f"{len(problems)} open to other users: {shown}{more}",
