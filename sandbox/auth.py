@@ -7,7 +7,6 @@ enrolled, unrevoked device key. Nonces live in SQLite until their signature expi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from sandbox.db import Database
@@ -23,6 +22,7 @@ from terminal.crypto import (
     VerifyKey,
     verify_request,
 )
+from terminal.domain import strict_json
 from terminal.wallet.messages import ProblemCode
 
 ENROLL_PATH = "/v1/devices/enroll"
@@ -97,9 +97,9 @@ class Verifier:
     @staticmethod
     def _enroll_resolver(req: HttpRequest) -> KeyResolver:
         try:
-            body = json.loads(req.body)
-        except (ValueError, UnicodeDecodeError):
-            raise BadRequest(ProblemCode.INVALID_JSON, "Request body is not valid JSON") from None
+            body = strict_json.loads(req.body)
+        except strict_json.JsonRefused as exc:
+            raise BadRequest(ProblemCode.INVALID_JSON, f"Request body is not valid JSON: {exc}") from None
 
         def resolve(keyid: str) -> VerifyKey:
             if keyid != ENROLL_KEYID:

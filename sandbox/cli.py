@@ -1,4 +1,5 @@
-"""`payterm sandbox …` (serve, enrollment-code, payment-code) and `payterm demo`'s launcher."""
+"""`payterm sandbox …` (serve, enrollment-code, wallet-key-fingerprint, payment-code) and `payterm
+demo`'s launcher."""
 
 from __future__ import annotations
 
@@ -53,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _db_arg(enroll)
     enroll.set_defaults(func=enrollment_code_command)
 
+    fp = commands.add_parser("wallet-key-fingerprint",
+                             help="print the wallet signing key's fingerprint, for `payterm enroll "
+                                  "--wallet-key-fingerprint` (a real wallet provider gives it out of band)")
+    _db_arg(fp)
+    fp.set_defaults(func=wallet_key_fingerprint_command)
+
     pay = commands.add_parser("payment-code", help="print a fresh payment code for a demo customer")
     _db_arg(pay)
     pay.add_argument("--customer", required=True, help="e.g. alice (see docs/sandbox.md)")
@@ -94,6 +101,13 @@ def enrollment_code_command(args: argparse.Namespace) -> int:
     sb = open_sandbox(args.db)
     with sb.db.tx() as conn:
         print(issue_enrollment_code(conn, sb.clock.now()).value)
+    return 0
+
+
+def wallet_key_fingerprint_command(args: argparse.Namespace) -> int:
+    from terminal.crypto.keystore import fingerprint
+
+    print(fingerprint(open_sandbox(args.db).keys.signer.public_key_bytes()))
     return 0
 
 

@@ -1,8 +1,13 @@
-"""The /v1 gate: body limit, fault injection, signature verification, response signing.
+"""The /v1 gate: body limit, fault injection, signature verification, strict JSON, response signing.
 
 A pure ASGI middleware (not a FastAPI dependency) because it must see the raw body before the
 app and every response after it, including problem+json from exception handlers, to sign it
 bound to the request. Errors it raises itself are problem+json signed the same way.
+
+Every JSON request body (on /v1 and on the sandbox's own pages alike) must pass the strict
+reader (terminal.domain.strict_json) before the app's own, lenient parser sees it: a repeated
+key, NaN/Infinity or an out-of-range number is a 400 problem+json naming the rule, so the app
+never acts on a body that another reader would understand differently.
 
 The "drop after commit" fault lets the app finish (the charge is committed) and then closes the
 connection without sending a byte of the response: the classic unknown outcome.
@@ -19,10 +24,11 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.auth import Verifier
-from sandbox.errors import ApiError, PayloadTooLarge, Unavailable, UnsupportedMediaType
+from sandbox.errors import ApiError, BadRequest, PayloadTooLarge, Unavailable, UnsupportedMediaType
 from sandbox.problems import problem_body
 from sandbox.state import Sandbox
 from terminal.crypto import HttpRequest, HttpResponse, sign_response
+from terminal.domain import strict_json
 from terminal.wallet.messages import PROBLEM_CONTENT_TYPE, ProblemCode
 
 MAX_BODY = 64 * 1024
@@ -79,6 +85,31 @@ def _is_json(content_type: str | None) -> bool:
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 
+def check_strict_json(content_type: str | None, body: bytes) -> None:
+    """Refuse a JSON body that the strict reader refuses (BadRequest naming the rule)."""
+    if not body or not _is_json(content_type):
+        return
+    try:
+        strict_json.loads(body)
+    except strict_json.JsonRefused as exc:
+        raise BadRequest(ProblemCode.INVALID_JSON, f"Request body is not valid JSON: {exc}",
+                         f"{exc}; send each key once, and only finite numbers within ±(2**53 - 1)") from None
+
+
+def _replay(body: bytes) -> Receive:
+    """A receive() that hands the app the body already read, then waits as a quiet client does."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            await asyncio.Event().wait()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 class SignedApi:
     def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
         self.app = app
@@ -86,8 +117,11 @@ class SignedApi:
         self.verifier = Verifier(sandbox.db)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not scope["path"].startswith("/v1/"):
+            await self._unsigned(scope, receive, send)
             return
         faults = self.sb.knobs.faults
         if faults.latency_ms:
@@ -109,6 +143,7 @@ class SignedApi:
             if scope["method"] in ("POST", "PUT", "PATCH") and not _is_json(request.header("content-type")):
                 raise UnsupportedMediaType(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
                                            "Content-Type must be application/json")
+            check_strict_json(request.header("content-type"), body)
         except ApiError as exc:
             await self._send_problem(send, request, exc)
             return
@@ -120,16 +155,27 @@ class SignedApi:
             return
         await self._send_signed(send, request, HttpResponse(status, headers, out))
 
+    async def _unsigned(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The sandbox's own pages and admin API: not signed, but JSON bodies are read strictly."""
+        headers = dict(_headers(scope))
+        content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+        if scope["method"] not in ("POST", "PUT", "PATCH") or not _is_json(content_type):
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _read_body(scope, receive)
+            check_strict_json(content_type, body)
+        except _TooLarge:
+            await _send_plain_problem(send, PayloadTooLarge(
+                ProblemCode.PAYLOAD_TOO_LARGE, f"Request body is larger than {MAX_BODY // 1024} KiB"))
+            return
+        except ApiError as exc:
+            await _send_plain_problem(send, exc)
+            return
+        await self.app(scope, _replay(body), send)
+
     async def _run_app(self, scope: Scope, body: bytes) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
-        sent_body = False
-
-        async def receive() -> Message:
-            nonlocal sent_body
-            if sent_body:
-                await asyncio.Event().wait()  # the client does not disconnect mid-request here
-            sent_body = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
+        receive = _replay(body)  # the client does not disconnect mid-request here
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
 
@@ -171,6 +217,14 @@ class SignedApi:
         headers.append((b"content-length", str(len(signed.body)).encode()))
         await send({"type": "http.response.start", "status": signed.status, "headers": headers})
         await send({"type": "http.response.body", "body": signed.body, "more_body": False})
+
+
+async def _send_plain_problem(send: Send, exc: ApiError) -> None:
+    body = problem_body(exc.status, exc.code, exc.title, exc.detail)
+    await send({"type": "http.response.start", "status": exc.status,
+                "headers": [(b"content-type", PROBLEM_CONTENT_TYPE.encode()),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 async def _drop_connection(send: Send) -> None:

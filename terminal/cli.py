@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from terminal import __version__, logs
 from terminal.commands.as_user import wrong_user
+from terminal.config.paths import private_umask
 
 # command name -> module under terminal.commands (or the demo launcher) that registers it
 COMMANDS: dict[str, str] = {
@@ -64,6 +66,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything the register writes is its user's alone (terminal/config/paths.py); the old
+    # umask comes back afterwards for a caller in the same process (tests, the demo launcher).
+    previous = private_umask()
+    try:
+        return _main(argv)
+    finally:
+        os.umask(previous)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in args_list if not a.startswith("-")), None)
     parser = build_parser(only=first if first in COMMANDS else None)

@@ -16,8 +16,11 @@ from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from tests.sandbox_fixtures import RunningSandbox
 
-# Short timings so that doubt, step-up and reversal paths finish within a test.
+# Short timings so that doubt, step-up and reversal paths finish within a test; development mode
+# (the KEK file beside the key, docs/keys.md), as every test register that is not about keys.
+DEV_ENV = {"PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
 FAST_ENV = {
+    **DEV_ENV,
     "PAYTERM_WALLET__POLL_INTERVAL": "0.2",
     "PAYTERM_WALLET__POLL_MAX": "3",
     "PAYTERM_WALLET__TIMEOUTS__CHARGE": "3",
@@ -31,7 +34,8 @@ def make_register(home: Path, sandbox: RunningSandbox, *, receipts: bool = False
     path = enrollment_path(loaded)
     if not path.exists():
         store = open_keys(loaded.settings, create_kek=True)
-        enrollment, _ = enrollment_file.enroll(sandbox.url, sandbox.enrollment_code(), store)
+        enrollment, _ = enrollment_file.enroll(sandbox.url, sandbox.enrollment_code(), store,
+                                               expected_wallet_key=sandbox.wallet_key_fingerprint)
         enrollment_file.save(enrollment, path)
     return open_register(loaded, receipts=receipts)
 

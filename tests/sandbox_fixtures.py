@@ -34,6 +34,7 @@ from terminal.crypto import (
     sign_request,
     verify_response,
 )
+from terminal.crypto.keystore import fingerprint
 
 
 @dataclass
@@ -54,6 +55,11 @@ class RunningSandbox:
         r = httpx.request(method, self.url + path, timeout=10, **kwargs)
         r.raise_for_status()
         return r.json()
+
+    @property
+    def wallet_key_fingerprint(self) -> str:
+        """What the wallet provider tells IT out of band: its signing key's fingerprint."""
+        return fingerprint(self.sandbox.keys.signer.public_key_bytes())
 
     def payment_code(self, customer: str) -> str:
         return str(self.admin("POST", f"/sandbox/customers/{customer}/payment-codes")["payment_code"])

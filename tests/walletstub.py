@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
@@ -47,6 +48,7 @@ from terminal.crypto import (
 from terminal.crypto.sigcore import sign_message, signature_labels
 from terminal.wallet.client import Retry, Timeouts, WalletClient
 from terminal.wallet.messages import PROBLEM_CONTENT_TYPE, problem_type
+from terminal.wallet.transport import WalletTransport, tls_context
 
 
 def closed_port() -> int:
@@ -64,7 +66,7 @@ class Refusing(httpx.BaseTransport):
         self.refused = refused
         self.attempts = 0
         self._port = closed_port()
-        self._inner = httpx.HTTPTransport()
+        self._inner = WalletTransport(tls_context())
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         self.attempts += 1
@@ -143,6 +145,9 @@ class Reply:
     tamper: Callable[[bytes], bytes] | None = None  # applied to the body after signing
     hang: float = 0.0  # hold the answer this long (read timeouts); ends early when the stub stops
     drop: bool = False  # close the connection without answering
+    drip: float = 0.0  # send the whole answer (status line included) one byte every `drip` seconds
+    flood: int = 0  # follow the body with this many more bytes of spaces (a huge answer), in chunks
+    declare_length: bool = True  # with `flood`: a Content-Length of the whole; else chunked
     raw: HttpResponse | None = None  # send exactly this (a captured answer, replayed)
 
 
@@ -213,6 +218,7 @@ class WalletStub:
         clock: Callable[[], float] = time.time,
         keyid: str = "wallet-1",
         script: Script | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.devices = dict(devices or {})
         self.clock = clock
@@ -221,13 +227,18 @@ class WalletStub:
         self.pin_private = X25519PrivateKey.generate()
         self.script: Script = script or (lambda seen: problem(404, "not_found", "Not found"))
         self.sent: list[Sent] = []
+        self.bytes_out = 0  # what drip and flood answers got written before the client hung up
         self.failures: list[BaseException] = []  # the test's own script broke: fail the test
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
         self._server.block_on_close = False
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:  # HTTPS as a real wallet serves it (the client then needs the CA file)
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="wallet-stub",
                                         daemon=True)
 
@@ -350,6 +361,9 @@ class WalletStub:
         if response is None:
             handler.close_connection = True
             return
+        if reply.drip or reply.flood:
+            self._send_slowly_or_hugely(handler, response, reply)
+            return
         try:
             handler.send_response(response.status)
             for name, value in response.headers:
@@ -359,6 +373,40 @@ class WalletStub:
             handler.wfile.write(response.body)
         except OSError:
             handler.close_connection = True  # the client gave up waiting (a read timeout)
+
+
+    def _send_slowly_or_hugely(self, handler: BaseHTTPRequestHandler, response: HttpResponse,
+                               reply: Reply) -> None:
+        handler.close_connection = True
+        chunked = reply.flood and not reply.declare_length
+        head = [f"HTTP/1.1 {response.status} X"] + [f"{k}: {v}" for k, v in response.headers]
+        head.append("Transfer-Encoding: chunked" if chunked
+                    else f"Content-Length: {len(response.body) + reply.flood}")
+        wire = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        try:
+            if reply.drip:
+                for i in range(len(wire + response.body)):
+                    handler.wfile.write((wire + response.body)[i:i + 1])
+                    handler.wfile.flush()
+                    self._add_out(1)
+                    if self._stopping.wait(reply.drip):
+                        return
+                return
+            block = b" " * 65536
+            body = response.body
+            handler.wfile.write(wire + (b"%x\r\n%s\r\n" % (len(body), body) if chunked else body))
+            left = reply.flood
+            while left > 0 and not self._stopping.is_set():
+                piece = block[:left]
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                self._add_out(len(piece))
+                left -= len(piece)
+        except OSError:
+            return  # the client hung up: what we are here to see
+
+    def _add_out(self, n: int) -> None:
+        with self._lock:
+            self.bytes_out += n
 
 
 def _json_or_empty(body: bytes) -> dict[str, Any]:

@@ -1807,6 +1807,10 @@
         <source>TRAINING · test money only</source>
         <translation>トレーニング · テスト用のお金のみ</translation>
     </message>
+    <message>
+        <source>DEVELOPMENT MODE · device key not protected</source>
+        <translation>開発モード · 端末鍵は保護されていません</translation>
+    </message>
 </context>
 <context>
     <name>WalletPage</name>
@@ -1827,8 +1831,12 @@
         <translation>登録コード</translation>
     </message>
     <message>
-        <source>optional: SHA256:… given to IT by the wallet</source>
-        <translation>任意: ウォレットから IT 担当者に渡された SHA256:…</translation>
+        <source>SHA256:… given to IT by the wallet provider</source>
+        <translation>ウォレット事業者から IT 担当者に渡された SHA256:…</translation>
+    </message>
+    <message>
+        <source>No fingerprint: trust the key this wallet presents (compare it with the wallet provider&apos;s afterwards)</source>
+        <translation>フィンガープリントなし: このウォレットが示す鍵を信頼する (後でウォレット事業者の値と照合してください)</translation>
     </message>
     <message>
         <source>Wallet key fingerprint</source>

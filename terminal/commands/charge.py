@@ -17,6 +17,7 @@ import sys
 from types import FrameType
 from typing import NoReturn, TextIO
 
+from terminal.commands.amount_arg import minor_units
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
 from terminal.domain.money import Money, MoneyError
@@ -32,7 +33,7 @@ FINAL_EXIT = {SaleState.APPROVED: Exit.OK, SaleState.DECLINED: Exit.DECLINED, Sa
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("charge", help="take one payment", description=__doc__,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--amount", type=int, required=True, help="amount in minor units (JPY: yen)")
+    p.add_argument("--amount", type=minor_units, required=True, help="amount in minor units (JPY: yen)")
     p.add_argument("--currency", help="ISO 4217 code (default: register.currency)")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--code", help="the payment code (visible to other users in the process list: "

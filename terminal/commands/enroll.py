@@ -19,7 +19,7 @@ from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError
 from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
-from terminal.register.enrollment import NotEnrolled
+from terminal.register.enrollment import NotEnrolled, WalletKeyUnconfirmed
 from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
 from terminal.register.setup import enrollment_path, load_enrollment, open_keys, wallet_client
 from terminal.wallet.errors import WalletError, WalletRejected
@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--wallet-key-fingerprint", metavar="SHA256:…",
                    help="expected fingerprint of the wallet's signing key, given to IT out of band "
                         "(default: wallet.key_fingerprint from /etc/payterm, which then must match)")
+    p.add_argument("--trust-on-first-use", action="store_true",
+                   help="without a fingerprint, pin whatever key the wallet answers with (only where "
+                        "nobody can be between this register and the wallet, e.g. the sandbox)")
     p.add_argument("--force", action="store_true", help="enroll again, replacing this register's key")
     p.add_argument("--manager-pin-stdin", action="store_true",
                    help="read the first manager PIN (4-12 digits) from stdin; alone, on an enrolled "
@@ -89,12 +92,19 @@ def run_enroll(args: argparse.Namespace) -> int:
         url = args.wallet or loaded.settings.wallet.url
         if not url:
             raise CommandError("no wallet URL: pass --wallet URL (or set wallet.url in the config)", Exit.USAGE)
+        expected = args.wallet_key_fingerprint or loaded.settings.wallet.key_fingerprint
+        if not expected and not args.trust_on_first_use:
+            raise CommandError(
+                "the wallet's key must be confirmed before it is pinned: pass --wallet-key-fingerprint "
+                "SHA256:… (from your wallet provider; or set wallet.key_fingerprint in the config), or "
+                "--trust-on-first-use where nobody can be between this register and the wallet", Exit.USAGE)
         pin = read_manager_pin(args.manager_pin_stdin)
         store = open_keys(loaded.settings, create_kek=True)
         alg = args.alg or (Alg.ED25519 if Alg.ED25519 in store.supported_algs() else Alg.ECDSA_P256_SHA256)
         enrollment, signer = enrollment_file.enroll(
             url, args.code, store, alg=alg, replace=args.force,
             expected_wallet_key=expected,
+            trust_on_first_use=args.trust_on_first_use,
         )
         enrollment_file.save(enrollment, path)
         pin_set = pin is not None and set_manager_pin(loaded, pin)
@@ -106,6 +116,8 @@ def run_enroll(args: argparse.Namespace) -> int:
         return fail("enroll", exc)
     except KeyStoreError as exc:
         return fail("enroll", CommandError(f"device key: {exc}", Exit.SETUP))
+    except WalletKeyUnconfirmed as exc:
+        return fail("enroll", CommandError(str(exc), Exit.USAGE))
     print(f"Enrolled as {enrollment.terminal_name} (device {enrollment.device_id}) "
           f"at {enrollment.merchant_name} / {enrollment.store_name}")
     print(f"device key: {alg.value} {fingerprint(signer.public_key_bytes())}")

@@ -8,6 +8,7 @@ import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from terminal.commands.amount_arg import minor_units
 from terminal.config import ConfigError, configured_journal_path
 from terminal.domain.money import Money
 from terminal.domain.operation import Standing
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     history.add_argument("--state", type=SaleState, choices=sorted(SaleState, key=str), metavar="STATE")
     history.add_argument("--last4", help="last four characters of the payment code")
     history.add_argument("--reference", help="merchant reference")
-    history.add_argument("--amount", type=int, help="amount in minor units")
+    history.add_argument("--amount", type=minor_units, help="amount in minor units")
     history.add_argument("--json", action="store_true", help="print JSON")
     history.set_defaults(func=run)
 

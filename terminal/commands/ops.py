@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 
+from terminal.commands.amount_arg import minor_units
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
 from terminal.domain.money import Money, MoneyError
 from terminal.journal.errors import JournalError
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = sub.add_parser("refund", help="refund all or part of an approved sale",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     _sale_options(r)
-    r.add_argument("--amount", type=int, help="minor units to give back (default: all that is left)")
+    r.add_argument("--amount", type=minor_units, help="minor units to give back (default: all that is left)")
     r.add_argument("--reason", default="", help="why (kept in the journal, sent to the wallet)")
     r.set_defaults(func=run_refund)
 

@@ -56,6 +56,11 @@ class WalletSettings(_Section):
     url: str | None = Field(
         default=None, description="wallet API base URL (https, or http on loopback); set at enrollment"
     )
+    key_fingerprint: str | None = Field(
+        default=None, pattern=r"^SHA256:[A-Za-z0-9+/]{43}=?$",
+        description="the wallet signing key's fingerprint as the wallet provider gave it (SHA256:…): "
+                    "enrollment pins the wallet's key only if it matches (silent enrollment)",
+    )
     timeouts: Timeouts = Field(default_factory=Timeouts)
     poll_interval: Seconds = Field(
         default=2.0, description="status poll interval while in doubt or in app step-up"
@@ -148,7 +153,14 @@ class KeysSettings(_Section):
     file: Path = Field(
         default_factory=lambda: resolve_paths().key_file, description="encrypted device key (PKCS#8)"
     )
-    kek: Path = Field(default_factory=lambda: resolve_paths().kek_file, description="key-encryption key file")
+    kek: Path = Field(default_factory=lambda: resolve_paths().kek_file,
+                      description="key-encryption key file; refused beside the key file (in the data "
+                                  "directory) unless development_mode; the systemd credential payterm-kek "
+                                  "or PAYTERM_KEY_PASSPHRASE win over it")
+    development_mode: bool = Field(
+        default=False, description="demo and tests only: allow the KEK file beside the key (a copy of the data "
+                                   "directory can then use the key); the window's top bar says so",
+    )
     pkcs11: Pkcs11Settings = Field(default_factory=Pkcs11Settings)
 
     @model_validator(mode="after")

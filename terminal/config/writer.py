@@ -164,7 +164,7 @@ def write_atomically(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o600)  # the register's user alone (terminal/config/paths.py)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

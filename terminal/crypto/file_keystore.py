@@ -112,6 +112,11 @@ class FileKeyStore(KeyStore):
         self._label = label
         self._scrypt_n = scrypt_n
 
+    @property
+    def kek(self) -> SecretSource:
+        """Where the key-encryption key comes from (for doctor: nothing is read)."""
+        return self._kek
+
     def supported_algs(self) -> frozenset[Alg]:
         return frozenset({Alg.ED25519})
 

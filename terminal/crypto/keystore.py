@@ -39,6 +39,11 @@ from terminal.crypto.keys import Alg, KeySigner
 
 KEY_PASSPHRASE_ENV = "PAYTERM_KEY_PASSPHRASE"
 PKCS11_PIN_ENV = "PAYTERM_PKCS11_PIN"
+# systemd credentials (LoadCredentialEncrypted=NAME:…, sealed with systemd-creds to the TPM and/or
+# the host key) appear as files in $CREDENTIALS_DIRECTORY, readable by the service alone.
+CREDENTIALS_DIR_ENV = "CREDENTIALS_DIRECTORY"
+KEK_CREDENTIAL = "payterm-kek"
+PKCS11_PIN_CREDENTIAL = "payterm-pkcs11-pin"
 
 
 class KeyStoreError(Exception):
@@ -117,23 +122,87 @@ def check_private_file(path: Path, what: str) -> None:
         raise InsecurePermissions(f"{what} {path} is owned by uid {st.st_uid}, not root or this user")
 
 
+class SecretKind(StrEnum):
+    CREDENTIAL = "systemd credential"
+    ENVIRONMENT = "environment"
+    FILE = "file"
+    NONE = "none"
+
+
+def beside(secret_file: Path, key_file: Path) -> bool:
+    """Whether ``secret_file`` lies where a copy of the key's folder would take it too: in the key
+    file's directory or the directory above it (the data directory, for ``<data>/keys/…``)."""
+    folder = key_file.resolve().parent
+    secret = secret_file.resolve()
+    return any(place == secret.parent or place in secret.parents for place in (folder, folder.parent))
+
+
 @dataclass(frozen=True)
 class SecretSource:
-    """Where a store's unlocking secret comes from: an environment variable, else a root-only file.
+    """Where a store's unlocking secret comes from, first found wins: a systemd credential
+    (``$CREDENTIALS_DIRECTORY/<credential>``), an environment variable, a root-only file.
 
+    A secret file ``beside`` the key it unlocks (``guard``) is refused unless
+    ``development_mode``: a copy of the data folder must not be enough to use the key.
     Read at the moment of use, never kept in config, never logged.
     """
 
     env_var: str
     file: Path | None
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ, repr=False, compare=False)
+    credential: str | None = None
+    guard: Path | None = None  # the key file this secret unlocks
+    development_mode: bool = False
+
+    def _credential_file(self) -> Path | None:
+        directory = self.environ.get(CREDENTIALS_DIR_ENV)
+        if not directory or self.credential is None:
+            return None
+        path = Path(directory) / self.credential
+        return path if path.is_file() else None
+
+    def kind(self) -> SecretKind:
+        """Where the secret would be read from now (nothing is read)."""
+        if self._credential_file() is not None:
+            return SecretKind.CREDENTIAL
+        if self.environ.get(self.env_var):
+            return SecretKind.ENVIRONMENT
+        return SecretKind.FILE if self.file is not None else SecretKind.NONE
+
+    def file_beside_key(self) -> bool:
+        return self.file is not None and self.guard is not None and beside(self.file, self.guard)
+
+    def describe(self) -> str:
+        kind = self.kind()
+        if kind is SecretKind.CREDENTIAL:
+            return f"systemd credential {self.credential} ({self._credential_file()})"
+        if kind is SecretKind.ENVIRONMENT:
+            return f"environment variable {self.env_var} (an operator's passphrase)"
+        if kind is SecretKind.FILE:
+            return f"file {self.file}" + (" — beside the key it unlocks" if self.file_beside_key() else "")
+        return "nowhere"
 
     def read(self) -> bytes:
+        credential = self._credential_file()
+        if credential is not None:
+            try:
+                data = credential.read_bytes().strip()
+            except OSError as exc:
+                raise KeyStoreLocked(f"cannot read systemd credential {self.credential}: {exc.strerror}") from None
+            if not data:
+                raise KeyStoreLocked(f"systemd credential {self.credential} is empty")
+            return data
         value = self.environ.get(self.env_var)
         if value:
             return value.encode("utf-8")
         if self.file is None:
             raise KeyStoreLocked(f"no secret: set {self.env_var}")
+        if self.file_beside_key() and not self.development_mode:
+            raise KeyStoreLocked(
+                f"the key-encryption key {self.file} sits beside the key it unlocks, so a copy of the data "
+                f"folder is enough to use the key: give it as the systemd credential {self.credential}, "
+                f"an operator's passphrase in {self.env_var}, or a file elsewhere (keys.kek), or use "
+                "PKCS#11; for a demo or tests only, set keys.development_mode = true")
         try:
             check_private_file(self.file, "secret file")
             data = self.file.read_bytes().strip()
@@ -213,6 +282,8 @@ class KeyStoreSettings:
     pkcs11_module: Path | None = None
     pkcs11_token_label: str = "payterm"
     pkcs11_pin_file: Path | None = Path("/etc/payterm/pkcs11-pin")
+    # a KEK file beside the key file is allowed (demo and tests only; the window says so)
+    development_mode: bool = False
 
 
 def open_key_store(settings: KeyStoreSettings, environ: Mapping[str, str] = os.environ) -> KeyStore:
@@ -222,7 +293,8 @@ def open_key_store(settings: KeyStoreSettings, environ: Mapping[str, str] = os.e
 
         return FileKeyStore(
             settings.key_file,
-            SecretSource(KEY_PASSPHRASE_ENV, settings.kek_file, environ),
+            SecretSource(KEY_PASSPHRASE_ENV, settings.kek_file, environ, credential=KEK_CREDENTIAL,
+                         guard=settings.key_file, development_mode=settings.development_mode),
             label=settings.label,
         )
     from terminal.crypto.pkcs11_keystore import Pkcs11KeyStore
@@ -232,6 +304,6 @@ def open_key_store(settings: KeyStoreSettings, environ: Mapping[str, str] = os.e
     return Pkcs11KeyStore(
         settings.pkcs11_module,
         settings.pkcs11_token_label,
-        SecretSource(PKCS11_PIN_ENV, settings.pkcs11_pin_file, environ),
+        SecretSource(PKCS11_PIN_ENV, settings.pkcs11_pin_file, environ, credential=PKCS11_PIN_CREDENTIAL),
         label=settings.label,
     )

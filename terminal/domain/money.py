@@ -6,7 +6,9 @@ compared and shown ("¥1,200", "$12.00") without any floating-point arithmetic.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final
 
 MAX_AMOUNT: Final[int] = 10**12
@@ -19,6 +21,82 @@ class MoneyError(ValueError):
 
 class UnknownCurrency(MoneyError):
     """A currency code that is not in the table of supported ISO 4217 currencies."""
+
+
+class AmountRule(StrEnum):
+    """The rules an amount typed or passed as text must follow; each refusal names one, so that a
+    surface can say it in the user's language (``AmountTextError.rule``)."""
+
+    EMPTY = "empty"  # no amount at all
+    ASCII_DIGITS = "ascii_digits"  # digits other than 0-9: full-width, Arabic-Indic, superscripts …
+    NO_SIGN = "no_sign"  # + or - (amounts are never negative; a refund is its own operation)
+    NO_UNDERSCORE = "no_underscore"  # 1_200, as Python's int() would accept it
+    NO_SPACE = "no_space"  # 1 200
+    DIGITS_ONLY = "digits_only"  # any other character
+    DECIMALS = "decimals"  # more fraction digits than the currency has, or a second point
+    TOO_LARGE = "too_large"  # above MAX_AMOUNT
+
+
+_RULE_TEXT: Final[dict[AmountRule, str]] = {
+    AmountRule.EMPTY: "no amount given: type the amount in digits 0-9",
+    AmountRule.ASCII_DIGITS: "only the digits 0-9 are accepted (not full-width or other scripts' digits)",
+    AmountRule.NO_SIGN: "an amount has no sign: type digits 0-9 only, without + or -",
+    AmountRule.NO_UNDERSCORE: "no underscores in an amount: type digits 0-9 only, e.g. 1200",
+    AmountRule.NO_SPACE: "no spaces inside an amount: type digits 0-9 only, e.g. 1200",
+    AmountRule.DIGITS_ONLY: "not an amount: type digits 0-9 only",
+    AmountRule.DECIMALS: "too many decimal places for the currency",
+    AmountRule.TOO_LARGE: f"the amount exceeds the maximum of {MAX_AMOUNT} minor units",
+}
+
+
+class AmountTextError(MoneyError):
+    """Text that is not an amount; ``rule`` says which rule it breaks."""
+
+    def __init__(self, rule: AmountRule, text: str, detail: str | None = None) -> None:
+        shown = text if len(text) <= 24 else text[:24] + "…"
+        super().__init__(f"{detail or _RULE_TEXT[rule]} (got {shown!r})")
+        self.rule = rule
+
+
+ASCII_DIGITS: Final = frozenset("0123456789")
+
+
+def is_ascii_digits(text: str) -> bool:
+    """Whether ``text`` is one or more of the ASCII digits 0-9 and nothing else (str.isdigit()
+    alone also takes "１２", "١٢" and "²")."""
+    return bool(text) and all(ch in ASCII_DIGITS for ch in text)
+
+
+def _refuse_characters(text: str, allowed: str = "") -> None:
+    """Raise for the first character that is neither an ASCII digit nor in ``allowed``."""
+    for ch in text:
+        if ch in ASCII_DIGITS or ch in allowed:
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded in ("+", "-") or ch == "\u2212":
+            raise AmountTextError(AmountRule.NO_SIGN, text)
+        if ch == "_":
+            raise AmountTextError(AmountRule.NO_UNDERSCORE, text)
+        if ch.isspace():
+            raise AmountTextError(AmountRule.NO_SPACE, text)
+        if ch.isdigit() or ch.isnumeric():
+            raise AmountTextError(AmountRule.ASCII_DIGITS, text)
+        raise AmountTextError(AmountRule.DIGITS_ONLY, text)
+
+
+_MAX_DIGITS: Final = len(str(MAX_AMOUNT))
+
+
+def parse_minor(text: str) -> int:
+    """An amount in minor units written as ASCII digits 0-9 only ("1200"), as the CLI and the
+    POS take it: no sign, underscore, space, grouping, decimal point or other digits. Raises
+    ``AmountTextError`` naming the rule broken."""
+    if not text:
+        raise AmountTextError(AmountRule.EMPTY, text)
+    _refuse_characters(text)
+    if len(text.lstrip("0")) > _MAX_DIGITS or int(text) > MAX_AMOUNT:
+        raise AmountTextError(AmountRule.TOO_LARGE, text)
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,18 +218,28 @@ def format_minor(amount: int, exponent: int, *, grouping: bool) -> str:
 def parse_major(text: str, currency_code: str) -> Money:
     """Parse a decimal string in major units ("12.5", "1,200") into Money, exactly.
 
-    Used for amounts typed by people; rejects more fraction digits than the currency has.
+    Used for amounts typed by people (spaces around are ignored, commas group thousands); only
+    the ASCII digits 0-9 count, and more fraction digits than the currency has are refused. Raises
+    ``AmountTextError`` naming the rule broken.
     """
     cur = currency(currency_code)
-    cleaned = text.strip().replace(",", "")
-    if not cleaned or cleaned.count(".") > 1:
-        raise MoneyError(f"not an amount: {text!r}")
-    whole, _, frac = cleaned.partition(".")
-    if not (whole or frac) or not (whole.isdigit() or whole == "") or not (frac.isdigit() or frac == ""):
-        raise MoneyError(f"not an amount: {text!r}")
-    if not whole.isascii() or not frac.isascii():
-        raise MoneyError(f"not an amount: {text!r}")
+    stripped = text.strip()
+    if not stripped:
+        raise AmountTextError(AmountRule.EMPTY, text)
+    _refuse_characters(stripped, allowed=",.")
+    cleaned = stripped.replace(",", "")
+    whole, point, frac = cleaned.partition(".")
+    if "." in frac:
+        raise AmountTextError(AmountRule.DECIMALS, text, "an amount has at most one decimal point")
+    if not (whole or frac):
+        raise AmountTextError(AmountRule.DIGITS_ONLY, text)
     if len(frac) > cur.exponent:
-        raise MoneyError(f"{cur.code} has {cur.exponent} decimal places, got {text!r}")
+        raise AmountTextError(AmountRule.DECIMALS, text,
+                              f"{cur.code} has {cur.exponent} decimal places" if cur.exponent
+                              else f"{cur.code} has no decimal places")
+    if len(whole.lstrip("0")) > _MAX_DIGITS:
+        raise AmountTextError(AmountRule.TOO_LARGE, text)
     minor = int(whole or "0") * 10**cur.exponent + int(frac.ljust(cur.exponent, "0") or "0")
+    if minor > MAX_AMOUNT:
+        raise AmountTextError(AmountRule.TOO_LARGE, text)
     return Money(minor, cur.code)

@@ -13,6 +13,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw
 
+from terminal.config.paths import open_private
 from terminal.receipts.fonts import japanese_font
 from terminal.receipts.layout import split
 from terminal.receipts.model import Align, Receipt, Row, Style
@@ -74,14 +75,14 @@ def receipt_image(receipt: Receipt, columns: int = DEFAULT_COLUMNS) -> Image.Ima
 
 
 def receipt_png(receipt: Receipt, path: Path, columns: int = DEFAULT_COLUMNS) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    receipt_image(receipt, columns).save(path, "PNG", dpi=(DPI, DPI))
+    with open_private(path) as fh:  # 0600 in a 0700 directory, as every file of the register
+        receipt_image(receipt, columns).save(fh, "PNG", dpi=(DPI, DPI))
     return path
 
 
 def receipt_pdf(receipt: Receipt, path: Path, columns: int = DEFAULT_COLUMNS) -> Path:
     """A one-page PDF the size of the paper slip (the receipt as an image at 203 dpi)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    receipt_image(receipt, columns).save(path, "PDF", resolution=float(DPI), title=f"Receipt {receipt.qr_data}")
+    with open_private(path) as fh:
+        receipt_image(receipt, columns).save(fh, "PDF", resolution=float(DPI), title=f"Receipt {receipt.qr_data}")
     return path
 

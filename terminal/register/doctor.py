@@ -37,6 +37,7 @@ from terminal.journal.records import HistoryQuery
 from terminal.journal.states import AuditAction, OperationState, SaleState
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
+from terminal.register.hardening import security_checks
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.scan.sources import (
     CameraSettings,
@@ -72,6 +73,8 @@ class Check(StrEnum):
     JOURNAL = "journal"
     CAMERA = "camera"
     SERIAL_SCANNER = "serial_scanner"
+    FILE_MODES = "file_modes"  # these two: terminal/register/hardening.py
+    KEY_PROTECTION = "key_protection"
 
 
 @dataclass(frozen=True)
@@ -364,6 +367,8 @@ def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = 
     facts = replace(facts, journal_schema=schema, last_sale_at=last_sale, unfinished_sales=unfinished)
     results += [check_journal(settings.journal.path), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
+    results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint)
+                for f in security_checks(loaded)]
     return Report(results, facts)
 
 

@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
+from terminal.config.paths import open_private
+from terminal.crypto.errors import SignatureError
+from terminal.domain import strict_json
 from terminal.crypto.keystore import KeyStore, check_private_file, fingerprint
 from terminal.wallet.client import WalletClient
+from terminal.wallet.errors import InsecureWalletURL
 from terminal.wallet.messages import EnrollResponse
+from terminal.wallet.transport import check_wallet_url
 
 FILE_NAME = "enrollment.json"
 FORMAT = 1
@@ -25,6 +30,15 @@ FORMAT = 1
 
 class NotEnrolled(Exception):
     """No (readable) enrollment: run ``payterm enroll``."""
+
+
+class WalletKeyUnconfirmed(Exception):
+    """Enrollment asked without a way to confirm the wallet's key: neither its fingerprint nor
+    an explicit choice to trust the first key that answers."""
+
+
+FIX = ("restore it from a backup, or enroll again: "
+       "payterm enroll --force --wallet https://… --code CODE --wallet-key-fingerprint SHA256:…")
 
 
 @dataclass(frozen=True)
@@ -76,9 +90,10 @@ class Enrollment:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Enrollment:
         if data.get("format") != FORMAT:
-            raise NotEnrolled(f"unknown enrollment file format {data.get('format')!r}")
+            raise ValueError(f"unknown format {data.get('format')!r}")
         return cls(
-            wallet_url=data["wallet_url"], device_id=data["device_id"], merchant_id=data["merchant_id"],
+            wallet_url=check_wallet_url(data["wallet_url"]), device_id=data["device_id"],
+            merchant_id=data["merchant_id"],
             store_id=data["store_id"], terminal_name=data["terminal_name"],
             wallet_keys={k["keyid"]: VerifyKey(Alg(k["alg"]), public_key_from_b64(k["public_key"]))
                          for k in data["wallet_keys"]},
@@ -98,25 +113,32 @@ def enrollment_path(data_dir: Path) -> Path:
 
 
 def save(enrollment: Enrollment, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(enrollment.to_json(), fh, indent=2)
+    with open_private(tmp) as fh:  # 0600 in a 0700 directory
+        fh.write(json.dumps(enrollment.to_json(), indent=2).encode())
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
 def load(path: Path) -> Enrollment:
+    """The saved enrollment; ``NotEnrolled`` naming the file and the fix when it is missing or
+    anything in it is wrong (edited, truncated, a wallet URL that is not allowed)."""
     try:
         check_private_file(path, "enrollment file")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = strict_json.loads(path.read_bytes())
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
         return Enrollment.from_json(data)
     except FileNotFoundError:
         raise NotEnrolled(f"this register is not enrolled ({path} missing): run `payterm enroll`") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise NotEnrolled(f"the enrollment file {path} is damaged ({exc}): enroll again") from None
+    except InsecureWalletURL as exc:
+        raise NotEnrolled(
+            f"the enrollment file {path} names a wallet that is not allowed ({exc}): {FIX}") from None
+    except KeyError as exc:
+        raise NotEnrolled(f"the enrollment file {path} is damaged (no {exc}): {FIX}") from None
+    except (ValueError, TypeError, AttributeError, SignatureError) as exc:
+        raise NotEnrolled(f"the enrollment file {path} is damaged ({exc}): {FIX}") from None
 
 
 def enroll(
@@ -127,10 +149,21 @@ def enroll(
     alg: Alg = Alg.ED25519,
     replace: bool = False,
     expected_wallet_key: str | None = None,
+    trust_on_first_use: bool = False,
     client_options: dict[str, Any] | None = None,
 ) -> tuple[Enrollment, KeySigner]:
     """Make the device key, enroll it, and return what to pin. If the wallet says no, a key made
-    here is deleted again (a failed enrollment leaves no half-made register behind)."""
+    here is deleted again (a failed enrollment leaves no half-made register behind).
+
+    The wallet's key is pinned only if its fingerprint is ``expected_wallet_key`` (given to IT by
+    the wallet provider, out of band), or, with ``trust_on_first_use``, whatever key answers:
+    anyone between the register and the wallet at that moment would then be trusted for good.
+    Neither is refused (``WalletKeyUnconfirmed``) before anything is made or sent."""
+    if not expected_wallet_key and not trust_on_first_use:
+        raise WalletKeyUnconfirmed(
+            "the wallet's key must be confirmed: give its fingerprint (--wallet-key-fingerprint SHA256:…, "
+            "or wallet.key_fingerprint in the config), or pass --trust-on-first-use to trust the first key "
+            "that answers")
     had_key = store.exists()
     signer = store.generate(alg, replace=replace)
     try:

@@ -13,8 +13,10 @@ import httpx
 
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import Settings
+from terminal.config.paths import make_private_dir, open_private, tighten_tree
 from terminal.crypto.keystore import (
-    KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
+    CREDENTIALS_DIR_ENV, KEK_CREDENTIAL, KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings,
+    open_key_store,
 )
 from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, Timings
@@ -42,13 +44,17 @@ def key_store_settings(settings: Settings) -> KeyStoreSettings:
         kek_file=keys.kek,
         pkcs11_module=keys.pkcs11.module,
         pkcs11_token_label=keys.pkcs11.token_label or "payterm",
+        development_mode=keys.development_mode,
     )
 
 
 def ensure_kek(path: Path, environ: Mapping[str, str] = os.environ) -> bool:
     """Make the file store's key-encryption key (256 random bits, mode 0600) if there is none and
     no passphrase is given in the environment. Returns True if it made one."""
-    if environ.get(KEY_PASSPHRASE_ENV) or path.exists():
+    credentials = environ.get(CREDENTIALS_DIR_ENV)
+    if environ.get(KEY_PASSPHRASE_ENV) or path.exists() or (
+        credentials and (Path(credentials) / KEK_CREDENTIAL).is_file()
+    ):
         return False
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -61,7 +67,9 @@ def ensure_kek(path: Path, environ: Mapping[str, str] = os.environ) -> bool:
 
 def open_keys(settings: Settings, *, create_kek: bool = False) -> KeyStore:
     ks = key_store_settings(settings)
-    if create_kek and ks.kind is KeyStoreKind.FILE and ks.kek_file is not None:
+    # The register makes a KEK file itself only in development mode (beside the key, for the demo
+    # and tests); otherwise IT provides the KEK (systemd credential, passphrase, a file elsewhere).
+    if create_kek and ks.kind is KeyStoreKind.FILE and ks.kek_file is not None and ks.development_mode:
         ensure_kek(ks.kek_file)
     return open_key_store(ks)
 
@@ -114,9 +122,12 @@ def open_register(
     """Everything a register needs to take payments. Raises ``NotEnrolled`` before enrollment,
     ``KeyStoreError`` when the key cannot be unlocked, ``JournalError`` for a bad journal."""
     settings = loaded.settings
+    tighten_tree(make_private_dir(loaded.paths.data_dir))  # 0700 / 0600, also for an older install
     enrollment = load_enrollment(loaded)
     store = open_keys(settings)
     client = wallet_client(settings, enrollment, store, transport=transport)
+    if not settings.journal.path.exists():  # SQLite gives its -wal and -shm the journal's mode
+        open_private(settings.journal.path).close()
     journal = Journal(settings.journal.path)
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
     hooks = hooks or Hooks()

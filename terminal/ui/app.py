@@ -85,4 +85,5 @@ def build_window(
                            wallet=register.client, customer_display=settings.register.customer_display,
                            timezone=register.enrollment.timezone, register_name=settings.register.name)
     Recovery(register, window).start()
+    window.topbar.show_development_mode(settings.keys.development_mode)  # the key is not protected
     return window

@@ -39,6 +39,7 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
     """Settings for a register living in ``home`` (config files there only, not the machine's)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAYTERM_")}
     env["PAYTERM_HOME"] = str(home)
+    env["PAYTERM_KEYS__DEVELOPMENT_MODE"] = "true"  # the demo's KEK file beside its key (docs/keys.md)
     env["PAYTERM_REGISTER__NAME"] = "Register 1"  # as the sandbox names its first register
     env["PAYTERM_REGISTER__CUSTOMER_DISPLAY"] = "true"  # shown beside the phone
     if language:
@@ -47,7 +48,9 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
 
 def enroll_demo_register(loaded: LoadedSettings, backend: DemoBackend) -> None:
     store = open_keys(loaded.settings, create_kek=True)
-    enrollment, _ = enrollment_file.enroll(backend.wallet_url, backend.enrollment_code(), store)
+    # The demo's own sandbox, started a moment ago on this machine: nobody can be in between.
+    enrollment, _ = enrollment_file.enroll(backend.wallet_url, backend.enrollment_code(), store,
+                                           trust_on_first_use=True)
     enrollment_file.save(enrollment, enrollment_path(loaded))
 
 def print_guide(backend: DemoBackend) -> None:

@@ -28,6 +28,12 @@ class TopBar(QWidget):
         self.training.setObjectName("trainingBanner")
         self.training.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.training.hide()
+        # keys.development_mode: the KEK file beside the device key (docs/keys.md). Shown by
+        # show_development_mode(settings.keys.development_mode), called where the window is built.
+        self.development = QLabel(self)
+        self.development.setObjectName("developmentBanner")
+        self.development.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.development.hide()
         self.note = QLabel(self)
         self.note.setObjectName("topNote")
         self.skew = QLabel(self)
@@ -39,6 +45,7 @@ class TopBar(QWidget):
         self.clock.setObjectName("storeClock")
         row.addWidget(self.name)
         row.addWidget(self.training, 1)
+        row.addWidget(self.development, 1)
         row.addWidget(self.note)
         row.addWidget(self.skew)
         row.addWidget(self.wallet)
@@ -86,6 +93,10 @@ class TopBar(QWidget):
             self.wallet.style().unpolish(self.wallet)
             self.wallet.style().polish(self.wallet)
 
+    def show_development_mode(self, on: bool) -> None:
+        """The banner saying that this register's device key is not protected (demo, tests)."""
+        self.development.setVisible(on)
+
     def show_note(self, text: str) -> None:
         """A passing word from the window (recovery running, scanner problem)."""
         self._note = text
@@ -93,6 +104,7 @@ class TopBar(QWidget):
 
     def retranslate(self) -> None:
         self.training.setText(self.tr("TRAINING · test money only"))
+        self.development.setText(self.tr("DEVELOPMENT MODE · device key not protected"))
         if self._status is not None:
             self.show_status(self._status)
         if self._health is not None:

@@ -1,5 +1,6 @@
 """The register's wallet client: every request signed, every answer verified and bound to the
-request that asked, explicit timeouts, bounded retries that keep the idempotency key.
+request that asked, one overall deadline per call (connect, every read, every retry), a size cap
+on answers, bounded retries that keep the idempotency key.
 
 Only answers that pass ``verify_response`` against the pinned wallet keys come out of here as
 values; anything else is a ``WalletError`` (see ``terminal.wallet.errors`` for the hierarchy and
@@ -23,22 +24,30 @@ from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_ke
 from terminal.crypto.keystore import fingerprint
 from terminal.crypto.errors import SignatureError
 from terminal.crypto.httpsig import verify_response
+from terminal.domain import strict_json
 from terminal.wallet import messages as m
 from terminal.wallet.errors import (
     AuthenticationRejected, TransportError, UnverifiedResponse, WalletError, WalletUnavailable, rejection_for,
 )
 from terminal.wallet.transport import (
-    SigningAuth, SigningKey, check_wallet_url, tls_context, to_http_request, to_http_response,
+    SigningAuth, SigningKey, WalletTransport, call_deadline, check_wallet_url, tls_context, to_http_request,
+    to_http_response,
 )
 
 M = TypeVar("M", bound=BaseModel)
 
 ENROLL_KEYID = "enroll"
 CLOCK_CODES = frozenset({"expired", "clock_skew"})  # wallet codes for a request signed at the wrong time
+# Wallet answers are a few KiB; anything near this is an attack on the register's memory. The
+# read stops at the cap, so a 300 MiB answer costs 1 MiB, not 300.
+MAX_ANSWER_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Timeouts:
+    """Each call's overall deadline covers connecting, TLS, sending, every read of the answer and
+    every retry: a call returns or fails by then, however slowly the other side answers."""
+
     connect: float = 3.0
     charge: float = 15.0  # a charge request, end to end
     other: float = 10.0  # status, cancel, refunds, settlement
@@ -87,21 +96,24 @@ class WalletClient:
         transport: httpx.BaseTransport | None = None,
         cafile: str | None = None,
         clock: Callable[[], float] = time.time,
+        timer: Callable[[], float] = time.monotonic,
         extra_keys: tuple[SigningKey, ...] = (),
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = check_wallet_url(base_url)
         self.device_id = device_id
         self.timeouts = timeouts or Timeouts()
         self.retry = retry or Retry()
         self._keys = dict(wallet_keys)
-        self._clock = clock
+        self._clock = clock  # wall time: signatures, the wallet's clock
+        self._timer = timer  # elapsed time: deadlines
+        self.max_answer_bytes = max_answer_bytes
         # Requests are signed on the wallet's clock as far as we know it (learned from its signed
         # answers), so a register whose clock drifts keeps working; `payterm doctor` reports it.
         self._auth = SigningAuth((SigningKey(signer, device_id), *extra_keys), self.wallet_time)
         self._http = httpx.Client(
             base_url=self.base_url,
-            transport=transport,
-            verify=tls_context(cafile),
+            transport=transport or WalletTransport(tls_context(cafile)),
             timeout=httpx.Timeout(self.timeouts.other, connect=self.timeouts.connect),
             headers={"Accept": "application/json", "Accept-Encoding": "identity",
                      "User-Agent": "payterm/1"},
@@ -217,8 +229,8 @@ class WalletClient:
 
         def trust(raw: bytes) -> Mapping[str, VerifyKey]:
             try:
-                keys = m.EnrollResponse.model_validate_json(raw).wallet_keys
-            except ValidationError:
+                keys = m.EnrollResponse.model_validate(strict_json.loads(raw)).wallet_keys
+            except (ValidationError, strict_json.JsonRefused):
                 return {}  # an error answer: verified against no key, so it fails as unsigned
             found = {k.keyid: VerifyKey(Alg(k.alg.value), public_key_from_b64(k.public_key)) for k in keys}
             if expected_wallet_key is not None:
@@ -251,15 +263,23 @@ class WalletClient:
         content: bytes | None = None
         if body is not None:
             data = body.model_dump(mode="json", exclude_none=True) if isinstance(body, BaseModel) else body
-            content = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+            content = json.dumps(data, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
             headers["Content-Type"] = "application/json"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         # GETs, keyed POSTs and the cancels are idempotent at the wallet: safe to repeat.
         idempotent = method == "GET" or idempotency_key is not None or path.endswith(("/cancel", "/cancel-by-key"))
-        repeatable = idempotent and retry_when_maybe_sent
         total = timeout or self.timeouts.other
-        deadline = self._clock() + total
+        deadline = self._timer() + total
+        with call_deadline(lambda: deadline - self._timer()):
+            return self._attempts(method, path, model, content, headers, params, deadline,
+                                  idempotent and retry_when_maybe_sent, auth, trust)
+
+    def _attempts(
+        self, method: str, path: str, model: type[M], content: bytes | None, headers: Mapping[str, str],
+        params: Mapping[str, str] | None, deadline: float, repeatable: bool, auth: SigningAuth | None,
+        trust: Callable[[bytes], Mapping[str, VerifyKey]] | None,
+    ) -> M:
         attempt = 0
         maybe_sent = False  # did any attempt possibly reach the wallet?
         clock_corrected = False
@@ -267,7 +287,7 @@ class WalletClient:
             # A call that may be repeated after a read timeout gives each attempt its share of
             # what is left; otherwise the first silent answer would use up the whole budget.
             shares = max(1, self.retry.attempts - attempt) if repeatable else 1
-            remaining = max(0.5, (deadline - self._clock()) / shares)
+            remaining = max(0.5, (deadline - self._timer()) / shares)
             request = self._http.build_request(
                 method, path, content=content, headers=headers, params=params,
                 timeout=httpx.Timeout(remaining, connect=min(self.timeouts.connect, remaining)),
@@ -289,20 +309,17 @@ class WalletClient:
                 pause = self.retry.delay(attempt)
                 if isinstance(exc, WalletUnavailable) and exc.retry_after is not None:
                     pause = min(exc.retry_after, self.retry.max_delay * 2)
-                if not retryable or attempt >= self.retry.attempts or self._clock() + pause >= deadline:
+                if not retryable or attempt >= self.retry.attempts or self._timer() + pause >= deadline:
                     if maybe_sent and not exc.outcome_unknown:
                         raise TransportError(f"{exc} (an earlier attempt may have reached the wallet)",
                                              outcome_unknown=True) from exc
                     raise
                 time.sleep(pause)
 
-    def _exchange(
-        self, request: httpx.Request, model: type[M], auth: SigningAuth,
-        trust: Callable[[bytes], Mapping[str, VerifyKey]] | None,
-    ) -> M:
-        started = self._clock()
+    def _receive(self, request: httpx.Request, auth: SigningAuth) -> tuple[httpx.Response, bytes]:
+        """Send and read the answer, at most ``max_answer_bytes`` of it (a 5xx body is not read)."""
         try:
-            response = self._http.send(request, auth=auth)
+            response = self._http.send(request, auth=auth, stream=True)
         except _NOT_SENT as exc:
             self.last_failure = self._clock()
             raise TransportError(f"cannot reach the wallet: {exc!r}", outcome_unknown=False) from exc
@@ -312,6 +329,35 @@ class WalletClient:
         except httpx.HTTPError as exc:
             self.last_failure = self._clock()
             raise TransportError(f"wallet connection failed: {exc!r}", outcome_unknown=True) from exc
+        try:
+            if response.status_code >= 500 or response.status_code == 429:
+                return response, b""
+            cap = self.max_answer_bytes
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise UnverifiedResponse(f"the wallet's answer is too large ({declared} bytes, at most {cap})",
+                                         code="answer_too_large")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise UnverifiedResponse(f"the wallet's answer is too large (more than {cap} bytes)",
+                                             code="answer_too_large")
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+        except httpx.HTTPError as exc:
+            raise TransportError(f"the wallet's answer did not arrive in time or whole: {exc!r}",
+                                 outcome_unknown=True) from exc
+        finally:
+            response.close()
+
+    def _exchange(
+        self, request: httpx.Request, model: type[M], auth: SigningAuth,
+        trust: Callable[[bytes], Mapping[str, VerifyKey]] | None,
+    ) -> M:
+        started = self._clock()
+        response, body = self._receive(request, auth)
         finished = self._clock()
         self.last_latency = finished - started
         status = response.status_code
@@ -320,28 +366,34 @@ class WalletClient:
             retry_after = _retry_after(response.headers.get("retry-after"))
             raise WalletUnavailable(f"wallet unavailable ({status})", status=status, retry_after=retry_after)
         sent = response.request  # as signed by the auth hook: the request this answer must be bound to
-        keys = trust(response.content) if trust is not None else self._keys
+        keys = trust(body) if trust is not None else self._keys
         if trust is not None and not keys and status >= 400:
             # Enrollment refused (bad or used code …): nothing is pinned yet, so the refusal cannot
             # be verified. Believing an unverified "no" only means we do not enroll.
-            problem = _problem(response.content)
+            problem = _problem(body)
             raise rejection_for(status, str(problem.get("title") or "refused"),
                                 code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
         try:
-            verified = verify_response(to_http_response(response), to_http_request(sent),
+            verified = verify_response(to_http_response(response, body), to_http_request(sent),
                                        keys=keys, now=int(finished))
         except SignatureError as exc:
             raise UnverifiedResponse(f"wallet answer not trusted: {exc}", code=exc.code) from exc
         self.clock_offset = verified.created - (started + finished) / 2
         self.last_success = finished
+        # A signed body is read by the strict parser only: if two JSON readers could see two
+        # different messages in it (a repeated key, NaN, a number out of range), it says nothing.
+        try:
+            data = strict_json.loads(body) if body or status < 400 else {}
+        except strict_json.JsonRefused as exc:
+            raise UnverifiedResponse(f"wallet answer refused: {exc}", code="malformed_body") from exc
         if status >= 400:
-            problem = _problem(response.content)
+            problem = data if isinstance(data, dict) else {}
             raise rejection_for(status, str(problem.get("title") or "rejected"),
                                 code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
         if status not in (200, 201):
             raise UnverifiedResponse(f"unexpected status {status}", code="unexpected_status")
         try:
-            return model.model_validate_json(response.content)
+            return model.model_validate(data)
         except ValidationError as exc:
             raise UnverifiedResponse(f"wallet answer is not a {model.__name__}", code="malformed_body") from exc
 
@@ -362,8 +414,8 @@ def _retry_after(value: str | None) -> float | None:
 
 def _problem(body: bytes) -> dict[str, Any]:
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = strict_json.loads(body)
+    except strict_json.JsonRefused:
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -53,10 +53,12 @@ def open_app(qtbot, qapp, tmp_path: Path, sandbox_server: RunningSandbox) -> Ite
     def make(customer: str = "alice") -> App:
         video = qr_video(tmp_path / "code.avi", sandbox_server.payment_code(customer))
         env = {"PAYTERM_HOME": str(tmp_path / "home"), "PAYTERM_SCANNER__CAMERA": str(video),
+               "PAYTERM_KEYS__DEVELOPMENT_MODE": "true",
                "PAYTERM_REGISTER__LANGUAGE": "en"}
         loaded = load_settings(env)
         store = open_keys(loaded.settings, create_kek=True)
-        enrollment, _ = enrollment_file.enroll(sandbox_server.url, sandbox_server.enrollment_code(), store)
+        enrollment, _ = enrollment_file.enroll(sandbox_server.url, sandbox_server.enrollment_code(), store,
+                                               expected_wallet_key=sandbox_server.wallet_key_fingerprint)
         enrollment_file.save(enrollment, enrollment_path(loaded))
         register = open_register(loaded)
         window = build_window(register, loaded.settings, Languages(qapp, Language.EN), muted=True)

@@ -38,6 +38,7 @@ PIN = "1234"  # every seeded customer's PIN (README "Seeded demo data")
 
 # Recovery in seconds, not minutes: the flow's waits come from config (docs/config.md).
 QUICK_ENV: dict[str, str] = {
+    "PAYTERM_KEYS__DEVELOPMENT_MODE": "true",  # the KEK file beside the key (docs/keys.md)
     "PAYTERM_WALLET__POLL_INTERVAL": "0.2",
     "PAYTERM_WALLET__POLL_MAX": "1.5",
     "PAYTERM_WALLET__STEP_UP_MAX": "3",
@@ -232,7 +233,7 @@ class Lane:
 
     def _enroll(self) -> None:
         code = str(self.admin("POST", "/sandbox/enrollment-codes")["enrollment_code"])
-        done = subprocess.run([str(PAYTERM), "enroll", "--wallet", self.url, "--code", code], env=self.env,
+        done = subprocess.run([str(PAYTERM), "enroll", "--trust-on-first-use", "--wallet", self.url, "--code", code], env=self.env,
                               capture_output=True, text=True, timeout=60, check=False)
         if done.returncode != 0:
             raise LaneError(f"enrollment of {self.name} failed: {done.stderr}")

@@ -8,6 +8,7 @@ honest, signed and bound answer then settles it properly.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from datetime import datetime
@@ -112,6 +113,12 @@ def flip(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
     return tamper
 
 
+def then(body: dict[str, object], extra: str) -> bytes:
+    """``body`` as JSON with ``extra`` members written after its own: a key given twice, or a
+    value no strict reader takes, in an answer the wallet's key signs as it stands."""
+    return json.dumps(body).encode()[:-1] + b", " + extra.encode() + b"}"
+
+
 ROGUE_ANSWERS: dict[str, Callable[[Seen], Reply]] = {
     "signed by another key under the pinned keyid": lambda s: Reply(body=the_approval(s), key=ROGUE),
     "signed by an unknown key": lambda s: Reply(body=the_approval(s), key=ROGUE, keyid="wallet-9"),
@@ -129,6 +136,15 @@ ROGUE_ANSWERS: dict[str, Callable[[Seen], Reply]] = {
     "signed but not bound to the request": lambda s: Reply(body=the_approval(s), binding=Binding.NONE),
     "bound to the URL but not to our signature": lambda s: Reply(body=the_approval(s),
                                                                  binding=Binding.NO_SIGNATURE),
+    # Signed as they stand, but two JSON readers could read two different answers in them.
+    "signed decline with a second status, approved": lambda s: Reply(body=then(
+        the_approval(s, status="declined", approval_code=None),
+        '"status": "approved", "approval_code": "X1"')),
+    "signed approval with a second amount": lambda s: Reply(body=then(the_approval(s), '"amount": 120')),
+    "signed approval with a NaN refunded amount": lambda s: Reply(body=then(
+        {k: v for k, v in the_approval(s).items() if k != "refunded_amount"}, '"refunded_amount": NaN')),
+    "signed approval with an amount beyond 2**53": lambda s: Reply(body=then(
+        {k: v for k, v in the_approval(s).items() if k != "amount"}, '"amount": 9007199254740993')),
 }
 
 

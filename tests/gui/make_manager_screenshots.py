@@ -140,7 +140,7 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
 
 
 def wizard_shots(app: QApplication, home: Path, sandbox: RunningSandbox, suffix: str) -> None:
-    env = {"PAYTERM_HOME": str(home)}
+    env = {"PAYTERM_HOME": str(home), "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
     wizard = EnrollmentWizard(load_settings(env), env)
     wizard.show()
     wizard.wallet.url.setText(sandbox.url)

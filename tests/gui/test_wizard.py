@@ -22,13 +22,16 @@ from tests.softhsm import SoftHsmToken, softhsm_token  # noqa: F401
 
 def run_wizard(qtbot, home: Path, sandbox: RunningSandbox, *, code: str | None = None,  # type: ignore[no-untyped-def]
                token: SoftHsmToken | None = None) -> tuple[EnrollmentWizard, dict[str, str]]:
-    env = {"PAYTERM_HOME": str(home)}
+    env = {"PAYTERM_HOME": str(home), "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
     wizard = EnrollmentWizard(load_settings(env), env)
     qtbot.addWidget(wizard)
     wizard.show()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     wizard.wallet.url.setText(sandbox.url)
     wizard.wallet.code.setText(code or sandbox.enrollment_code())
+    assert not wizard.wallet.isComplete(), "the wallet's key is confirmed, or trusted by choice"
+    wizard.wallet.fingerprint.setText(sandbox.wallet_key_fingerprint)
+    assert wizard.wallet.isComplete()
     wizard.next()
     if token is not None:
         wizard.keys.pkcs11.setChecked(True)
@@ -98,12 +101,13 @@ def test_payterm_enroll_sets_the_first_manager_pin_from_stdin(tmp_path: Path, sa
 
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", "x", "--manager-pin-stdin"]) == 2
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", "x", "--manager-pin-stdin"]) == 2
     assert "manager PIN: the manager PIN has 4 to 12 digits" in capsys.readouterr().err
 
     # Enrolled without a PIN (no terminal to ask on): manager mode stays closed until one is set.
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     assert "no manager PIN set" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("8642\n"))
     assert main(["enroll", "--manager-pin-stdin"]) == 0
@@ -114,6 +118,6 @@ def test_payterm_enroll_sets_the_first_manager_pin_from_stdin(tmp_path: Path, sa
         assert ManagerPin(journal).check("8642").ok
 
     monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
-    assert main(["enroll", "--force", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code(),
+    assert main(["enroll", "--trust-on-first-use", "--force", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code(),
                  "--manager-pin-stdin"]) == 0
     assert "already has one; it was kept" in capsys.readouterr().out

@@ -29,10 +29,11 @@ def home(tmp_path: Path, sandbox_server: RunningSandbox, monkeypatch: pytest.Mon
     images.mkdir()
     cv2.imwrite(str(images / "frame.png"), np.full((120, 160, 3), 200, np.uint8))
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     monkeypatch.setenv("PAYTERM_SCANNER__CAMERA", str(images))
     monkeypatch.setenv("PAYTERM_SCANNER__SERIAL_PORT", "loop://")
     sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     assert main(["charge", "--amount", "500", "--code", sandbox_server.payment_code("alice")]) == 0
     return tmp_path / "home"
 
@@ -49,7 +50,8 @@ def test_all_ok(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert {name: c["status"] for name, c in checks.items()} == {
         "config": "ok", "enrollment": "ok", "device_key": "ok", "wallet": "ok", "clock": "ok",
-        "journal": "ok", "camera": "ok", "serial_scanner": "ok",
+        "journal": "ok", "camera": "ok", "serial_scanner": "ok", "file_modes": "ok",
+        "key_protection": "warn",  # development mode: the KEK file beside the key
     }
     assert "PAYTERM_SCANNER__CAMERA" in checks["config"]["detail"]
     assert "picture 160x120" in checks["camera"]["detail"]
@@ -111,6 +113,7 @@ def test_not_enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     for name in [n for n in os.environ if n.startswith("PAYTERM_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "fresh"))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     monkeypatch.setenv("PAYTERM_SCANNER__CAMERA", "none")
     status, checks = doctor(capsys)
     assert status == 1

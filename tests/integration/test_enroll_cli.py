@@ -19,6 +19,7 @@ from tests.sandbox_fixtures import RunningSandbox
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "reg"))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     monkeypatch.delenv("PAYTERM_KEY_PASSPHRASE", raising=False)
     return tmp_path / "reg"
 
@@ -26,7 +27,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_enroll_pins_the_wallet_and_keeps_files_private(
     home: Path, sandbox_server: RunningSandbox, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     out = capsys.readouterr().out
     assert "wallet key pinned: SHA256:" in out and "device key: ed25519" in out
     loaded = load_settings()
@@ -39,15 +40,15 @@ def test_enroll_pins_the_wallet_and_keeps_files_private(
 
 
 def test_enroll_twice_needs_force(home: Path, sandbox_server: RunningSandbox, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 2
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 2
     assert "already enrolled" in capsys.readouterr().err
-    assert main(["enroll", "--force", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--force", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
 
 
 def test_bad_code_is_refused_and_leaves_no_key(home: Path, sandbox_server: RunningSandbox,
                                               capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", "NOPE-NOPE-NOPE"]) == 4
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", "NOPE-NOPE-NOPE"]) == 4
     assert "refused the enrollment" in capsys.readouterr().err
     loaded = load_settings()
     assert not enrollment_path(loaded).exists() and not open_keys(loaded.settings).exists()
@@ -55,13 +56,13 @@ def test_bad_code_is_refused_and_leaves_no_key(home: Path, sandbox_server: Runni
 
 def test_used_code_is_refused(home: Path, sandbox_server: RunningSandbox, tmp_path: Path) -> None:
     code = sandbox_server.enrollment_code()
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", code]) == 0
-    assert main(["enroll", "--force", "--wallet", sandbox_server.url, "--code", code]) == 4
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", code]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--force", "--wallet", sandbox_server.url, "--code", code]) == 4
 
 
 @pytest.mark.parametrize("url", ["http://10.1.2.3:8787", "http://wallet.example.com"])
 def test_plain_http_refused_except_loopback(home: Path, url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["enroll", "--wallet", url, "--code", "ABCD-EFGH"]) == 4
+    assert main(["enroll", "--trust-on-first-use", "--wallet", url, "--code", "ABCD-EFGH"]) == 4
     assert "https" in capsys.readouterr().err
 
 
@@ -73,7 +74,7 @@ def test_expected_wallet_key_mismatch_is_refused(home: Path, sandbox_server: Run
 
 
 def test_rotate_key_then_pay(home: Path, sandbox_server: RunningSandbox, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     old = open_keys(load_settings().settings).load().public_key_bytes()
     assert main(["rotate-key"]) == 0
     assert "device key replaced" in capsys.readouterr().out

@@ -18,6 +18,7 @@ from terminal.register.manager_pin import ManagerPin
 @pytest.fixture
 def journal_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "reg"))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     path = load_settings().settings.journal.path
     with Journal(path) as journal:
         pin = ManagerPin(journal, load_settings().settings.manager)

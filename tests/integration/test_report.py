@@ -21,8 +21,9 @@ def home(tmp_path: Path, sandbox_server: RunningSandbox, monkeypatch: pytest.Mon
     for name in [n for n in os.environ if n.startswith("PAYTERM_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # KEK beside the key
     sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     return tmp_path / "home"
 
 

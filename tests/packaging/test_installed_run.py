@@ -37,7 +37,9 @@ def env(package: Installed, tmp_path: Path) -> dict[str, str]:
     shutil.copy(package.root / "etc/payterm/terminal.toml", home / "etc" / "terminal.toml")
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("PAYTERM_", "PYTHON", "VIRTUAL_ENV"))}
     return {**keep, "PAYTERM_HOME": str(home), "QT_QPA_PLATFORM": "offscreen",
-            "PAYTERM_SCANNER__CAMERA": "none", "HOME": str(tmp_path)}
+            "PAYTERM_SCANNER__CAMERA": "none", "HOME": str(tmp_path),
+            # As a packaged register without systemd: the KEK is an operator's passphrase.
+            "PAYTERM_KEY_PASSPHRASE": "correct horse battery staple, packaging test"}
 
 
 def run(package: Installed, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -86,7 +88,7 @@ def test_enroll_then_doctor_all_ok_then_window_opens(package: Installed, env: di
     url, db = sandbox
     code = run(package, env, "sandbox", "enrollment-code", "--db", str(db))
     assert code.returncode == 0, code.stderr
-    enrolled = run(package, env, "enroll", "--wallet", url, "--code", code.stdout.strip())
+    enrolled = run(package, env, "enroll", "--trust-on-first-use", "--wallet", url, "--code", code.stdout.strip())
     assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
 
     done = run(package, env, "doctor", "--json")

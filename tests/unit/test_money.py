@@ -9,11 +9,14 @@ from hypothesis import strategies as st
 from terminal.domain.money import (
     CURRENCIES,
     MAX_AMOUNT,
+    AmountRule,
+    AmountTextError,
     Money,
     MoneyError,
     UnknownCurrency,
     currency,
     parse_major,
+    parse_minor,
 )
 
 
@@ -90,3 +93,58 @@ def test_parse_major_rejects(text: str, code: str) -> None:
 def test_format_parse_round_trip(amount: int, code: str) -> None:
     m = Money(amount, code)
     assert parse_major(m.format(symbol=False).split(" ")[0], code) == m
+
+
+# --- amounts as text: ASCII digits only, each refusal names its rule --------------------------
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("", AmountRule.EMPTY),
+    ("1_200", AmountRule.NO_UNDERSCORE),
+    ("+1200", AmountRule.NO_SIGN),
+    ("-5", AmountRule.NO_SIGN),
+    ("\u22125", AmountRule.NO_SIGN),  # the minus sign
+    ("＋1200", AmountRule.NO_SIGN),  # full-width plus
+    ("１２００", AmountRule.ASCII_DIGITS),  # full-width
+    ("١٢٠٠", AmountRule.ASCII_DIGITS),  # Arabic-Indic
+    ("۱۲۰۰", AmountRule.ASCII_DIGITS),  # Extended Arabic-Indic (Persian)
+    ("१२००", AmountRule.ASCII_DIGITS),  # Devanagari
+    ("12²", AmountRule.ASCII_DIGITS),  # superscript
+    ("1 200", AmountRule.NO_SPACE),
+    (" 1200", AmountRule.NO_SPACE),
+    ("1200\n", AmountRule.NO_SPACE),
+    ("1,200", AmountRule.DIGITS_ONLY),
+    ("12.00", AmountRule.DIGITS_ONLY),
+    ("0x4b0", AmountRule.DIGITS_ONLY),
+    ("1e3", AmountRule.DIGITS_ONLY),
+    (str(MAX_AMOUNT + 1), AmountRule.TOO_LARGE),
+    ("9" * 5000, AmountRule.TOO_LARGE),
+])
+def test_parse_minor_refuses_and_names_the_rule(text: str, rule: AmountRule) -> None:
+    with pytest.raises(AmountTextError) as err:
+        parse_minor(text)
+    assert err.value.rule is rule and repr(text[:24]).strip("'") in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "minor"), [("0", 0), ("1200", 1200), ("007", 7), (str(MAX_AMOUNT), MAX_AMOUNT)])
+def test_parse_minor_reads_ascii_digits(text: str, minor: int) -> None:
+    assert parse_minor(text) == minor
+
+
+@given(st.text(min_size=1, max_size=8))
+def test_parse_minor_takes_exactly_the_ascii_digit_strings(text: str) -> None:
+    if all(c in "0123456789" for c in text) and int(text) <= MAX_AMOUNT:
+        assert parse_minor(text) == int(text)
+    else:
+        with pytest.raises(AmountTextError):
+            parse_minor(text)
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("1_200", AmountRule.NO_UNDERSCORE), ("１２００", AmountRule.ASCII_DIGITS), ("-1", AmountRule.NO_SIGN),
+    ("1.2.3", AmountRule.DECIMALS), ("1.5", AmountRule.DECIMALS), ("", AmountRule.EMPTY),
+    ("1 200", AmountRule.NO_SPACE),
+])
+def test_parse_major_names_the_rule(text: str, rule: AmountRule) -> None:
+    with pytest.raises(AmountTextError) as err:
+        parse_major(text, "JPY")
+    assert err.value.rule is rule

@@ -4,6 +4,7 @@ enrollment and key rotation."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -213,10 +214,15 @@ def test_retries_stop_at_the_overall_deadline(device: PrivateKeySigner) -> None:
     devices = {"dev-1": VerifyKey.from_signer(device)}
     with WalletStub(devices=devices, clock=clock, script=slow_failure) as stub:
         retry = Retry(attempts=50, base_delay=0.001, max_delay=0.002)
-        with stub.client(device, clock=clock, retry=retry, timeouts=Timeouts(other=10)) as c:
-            with pytest.raises(WalletUnavailable):
+        with stub.client(device, clock=clock, timer=clock, retry=retry, timeouts=Timeouts(other=10)) as c:
+            with pytest.raises(WalletError) as err:
                 c.find_charge(KEY)
-        assert len(stub.seen) == 4  # at 3, 6, 9 s there was time left; at 12 s there was not
+        # At 3, 6, 9 s there was time left for another attempt; the fourth answer comes at 12 s,
+        # past the deadline. Whether the client was already reading when the hand-moved clock
+        # jumped (it reads the 503) or not (the deadline has passed: it stops), the answer is the
+        # same: unknown, and no fifth attempt.
+        assert len(stub.seen) == 4
+        assert isinstance(err.value, WalletUnavailable | TransportError) and err.value.outcome_unknown
 
 
 def test_503_with_retry_after_is_retried_for_idempotent_calls(stub: WalletStub, client: WalletClient) -> None:
@@ -298,6 +304,28 @@ def test_a_malformed_signed_body_is_unverified(stub: WalletStub, client: WalletC
     with pytest.raises(UnverifiedResponse) as err:
         client.get_charge("ch_1")
     assert err.value.code == "malformed_body"
+
+
+@pytest.mark.parametrize("extra", [b'"status": "approved"', b'"amount": NaN', b'"amount": 1e400',
+                                   b'"refunded_amount": 9007199254740993'])
+def test_a_signed_body_two_parsers_could_read_differently_is_unverified(
+    stub: WalletStub, client: WalletClient, extra: bytes,
+) -> None:
+    body = charge_json("ch_1", "declined")
+    stub.script = lambda seen: Reply(body=json.dumps(body).encode()[:-1] + b", " + extra + b"}")
+    with pytest.raises(UnverifiedResponse) as err:
+        client.get_charge("ch_1")
+    assert err.value.code == "malformed_body" and err.value.outcome_unknown
+
+
+def test_a_signed_problem_with_a_repeated_code_is_unverified(stub: WalletStub, client: WalletClient) -> None:
+    """A refusal is a known outcome only when its body is unambiguous too."""
+    stub.script = lambda seen: Reply(status=404, content_type=m.PROBLEM_CONTENT_TYPE, body=(
+        b'{"type": "urn:payterm:problem:x", "title": "t", "status": 404, "detail": "d", '
+        b'"code": "charge_not_found", "code": "expired"}'))
+    with pytest.raises(UnverifiedResponse) as err:
+        client.get_charge("ch_1")
+    assert "duplicate key 'code'" in str(err.value)
 
 
 # --- enrollment and key rotation ---------------------------------------------------------------

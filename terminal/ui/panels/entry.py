@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from terminal.domain.amount_guard import AmountCheck, AmountLimits, check_amount, max_digits
 from terminal.domain.flow import Sale
-from terminal.domain.money import Money
+from terminal.domain.money import Money, is_ascii_digits
 from terminal.ui.i18n import format_money
 from terminal.ui.panels.base import Panel
 from terminal.ui.widgets.amount import AmountDisplay, AmountEntry
@@ -66,7 +66,7 @@ class EntryPanel(Panel):
         self._say(None)
 
     def type_text(self, text: str) -> None:
-        if self.entry.type("".join(c for c in text if c.isascii() and c.isdigit())):
+        if self.entry.type("".join(c for c in text if is_ascii_digits(c))):
             self._say(None)
         else:
             self._say(self.tr("At most %1 digits: the largest sale at this register is %2.")

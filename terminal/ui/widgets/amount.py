@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from terminal.domain.amount_guard import TYPED_DIGITS
-from terminal.domain.money import MAX_AMOUNT, Money, currency
+from terminal.domain.money import MAX_AMOUNT, Money, currency, is_ascii_digits
 from terminal.ui.i18n import format_money
 
 
@@ -29,7 +29,7 @@ class AmountEntry:
 
     def type(self, digits: str) -> bool:
         """Append digits; False (and nothing changes) if that would be too long."""
-        if not digits.isascii() or not digits.isdigit():
+        if not is_ascii_digits(digits):  # "１２" or "١٢" from an input method: not an amount
             return False
         candidate = (self._digits + digits).lstrip("0")
         if len(candidate) > self.max_digits or int(candidate or "0") > MAX_AMOUNT:

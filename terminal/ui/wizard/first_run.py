@@ -31,6 +31,7 @@ class FirstRun:
     token_label: str | None = None
     token_pin: str | None = None  # used for this enrollment only, never stored
     wallet_key_fingerprint: str | None = None
+    trust_on_first_use: bool = False  # without a fingerprint: the installer chose to trust the first key
 
     def config_changes(self) -> dict[str, Value]:
         changes: dict[str, Value] = {"wallet.url": self.wallet_url.strip(), "keys.store": self.store.value}
@@ -69,15 +70,16 @@ def enroll(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None 
     })
     settings = loaded.settings.model_copy(update={"keys": keys})
     store_settings = key_store_settings(settings)
-    if run.store is KeyStoreKind.FILE and store_settings.kek_file is not None:
-        ensure_kek(store_settings.kek_file, environ)
+    if run.store is KeyStoreKind.FILE and store_settings.kek_file is not None and store_settings.development_mode:
+        ensure_kek(store_settings.kek_file, environ)  # elsewhere IT gives the KEK (docs/keys.md)
     if run.token_pin:
         environ[PKCS11_PIN_ENV] = run.token_pin
     store = open_key_store(store_settings, environ)
     alg = Alg.ED25519 if Alg.ED25519 in store.supported_algs() else Alg.ECDSA_P256_SHA256
     enrollment, signer = enrollment_file.enroll(run.wallet_url.strip(), run.code.strip(), store, alg=alg,
                                                 expected_wallet_key=required_wallet_key(
-                                                    loaded, run.wallet_key_fingerprint))
+                                                    loaded, run.wallet_key_fingerprint),
+                                                trust_on_first_use=run.trust_on_first_use)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     writer.write(run.config_changes())
     with Journal(settings.journal.path) as journal:

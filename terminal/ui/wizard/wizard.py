@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -41,13 +42,24 @@ class WalletPage(QWizardPage):
         self.code.setObjectName("enrollmentCode")
         form.addRow(self.tr("Enrollment code"), self.code)
         self.fingerprint = QLineEdit(self)
-        self.fingerprint.setPlaceholderText(self.tr("optional: SHA256:… given to IT by the wallet"))
+        self.fingerprint.setObjectName("walletKeyFingerprint")
+        self.fingerprint.setPlaceholderText(self.tr("SHA256:… given to IT by the wallet provider"))
         form.addRow(self.tr("Wallet key fingerprint"), self.fingerprint)
+        # Without the fingerprint, the installer must choose to trust the first key that answers;
+        # the key pinned is shown once enrolled, to compare with the wallet provider's.
+        self.trust_first = QCheckBox(self.tr("No fingerprint: trust the key this wallet presents "
+                                             "(compare it with the wallet provider's afterwards)"), self)
+        self.trust_first.setObjectName("trustOnFirstUse")
+        form.addRow("", self.trust_first)
         self.url.textChanged.connect(self.completeChanged)
         self.code.textChanged.connect(self.completeChanged)
+        self.fingerprint.textChanged.connect(self.completeChanged)
+        self.trust_first.toggled.connect(self.completeChanged)
 
     def isComplete(self) -> bool:
-        return self.url.text().strip().startswith(("https://", "http://")) and bool(self.code.text().strip())
+        confirmed = bool(self.fingerprint.text().strip()) or self.trust_first.isChecked()
+        return (self.url.text().strip().startswith(("https://", "http://")) and bool(self.code.text().strip())
+                and confirmed)
 
 
 class KeyStorePage(QWizardPage):
@@ -207,4 +219,5 @@ class EnrollmentWizard(QWizard):
             token_label=self.keys.token_label.text().strip() or None if kind is KeyStoreKind.PKCS11 else None,
             token_pin=self.keys.token_pin.text() or None if kind is KeyStoreKind.PKCS11 else None,
             wallet_key_fingerprint=self.wallet.fingerprint.text().strip() or None,
+            trust_on_first_use=self.wallet.trust_first.isChecked(),
         )
