@@ -56,11 +56,6 @@ class WalletSettings(_Section):
     url: str | None = Field(
         default=None, description="wallet API base URL (https, or http on loopback); set at enrollment"
     )
-    key_fingerprint: str | None = Field(
-        default=None, pattern=r"^SHA256:[A-Za-z0-9+/]{43}=?$",
-        description="the wallet signing key's fingerprint as the wallet provider gave it (SHA256:…): "
-                    "enrollment pins the wallet's key only if it matches (silent enrollment)",
-    )
     timeouts: Timeouts = Field(default_factory=Timeouts)
     poll_interval: Seconds = Field(
         default=2.0, description="status poll interval while in doubt or in app step-up"

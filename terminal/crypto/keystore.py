@@ -284,26 +284,3 @@ class KeyStoreSettings:
     pkcs11_pin_file: Path | None = Path("/etc/payterm/pkcs11-pin")
     # a KEK file beside the key file is allowed (demo and tests only; the window says so)
     development_mode: bool = False
-
-
-def open_key_store(settings: KeyStoreSettings, environ: Mapping[str, str] = os.environ) -> KeyStore:
-    """The one place the key store implementation is chosen. Imports lazily: no pkcs11 for file users."""
-    if settings.kind is KeyStoreKind.FILE:
-        from terminal.crypto.file_keystore import FileKeyStore
-
-        return FileKeyStore(
-            settings.key_file,
-            SecretSource(KEY_PASSPHRASE_ENV, settings.kek_file, environ, credential=KEK_CREDENTIAL,
-                         guard=settings.key_file, development_mode=settings.development_mode),
-            label=settings.label,
-        )
-    from terminal.crypto.pkcs11_keystore import Pkcs11KeyStore
-
-    if settings.pkcs11_module is None:
-        raise KeyStoreError("the pkcs11 key store needs pkcs11_module (path of the PKCS#11 library)")
-    return Pkcs11KeyStore(
-        settings.pkcs11_module,
-        settings.pkcs11_token_label,
-        SecretSource(PKCS11_PIN_ENV, settings.pkcs11_pin_file, environ, credential=PKCS11_PIN_CREDENTIAL),
-        label=settings.label,
-    )

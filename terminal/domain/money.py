@@ -228,7 +228,7 @@ def parse_major(text: str, currency_code: str) -> Money:
         raise AmountTextError(AmountRule.EMPTY, text)
     _refuse_characters(stripped, allowed=",.")
     cleaned = stripped.replace(",", "")
-    whole, point, frac = cleaned.partition(".")
+    whole, _, frac = cleaned.partition(".")
     if "." in frac:
         raise AmountTextError(AmountRule.DECIMALS, text, "an amount has at most one decimal point")
     if not (whole or frac):

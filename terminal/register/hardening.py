@@ -13,8 +13,9 @@ from enum import StrEnum
 from terminal.config.loader import LoadedSettings
 from terminal.config.paths import mode_problems
 from terminal.crypto.file_keystore import FileKeyStore
-from terminal.crypto.keystore import KEK_CREDENTIAL, KEY_PASSPHRASE_ENV, KeyStoreKind, SecretKind, open_key_store
+from terminal.crypto.keystore import KEK_CREDENTIAL, KEY_PASSPHRASE_ENV, KeyStoreKind, SecretKind
 from terminal.register.setup import key_store_settings
+from terminal.register.keystores import open_key_store
 
 
 class Level(StrEnum):

@@ -16,7 +16,6 @@ from terminal.config.model import Settings
 from terminal.config.paths import make_private_dir, open_private, tighten_tree
 from terminal.crypto.keystore import (
     CREDENTIALS_DIR_ENV, KEK_CREDENTIAL, KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings,
-    open_key_store,
 )
 from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale, Timings
@@ -24,6 +23,7 @@ from terminal.domain.paymentcode import PaymentCodeClassifier
 from terminal.domain.wallet_schemes import WalletSchemes
 from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
+from terminal.register.keystores import open_key_store
 from terminal.register.enrollment import Enrollment
 from terminal.register.operations import Operations
 from terminal.register.register import Register

@@ -78,3 +78,7 @@ _._note  # the top bar's passing note, kept until replaced
 _.location  # KeyStoreError: where the key store looked (message)
 _.row_factory  # sqlite3 connection setting
 _.should_exit  # uvicorn server flag set to stop it
+_.FILE_MODES  # doctor's Check members, made by value from the security checks' results
+_.KEY_PROTECTION
+_._check_protocol  # a function only mypy reads: the adapter implements the PaymentCore Protocol
+_.request_for_sale  # the POS request behind a sale (diagnosis: which POS asked for a sale)

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 from terminal.crypto.file_keystore import DEFAULT_SCRYPT_N, MIN_SCRYPT_N, FileKeyStore, _stretch
 from terminal.crypto.keys import Alg
+from terminal.register.keystores import open_key_store
 from terminal.crypto.keystore import (
     KEY_PASSPHRASE_ENV,
     InsecurePermissions,
@@ -22,7 +23,6 @@ from terminal.crypto.keystore import (
     KeyStoreSettings,
     SecretSource,
     WrongPassphrase,
-    open_key_store,
 )
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

@@ -13,8 +13,9 @@ from terminal.config.loader import LoadedSettings, required_wallet_key
 from terminal.config.model import KeyStoreKind
 from terminal.config.writer import ConfigWriteError, ConfigWriter, Value
 from terminal.crypto import Alg
-from terminal.crypto.keystore import PKCS11_PIN_ENV, fingerprint, open_key_store
+from terminal.crypto.keystore import PKCS11_PIN_ENV, fingerprint
 from terminal.journal.store import Journal
+from terminal.register.keystores import open_key_store
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import Enrollment
 from terminal.register.manager_pin import ManagerPin, check_policy
