@@ -173,11 +173,11 @@ def main() -> None:
 
         worker.ReceiptWorker.run = lambda self, job: worker.run_job(job)  # type: ignore[method-assign]
     with tempfile.TemporaryDirectory(prefix="payterm-bench-") as tmp, sandbox(Path(tmp)) as url:
-        env = {"PAYTERM_HOME": str(Path(tmp) / "register")}
+        env = {"PAYTERM_HOME": str(Path(tmp) / "register"), "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
         loaded = load_settings(env)
         store = open_keys(loaded.settings, create_kek=True)
         code = httpx.post(url + "/sandbox/enrollment-codes").json()["enrollment_code"]
-        enrollment, _ = enrollment_file.enroll(url, code, store)
+        enrollment, _ = enrollment_file.enroll(url, code, store, trust_on_first_use=True)
         enrollment_file.save(enrollment, enrollment_path(loaded))
         timings = Timings()
         instrument(timings)

@@ -69,10 +69,12 @@ def main() -> int:
 def run(server: SandboxServer, root: Path, runs: int) -> int:
     knobs = server.sandbox.knobs
     admin = httpx.Client(base_url=server.url, timeout=10)
-    env = {"PAYTERM_HOME": str(root / "register"), "PAYTERM_WALLET__TIMEOUTS__CHARGE": CHARGE_TIMEOUT}
+    env = {"PAYTERM_HOME": str(root / "register"), "PAYTERM_WALLET__TIMEOUTS__CHARGE": CHARGE_TIMEOUT,
+           "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}  # a throwaway register: its KEK file beside its key
     loaded = load_settings(env)
     code = admin.post("/sandbox/enrollment-codes").json()["enrollment_code"]
-    enrollment, _ = enrollment_file.enroll(server.url, code, open_keys(loaded.settings, create_kek=True))
+    enrollment, _ = enrollment_file.enroll(server.url, code, open_keys(loaded.settings, create_kek=True),
+                                           trust_on_first_use=True)  # our own sandbox on loopback
     enrollment_file.save(enrollment, enrollment_path(loaded))
     reg = open_register(loaded, receipts=False)
     spans: list[float] = []

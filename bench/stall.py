@@ -112,10 +112,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="payterm-bench-") as tmp, sandbox(Path(tmp)) as url:
         env = {"PAYTERM_HOME": str(Path(tmp) / "register"),
                "PAYTERM_SCANNER__CAMERA": str(counter_video(Path(tmp) / "counter.avi")),
-               "PAYTERM_REGISTER__LANGUAGE": "ja"}
+               "PAYTERM_REGISTER__LANGUAGE": "ja", "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
         loaded = load_settings(env)
         code = httpx.post(url + "/sandbox/enrollment-codes").json()["enrollment_code"]
-        enrollment, _ = enrollment_file.enroll(url, code, open_keys(loaded.settings, create_kek=True))
+        enrollment, _ = enrollment_file.enroll(url, code, open_keys(loaded.settings, create_kek=True),
+                                               trust_on_first_use=True)
         enrollment_file.save(enrollment, enrollment_path(loaded))
         app = application()
         register = open_register(loaded)

@@ -205,11 +205,13 @@ def main() -> None:
                    .model_dump(), timeout=10).raise_for_status()
         video = qr_video(base / "code.avi", "not-a-payment-code", frames=300, fps=30.0)
         env = {**os.environ, "PAYTERM_HOME": str(base / "home"), "PAYTERM_SCANNER__CAMERA": str(video),
-               "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+               "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}
         loaded = load_settings(env)
         with sandbox.db.tx() as conn:
             enrollment_code = issue_enrollment_code(conn, sandbox.clock.now()).value
-        enrollment, _ = enrollment_file.enroll(url, enrollment_code, open_keys(loaded.settings, create_kek=True))
+        enrollment, _ = enrollment_file.enroll(url, enrollment_code, open_keys(loaded.settings, create_kek=True),
+                                               trust_on_first_use=True)
         enrollment_file.save(enrollment, enrollment_path(loaded))
 
         results: dict[str, list[dict[str, float]]] = {"floor": [], "gui": [], "demo": []}
