@@ -869,6 +869,26 @@
         <translation>ウォレットの応答</translation>
     </message>
     <message>
+        <source>payment asked by the POS</source>
+        <translation>POS から支払いを依頼</translation>
+    </message>
+    <message>
+        <source>payment stopped by the POS</source>
+        <translation>POS が支払いを中止</translation>
+    </message>
+    <message>
+        <source>POS payment ended without a charge</source>
+        <translation>POS の支払いは請求なしで終了</translation>
+    </message>
+    <message>
+        <source>refund or void asked by the POS</source>
+        <translation>POS から返金・取消を依頼</translation>
+    </message>
+    <message>
+        <source>POS refund or void refused</source>
+        <translation>POS の返金・取消を拒否</translation>
+    </message>
+    <message>
         <source>wallet answered the refund/void</source>
         <translation>ウォレットが返金/取消に応答</translation>
     </message>

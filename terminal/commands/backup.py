@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from terminal.config.paths import tighten_tree
 from terminal.commands.common import CommandError, Exit, fail, settings
 from terminal.journal.db import open_read_connection, open_write_connection
 from terminal.journal.errors import JournalError
@@ -244,6 +245,7 @@ def run_migrate(args: argparse.Namespace) -> int:
         with Journal(journal) as opened:
             reached = opened.migrated_to
         _checkpoint(journal)
+        tighten_tree(journal.parent)  # an older install left files open to others (0644): 0700 / 0600 now
     except JournalError as exc:
         return fail("migrate", CommandError(str(exc), Exit.FAILED))
     except (CommandError, OSError) as exc:

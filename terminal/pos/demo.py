@@ -27,7 +27,8 @@ DEMO_POS = "demo-pos"
 def demo_settings(home: Path, port: int) -> LoadedSettings:
     env = {key: value for key, value in os.environ.items() if not key.startswith("PAYTERM_")}
     env.update({
-        "PAYTERM_HOME": str(home), "PAYTERM_REGISTER__NAME": "demo-register",
+        "PAYTERM_HOME": str(home), "PAYTERM_REGISTER__NAME": "Register 1",
+        "PAYTERM_KEYS__DEVELOPMENT_MODE": "true",  # the demo's KEK file beside its key (docs/keys.md)
         "PAYTERM_POS__HOST": "127.0.0.1", "PAYTERM_POS__PORT": str(port), "PAYTERM_POS__POI_ID": DEMO_POI_ID,
         "PAYTERM_SCANNER__CAMERA": "none",  # the POS passes the code its own scanner read
     })
@@ -37,7 +38,8 @@ def demo_settings(home: Path, port: int) -> LoadedSettings:
 def run(wallet_url: str, enrollment_code: Callable[[], str], home: Path, pairing_file: Path, port: int) -> int:
     loaded = demo_settings(home, port)
     store = open_keys(loaded.settings, create_kek=True)
-    enrollment, _ = enrollment_file.enroll(wallet_url, enrollment_code(), store)
+    # Its own sandbox on loopback, started a moment ago: nobody can be in between.
+    enrollment, _ = enrollment_file.enroll(wallet_url, enrollment_code(), store, trust_on_first_use=True)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     register = open_register(loaded, receipts=False)
     pin = ManagerPin(register.journal, loaded.settings.manager)

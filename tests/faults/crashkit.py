@@ -434,6 +434,8 @@ def _sale_problems(s: JournalSale, found: list[WalletCharge], has_operations: bo
         if (s.charge_id, s.approval_code) != (c.id, c.approval_code):
             return [f"{s.reference}: journal approval {s.charge_id}/{s.approval_code}, wallet {c.id}/{c.approval_code}"]
         return []
+    if s.state == "reversed" and has_operations:
+        return []  # given back by a reversal refund: _operation_problems checks it against the wallet
     if s.state == "reversed" and c is not None and c.status != "cancelled":
         return [f"{s.reference}: journal reversed, wallet {c.status} (refunded {c.refunded})"]
     if s.state == "declined" and c is not None and c.status not in {"declined", "cancelled"}:

@@ -148,6 +148,27 @@ def kill_reversing(lane: Lane) -> str:
     return "rev-1"
 
 
+def kill_reversal_refund_requested(lane: Lane) -> str:
+    """In doubt, the cashier cancels, but the wallet's business day has turned: the charge can no
+    longer be voided, so the register gives it back with a reversal refund (its own operation).
+    The register dies with that refund on the wire; the restart resends it under the same key:
+    the sale ends reversed and the money went back exactly once."""
+    lane.set_faults(drop_next=3)
+    proc = lane.charge(800, "alice", "rvr-1", env={"PAYTERM_WALLET__POLL_INTERVAL": "30"})
+    lane.wait_state("rvr-1", {"in_doubt"}, proc)
+    with closing(sqlite3.connect(lane.wallet_db)) as wallet_db, wallet_db:  # made yesterday, as far as the wallet knows
+        wallet_db.execute("UPDATE charges SET business_date = '2000-01-01' WHERE merchant_reference = 'rvr-1'")
+    lane.set_faults(latency_ms=SLOW)
+    os.kill(proc.pid, signal.SIGINT)
+    lane.wait_operation("rvr-1", "reversal", {"requested"}, proc, timeout=60)
+    assert kill(proc), "payterm charge had already exited"
+    lane.set_faults()
+    _restart(lane)
+    assert journal_state(lane.journal, "rvr-1") == "reversed"
+    assert operation_state(lane.journal, "rvr-1", "reversal") == "succeeded"
+    return "rvr-1"
+
+
 def kill_after_final(lane: Lane) -> str:
     """Killed just after the approval was committed (before the process could exit)."""
     for attempt in range(8):
@@ -237,6 +258,7 @@ def refund_in_doubt(lane: Lane) -> str:
 
 SCENARIOS: dict[str, Callable[[Lane], str]] = {
     "lost request after the tombstone": lost_request_after_tombstone,
+    "reversal refund requested": kill_reversal_refund_requested,
     "refund requested": kill_refund_requested,
     "void requested": kill_void_requested,
     "refund in doubt": refund_in_doubt,

@@ -91,7 +91,7 @@ def test_a_dripping_answer_ends_at_the_charge_deadline_as_unknown(
 
 def test_a_dripping_answer_leaves_the_sale_in_doubt_not_approved(stub: WalletStub, client: WalletClient) -> None:
     stub.script = lambda seen: Reply(body=approval(seen), drip=1.0)
-    flow = PaymentFlow(Timings(poll_interval=2, poll_max=10, step_up_max=120, reversal_retry=5))
+    flow = PaymentFlow(Timings(poll_interval=2, poll_max=10, step_up_max=120, reversal_initial=5, reversal_max=5))
     effects = WalletEffects(client, pin_key=None)
     now = time.time()
     flow.handle(AmountEntered(Money(1200, "JPY"), now))

@@ -25,7 +25,7 @@ KEPT = ("PayTerm", "PIN", "OK", "Enter", "Esc", "IT", "ms", "QR", "CSV", "PDF", 
         "PKCS#11", "TPM", "HSM", "Backspace", "Tab", "SoftHSM", "Sandbox", "Shift_JIS", "POS",
         "JPY", "USD", "EUR")
 WORD = re.compile(r"[A-Za-z]{3,}")
-HEX = re.compile(r"\b[0-9a-f]{6,}\b")
+HEX = re.compile(r"\b(?:[a-z]{2}_)?[0-9a-f]{6,}\b")  # hashes, and wallet ids such as ch_… or re_…
 
 
 def texts(window: QWidget) -> Iterable[tuple[str, str]]:

@@ -26,8 +26,10 @@ def home(tmp_path: Path, sandbox_server: RunningSandbox, monkeypatch: pytest.Mon
         monkeypatch.delenv(name)
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("PAYTERM_SCANNER__CAMERA", "none")
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # the test register's KEK file beside its key
     sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
-    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert main(["enroll", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code(),
+                 "--trust-on-first-use"]) == 0
     return tmp_path / "home"
 
 

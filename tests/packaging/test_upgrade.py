@@ -39,7 +39,9 @@ JOURNAL = STATE / "journal.sqlite3"
 
 def clean_env(**extra: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("PAYTERM_", "PYTHON", "VIRTUAL_ENV"))}
-    return {**keep, "QT_QPA_PLATFORM": "offscreen", "PAYTERM_SCANNER__CAMERA": "none", **extra}
+    return {**keep, "QT_QPA_PLATFORM": "offscreen", "PAYTERM_SCANNER__CAMERA": "none",
+            # As a packaged register without systemd: the KEK is an operator's passphrase.
+            "PAYTERM_KEY_PASSPHRASE": "correct horse battery staple, upgrade test", **extra}
 
 
 def as_payterm(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -112,7 +114,7 @@ def test_rollback_refused_forced_then_restored(installed: Installed, wallet: tup
                                                 register_state: None) -> None:
     url, _ = wallet
     code = httpx.post(url + "/sandbox/enrollment-codes", timeout=10).json()["enrollment_code"]
-    enrolled = as_payterm("enroll", "--wallet", url, "--code", code)
+    enrolled = as_payterm("enroll", "--wallet", url, "--code", code, "--trust-on-first-use")
     assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
     sell(url, 300)
     backup = as_payterm("backup", f"{STATE}/backups/")
