@@ -17,11 +17,10 @@ from terminal.config.loader import LoadedSettings, required_wallet_key
 from terminal.crypto import Alg
 from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError
-from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import NotEnrolled
 from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
-from terminal.register.setup import enrollment_path, load_enrollment, open_keys, wallet_client
+from terminal.register.setup import enrollment_path, load_enrollment, open_journal, open_keys, wallet_client
 from terminal.wallet.errors import WalletError, WalletRejected
 
 
@@ -63,7 +62,7 @@ def read_manager_pin(from_stdin: bool, prompt: str = "first manager PIN (4-12 di
 
 def set_manager_pin(loaded: LoadedSettings, pin: str) -> bool:
     """Set the first manager PIN; False when this register already has one (it is kept)."""
-    with Journal(loaded.settings.journal.path) as journal:
+    with open_journal(loaded.settings) as journal:
         manager_pin = ManagerPin(journal, loaded.settings.manager)
         if manager_pin.is_set():
             return False

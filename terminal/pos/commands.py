@@ -15,12 +15,12 @@ from collections.abc import Callable
 from terminal.config import ConfigError
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.journal.errors import JournalError
-from terminal.journal.store import Journal
 from terminal.pos import wiring
 from terminal.pos.core import PaymentCore
 from terminal.pos.pairing import PairingError, Pairings
 from terminal.pos.store import PosStore, PosStoreError
 from terminal.register.manager_pin import ManagerPin, PinOutcome
+from terminal.register.setup import open_journal
 
 OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
 
@@ -78,7 +78,7 @@ def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> N
     else:
         raise PosCommandError("the manager PIN is needed: use a terminal or --manager-pin-stdin", USAGE)
     try:
-        with Journal(loaded.settings.journal.path) as journal:
+        with open_journal(loaded.settings) as journal:
             check = ManagerPin(journal, loaded.settings.manager).check(pin, actor=actor)
     except JournalError as exc:
         raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None

@@ -13,6 +13,7 @@ import httpx
 
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import Settings
+from terminal.crypto.keys import KeySigner, VerifyKey
 from terminal.crypto.keystore import (
     KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings, open_key_store,
 )
@@ -87,12 +88,35 @@ def load_enrollment(loaded: LoadedSettings) -> Enrollment:
     return enrollment_file.load(enrollment_path(loaded))
 
 
+def audit_signer(settings: Settings) -> KeySigner | None:
+    """The device key that signs the journal's audit entries; None before there is one (a
+    journal written before enrollment keeps unsigned entries, "before the keyed chain")."""
+    store = open_keys(settings)
+    return store.load() if store.exists() else None
+
+
+def open_journal(settings: Settings) -> Journal:
+    """The journal with the device key injected, for every tool that writes to it."""
+    return Journal(settings.journal.path, audit_signer(settings))
+
+
+def audit_verify_key(settings: Settings) -> VerifyKey | None:
+    """The device's public key, for checking the audit log; read from the key store's public part
+    (no KEK, passphrase or token PIN needed). None when this register has no key."""
+    store = open_keys(settings)
+    if not store.exists():
+        return None
+    described = store.describe()
+    return VerifyKey(described.alg, described.public_key)
+
+
 def wallet_client(
     settings: Settings, enrollment: Enrollment, store: KeyStore, *, transport: httpx.BaseTransport | None = None,
+    signer: KeySigner | None = None,
 ) -> WalletClient:
     return WalletClient(
         enrollment.wallet_url,
-        signer=store.load(),
+        signer=signer or store.load(),
         device_id=enrollment.device_id,
         wallet_keys=enrollment.wallet_keys,
         timeouts=Timeouts(connect=settings.wallet.timeouts.connect, charge=settings.wallet.timeouts.charge),
@@ -116,8 +140,9 @@ def open_register(
     settings = loaded.settings
     enrollment = load_enrollment(loaded)
     store = open_keys(settings)
-    client = wallet_client(settings, enrollment, store, transport=transport)
-    journal = Journal(settings.journal.path)
+    signer = store.load()
+    client = wallet_client(settings, enrollment, store, transport=transport, signer=signer)
+    journal = Journal(settings.journal.path, signer)
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
     hooks = hooks or Hooks()
     service = None if not receipts else ReceiptService(
