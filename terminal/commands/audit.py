@@ -20,7 +20,8 @@ from terminal.crypto.keys import VerifyKey
 from terminal.crypto.keystore import KeyStoreError
 from terminal.journal import ChainVerification, JournalError, verify_chain
 from terminal.register.enrollment import NotEnrolled
-from terminal.register.setup import audit_verify_key, load_enrollment
+from terminal.register.anchoring import anchor_audit
+from terminal.register.setup import audit_verify_key, load_enrollment, open_journal, open_keys, wallet_client
 
 EXIT_OK, EXIT_BROKEN, EXIT_UNUSABLE = 0, 1, 2
 MAX_LISTED = 50
@@ -34,6 +35,28 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verify.add_argument("--journal", type=Path, help="journal file (default: journal.path from the config)")
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
     verify.set_defaults(func=run_verify)
+    anchor = actions.add_parser(
+        "anchor", help="send the signed audit head to the wallet now and keep its receipt "
+                       "(the register does it at start-up and at end of day)")
+    anchor.set_defaults(func=run_anchor)
+
+
+def run_anchor(args: argparse.Namespace) -> int:
+    try:
+        loaded = load_settings()
+        enrollment = load_enrollment(loaded)
+        with open_journal(loaded.settings) as journal, wallet_client(
+                loaded.settings, enrollment, open_keys(loaded.settings)) as client:
+            receipt = anchor_audit(journal, client)
+    except (ConfigError, JournalError, KeyStoreError, NotEnrolled) as exc:
+        print(f"payterm audit anchor: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if receipt is None:
+        print("payterm audit anchor: not anchored (no signed entry yet, or the wallet could not be "
+              "reached: see the log; it is tried again at the next start)", file=sys.stderr)
+        return EXIT_BROKEN
+    print(f"audit log anchored at the wallet up to entry {receipt.seq} ({receipt.anchored_at})")
+    return EXIT_OK
 
 
 def _keys() -> tuple[Path, VerifyKey | None, Mapping[str, VerifyKey] | None, str | None]:

@@ -49,7 +49,6 @@ class AuditAction(StrEnum):
     RECOVERY_STARTED = "recovery.started"
     RECOVERY_FINISHED = "recovery.finished"
     AUDIT_KEYED = "audit.keyed"  # the first signed entry of a log that had unsigned ones (v6 upgrade)
-    AUDIT_ANCHORED = "audit.anchored"  # the wallet's receipt for an anchored head was stored
 
 
 INTENT_ACTIONS: dict[OperationKind, AuditAction] = {

@@ -265,19 +265,18 @@ class Journal:
 
     # --- the wallet's anchor of the audit head ---------------------------------------------
 
-    def record_anchor(self, receipt: AnchorReceipt, at: datetime) -> AuditEntry:
-        """Keep the wallet's receipt for an anchored head, with an audit entry that says so."""
+    def record_anchor(self, receipt: AnchorReceipt) -> None:
+        """Keep the wallet's receipt for an anchored head. It is not an audit entry (which would
+        itself be after the anchor): the wallet's signature protects it, and the wallet keeps it."""
 
-        def write(conn: sqlite3.Connection) -> AuditEntry:
+        def write(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO audit_anchors (device_id, seq, head_hash, anchored_at, keyid, signature) "
                 "VALUES (?,?,?,?,?,?)",
                 (receipt.device_id, receipt.seq, receipt.head_hash, receipt.anchored_at, receipt.keyid,
                  receipt.signature))
-            return self._append(conn, at, "register", AuditAction.AUDIT_ANCHORED, {
-                "seq": receipt.seq, "head_hash": receipt.head_hash, "anchored_at": receipt.anchored_at})
 
-        return self._writer.transaction(write)
+        self._writer.transaction(write)
 
     def signed_head(self) -> tuple[int, str, str] | None:
         """(seq, hash, signature) of the last audit entry, if it is signed: what is anchored."""

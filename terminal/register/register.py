@@ -23,6 +23,7 @@ from terminal.domain.paymentcode import (
 from terminal.journal.mapper import to_sale
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
+from terminal.register.anchoring import anchor_audit
 from terminal.register.operations import Operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
@@ -195,6 +196,7 @@ class Register:
             self.runner.resume(to_sale(record))
             done.append(self.runner.wait_final(timeout_each))
         self.operations.resume()
+        anchor_audit(self.journal, self.client)  # after recovery: the head it anchors is settled
         return done
 
     def status(self) -> RegisterStatus:
