@@ -307,9 +307,9 @@ def verify_chain(
             result = verify(conn, key)
             if result.broken is not None:
                 return result
-            broken = check_rows(conn)
-            receipt, after, anchor_break = check_anchor(conn, wallet_keys, device_id)
-            return replace(result, broken=broken or anchor_break, anchor=receipt, not_anchored=after,
-                           head_hash=None if (broken or anchor_break) else result.head_hash)
+            receipt, after, broken = check_anchor(conn, wallet_keys, device_id)
+            broken = broken or check_rows(conn)
+            return replace(result, broken=broken, anchor=receipt, not_anchored=after,
+                           head_hash=None if broken else result.head_hash)
     except sqlite3.DatabaseError as exc:  # not a journal, or no audit table
         raise JournalError(f"{path}: cannot read the audit log: {exc}") from None
