@@ -10,13 +10,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 
 from terminal.commands.common import CommandError, Exit, fail, settings
 from terminal.config import ConfigError
 from terminal.config.loader import LoadedSettings, required_wallet_key
-from terminal.crypto import Alg
+from terminal.crypto import Alg, KeySigner
 from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError
+from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import NotEnrolled
 from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
@@ -135,8 +137,12 @@ def run_rotate(args: argparse.Namespace) -> int:
         enrollment = load_enrollment(loaded)
         store = open_keys(loaded.settings)
         old = fingerprint(store.load().public_key_bytes())
+        def record(old_key: KeySigner, new_key: KeySigner) -> None:
+            with Journal(loaded.settings.journal.path, old_key) as journal:
+                journal.record_key_rotation(old_key, new_key, datetime.now(UTC), actor="cli:rotate-key")
+
         with wallet_client(loaded.settings, enrollment, store) as client:
-            new = enrollment_file.rotate_key(store, client)
+            new = enrollment_file.rotate_key(store, client, record)
     except NotEnrolled as exc:
         return fail("rotate-key", CommandError(str(exc), Exit.SETUP))
     except KeyStoreError as exc:

@@ -33,8 +33,8 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 
-from terminal.crypto.anchor import audit_entry_message
-from terminal.crypto.keys import KeySigner, VerifyKey
+from terminal.crypto.anchor import audit_entry_message, key_rotation_message
+from terminal.crypto.keys import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
 from terminal.journal.records import (
     AuditEntry,
     BreakKind,
@@ -165,6 +165,54 @@ def _check_key(entry: AuditEntry, first_signed: int | None, key: VerifyKey | Non
     return None
 
 
+def rotation_details(old: KeySigner, new: KeySigner, prev_hash: str) -> dict[str, JsonValue]:
+    old_b64, new_b64 = public_key_b64(old.public_key_bytes()), public_key_b64(new.public_key_bytes())
+    proof = base64.b64encode(new.sign(key_rotation_message(prev_hash, old_b64, new_b64))).decode("ascii")
+    return {"old_alg": old.alg.value, "old_public_key": old_b64, "new_alg": new.alg.value,
+            "new_public_key": new_b64, "new_key_proof": proof}
+
+
+def append_key_rotation(conn: sqlite3.Connection, at: datetime, actor: str, old: KeySigner,
+                        new: KeySigner) -> AuditEntry:
+    """The hand-over from ``old`` to ``new``: an entry signed by the old key whose details carry
+    the new key's signature over the previous hash and both public keys."""
+    head = read_head(conn)
+    prev_hash = GENESIS if head is None else head[1]
+    return append(conn, at, actor, AuditAction.AUDIT_KEY_ROTATED, rotation_details(old, new, prev_hash), old)
+
+
+def _key_schedule(conn: sqlite3.Connection, current: VerifyKey) -> tuple[list[tuple[int, VerifyKey]], ChainBreak | None]:
+    """[(last seq signed by key, key)] from the key rotations, oldest first, ending before the
+    current key; each rotation must hand over to the key after it and carry that key's proof."""
+    rows = conn.execute("SELECT seq, prev_hash, details FROM audit WHERE action = ? ORDER BY seq DESC",
+                        (AuditAction.AUDIT_KEY_ROTATED.value,)).fetchall()
+    schedule: list[tuple[int, VerifyKey]] = []
+    after = current
+    for seq, prev_hash, details in rows:
+        try:
+            d = json.loads(details)
+            new = VerifyKey(Alg(d["new_alg"]), public_key_from_b64(d["new_public_key"]))
+            old = VerifyKey(Alg(d["old_alg"]), public_key_from_b64(d["old_public_key"]))
+            proof = base64.b64decode(d["new_key_proof"], validate=True)
+        except (ValueError, KeyError, TypeError, binascii.Error):
+            return [], ChainBreak(seq, BreakKind.BAD_SIGNATURE, f"entry {seq}: a key rotation that cannot be read")
+        message = key_rotation_message(prev_hash, d["old_public_key"], d["new_public_key"])
+        if new != after or not after.verify(proof, message):
+            return [], ChainBreak(seq, BreakKind.BAD_SIGNATURE,
+                                  f"entry {seq}: a key rotation that the following device key did not sign")
+        schedule.append((seq, old))
+        after = old
+    schedule.reverse()
+    return schedule, None
+
+
+def _key_at(schedule: list[tuple[int, VerifyKey]], current: VerifyKey, seq: int) -> VerifyKey:
+    for last, key in schedule:
+        if seq <= last:
+            return key
+    return current
+
+
 def _select_entries(conn: sqlite3.Connection) -> sqlite3.Cursor:
     signature = "signature" if has_signature_column(conn) else "NULL"
     return conn.execute(
@@ -179,9 +227,15 @@ def verify(conn: sqlite3.Connection, key: VerifyKey | None = None) -> ChainVerif
     expected_seq, prev_hash, count = 1, GENESIS, 0
     first_signed: int | None = None
     unsigned_before = 0
+    schedule: list[tuple[int, VerifyKey]] = []
+    if key is not None:
+        schedule, broken = _key_schedule(conn, key)
+        if broken is not None:
+            return ChainVerification(0, None, broken)
     for row in _select_entries(conn):
         entry = AuditEntry(*row)
-        broken = _check_link(conn, entry, expected_seq, prev_hash) or _check_key(entry, first_signed, key)
+        entry_key = None if key is None else _key_at(schedule, key, entry.seq)
+        broken = _check_link(conn, entry, expected_seq, prev_hash) or _check_key(entry, first_signed, entry_key)
         if broken is not None:
             return ChainVerification(count, None, broken, unsigned_before=unsigned_before)
         if entry.signature is None:

@@ -48,6 +48,7 @@ class AuditAction(StrEnum):
     MANAGER_END_OF_DAY = "manager.end_of_day"
     RECOVERY_STARTED = "recovery.started"
     RECOVERY_FINISHED = "recovery.finished"
+    AUDIT_KEY_ROTATED = "audit.key_rotated"  # the device key was replaced: old and new key vouch for it
     AUDIT_KEYED = "audit.keyed"  # the first signed entry of a log that had unsigned ones (v6 upgrade)
 
 

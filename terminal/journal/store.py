@@ -18,7 +18,7 @@ from types import TracebackType
 from terminal.crypto.keys import KeySigner, VerifyKey
 from terminal.domain.flow import Sale
 from terminal.domain.operation import Operation
-from terminal.journal.audit import JsonValue, append, has_signed_entry
+from terminal.journal.audit import JsonValue, append, append_key_rotation, has_signed_entry
 from terminal.journal.db import Writer
 from terminal.journal.errors import FinalStateError, InvalidRecordError, OperationRefused, UnknownRecordError
 from terminal.journal.queries import Reader, get_operation, get_sale, operations_for_sale, verify_chain
@@ -277,6 +277,14 @@ class Journal:
                  receipt.signature))
 
         self._writer.transaction(write)
+
+    def record_key_rotation(self, old: KeySigner, new: KeySigner, at: datetime, actor: str = "it") -> AuditEntry:
+        """The device key is being replaced (after the wallet confirmed the new key, before it is put
+        in force): an entry signed by the old key, vouched for by the new one. From here on the
+        journal signs with ``new``."""
+        entry = self._writer.transaction(lambda conn: append_key_rotation(conn, at, actor, old, new))
+        self._signer = new
+        return entry
 
     def signed_head(self) -> tuple[int, str, str] | None:
         """(seq, hash, signature) of the last audit entry, if it is signed: what is anchored."""
