@@ -72,6 +72,8 @@ _ACTIONS = {
     AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
     AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
     AuditAction.RECOVERY_FINISHED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery finished"),
+    AuditAction.AUDIT_KEYED: QT_TRANSLATE_NOOP("ManagerLabels", "audit log signed from here on"),
+    AuditAction.AUDIT_KEY_ROTATED: QT_TRANSLATE_NOOP("ManagerLabels", "device key replaced"),
 }
 
 
