@@ -60,7 +60,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             pin = ManagerPin(reg.journal, hasher=make_hasher())
             pin.set_first("2468", actor="enrollment")
             assert not pin.check("1357").ok
-            reg.recover()  # start-up: recovery, then the anchor
+            reg.recover()  # start-up: recovery, then the anchor (on its own thread)
+            reg.wait_anchored(20)
             anchored = reg.journal.reader.audit_head()
             assert anchored is not None
             pay(reg, 500, sandbox.payment_code("alice"))

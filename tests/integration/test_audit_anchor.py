@@ -32,6 +32,7 @@ def test_start_up_anchors_and_the_wallet_keeps_it(sandbox_server: RunningSandbox
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
         reg.recover()
+        reg.wait_anchored(20)
         head = reg.journal.reader.audit_head()
         assert head is not None
         with sqlite3.connect(sandbox_server.db_path) as wallet:
@@ -43,6 +44,9 @@ def test_start_up_anchors_and_the_wallet_keeps_it(sandbox_server: RunningSandbox
         assert signed is not None
         with pytest.raises(WalletRejected):
             reg.client.anchor_audit(1, verify_first_hash(reg.journal.path), signed[2])
+        # …and a head the device did not sign (here: another entry's signature).
+        with pytest.raises(WalletRejected):
+            reg.client.anchor_audit(head[0] + 1, "0" * 64, signed[2])
         pay(reg, 300, sandbox_server.payment_code("alice"))
     finally:
         reg.close()
@@ -71,6 +75,7 @@ def test_an_unreachable_wallet_does_not_stop_start_up(sandbox_server: RunningSan
         pay(reg, 700, sandbox_server.payment_code("alice"))
         sandbox_server.set_faults(fail_rate=1.0)
         reg.recover()  # the anchor fails: logged, nothing raised
+        reg.wait_anchored(30)
         sandbox_server.set_faults()
     finally:
         reg.close()
@@ -94,6 +99,7 @@ def test_a_rotated_device_key_keeps_the_log_verifiable(sandbox_server: RunningSa
     try:
         pay(reg, 900, sandbox_server.payment_code("alice"))
         reg.recover()
+        reg.wait_anchored(20)
     finally:
         reg.close()
     code, out = verify_json(capsys)
