@@ -18,9 +18,12 @@ from terminal.config import ConfigError
 from terminal.config.loader import load_settings
 from terminal.crypto.keys import VerifyKey
 from terminal.crypto.keystore import KeyStoreError
+from terminal.commands.common import CommandError, Exit
 from terminal.journal import ChainVerification, JournalError, verify_chain
+from terminal.journal.records import AnchorReceipt
 from terminal.register.enrollment import NotEnrolled
 from terminal.register.anchoring import anchor_audit
+from terminal.wallet.errors import WalletError, WalletRejected
 from terminal.register.setup import audit_verify_key, load_enrollment, open_journal, open_keys, wallet_client
 
 EXIT_OK, EXIT_BROKEN, EXIT_UNUSABLE = 0, 1, 2
@@ -34,6 +37,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "verify", help="check the chain, the signatures, the rows and the wallet's anchor; exit 1 on a break")
     verify.add_argument("--journal", type=Path, help="journal file (default: journal.path from the config)")
     verify.add_argument("--json", action="store_true", help="print the result as JSON")
+    verify.add_argument("--wallet", action="store_true",
+                        help="also ask the wallet for its latest anchor of this register's log (finds a log cut "
+                             "back behind an anchor even when the local receipt was deleted too)")
     verify.set_defaults(func=run_verify)
     anchor = actions.add_parser(
         "anchor", help="send the signed audit head to the wallet now and keep its receipt "
@@ -72,10 +78,32 @@ def _keys() -> tuple[Path, VerifyKey | None, Mapping[str, VerifyKey] | None, str
     return loaded.settings.journal.path, key, enrollment.wallet_keys, enrollment.device_id
 
 
+def _wallet_receipt() -> AnchorReceipt | None:
+    """The wallet's latest receipt for this register (None: it has none); raises CommandError."""
+    loaded = load_settings()
+    try:
+        enrollment = load_enrollment(loaded)
+        with wallet_client(loaded.settings, enrollment, open_keys(loaded.settings)) as client:
+            answer = client.latest_audit_anchor()
+    except WalletRejected as exc:
+        if exc.status == 404:
+            return None
+        raise CommandError(f"the wallet refused: {exc}", Exit.FAILED) from None
+    except (NotEnrolled, KeyStoreError, WalletError) as exc:
+        raise CommandError(f"cannot ask the wallet: {exc}", Exit.FAILED) from None
+    return AnchorReceipt(answer.device_id, answer.seq, answer.head_hash, answer.anchored_at, answer.keyid,
+                         answer.signature)
+
+
 def run_verify(args: argparse.Namespace) -> int:
     try:
         configured, key, wallet_keys, device_id = _keys()
-        result = verify_chain(args.journal or configured, key, wallet_keys=wallet_keys, device_id=device_id)
+        from_wallet = _wallet_receipt() if args.wallet else None
+        result = verify_chain(args.journal or configured, key, wallet_keys=wallet_keys, device_id=device_id,
+                              wallet_receipt=from_wallet)
+    except CommandError as exc:
+        print(f"payterm audit verify: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
     except (ConfigError, JournalError) as exc:
         print(f"payterm audit verify: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -38,10 +38,15 @@ def receipt_valid(receipt: AnchorReceipt, wallet_keys: Mapping[str, VerifyKey]) 
 
 def check_anchor(
     conn: sqlite3.Connection, wallet_keys: Mapping[str, VerifyKey] | None, device_id: str | None,
+    from_wallet: AnchorReceipt | None = None,
 ) -> tuple[AnchorReceipt | None, tuple[AuditEntry, ...], ChainBreak | None]:
     """(verified receipt, entries after it, break). Without the wallet's keys the receipt is not
-    trusted: every entry counts as not yet anchored."""
+    trusted: every entry counts as not yet anchored. ``from_wallet``: the wallet's own latest
+    receipt (``GET /v1/devices/audit-anchor``), used when it is later than the one kept here: it
+    finds a log cut back behind an anchor whose local receipt was deleted too."""
     receipt = latest_receipt(conn)
+    if from_wallet is not None and (receipt is None or from_wallet.seq > receipt.seq):
+        receipt = from_wallet
     if receipt is not None and wallet_keys is not None:
         if not receipt_valid(receipt, wallet_keys) or (device_id is not None and receipt.device_id != device_id):
             return None, (), ChainBreak(receipt.seq, BreakKind.ANCHOR,

@@ -22,6 +22,7 @@ from terminal.journal.rowcheck import check_rows
 from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.records import (
+    AnchorReceipt,
     ChainVerification,
     CurrencyTotals,
     HistoryQuery,
@@ -296,7 +297,7 @@ class Reader:
 
 def verify_chain(
     path: Path, key: VerifyKey | None = None, *, wallet_keys: Mapping[str, VerifyKey] | None = None,
-    device_id: str | None = None,
+    device_id: str | None = None, wallet_receipt: AnchorReceipt | None = None,
 ) -> ChainVerification:
     """Check the audit log of the journal at ``path`` (any schema version with an audit table):
     the chain, every signature (with ``key``, the device's public key), every sale, operation and
@@ -307,7 +308,7 @@ def verify_chain(
             result = verify(conn, key)
             if result.broken is not None:
                 return result
-            receipt, after, broken = check_anchor(conn, wallet_keys, device_id)
+            receipt, after, broken = check_anchor(conn, wallet_keys, device_id, wallet_receipt)
             broken = broken or check_rows(conn)
             return replace(result, broken=broken, anchor=receipt, not_anchored=after,
                            head_hash=None if broken else result.head_hash)

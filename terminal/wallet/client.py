@@ -201,6 +201,21 @@ class WalletClient:
             raise UnverifiedResponse("the wallet confirmed another key", code="mismatched_answer")
         return answer
 
+    def latest_audit_anchor(self) -> m.AuditAnchorReceipt:
+        """The wallet's receipt for this device's latest anchored head (WalletRejected 404: none),
+        checked against the pinned wallet keys."""
+        answer = self._call("GET", "/v1/devices/audit-anchor", m.AuditAnchorReceipt)
+        self._check_receipt(answer)
+        return answer
+
+    def _check_receipt(self, answer: m.AuditAnchorReceipt) -> None:
+        key = self._keys.get(answer.keyid)
+        message = anchor_receipt_message(answer.device_id, answer.seq, answer.head_hash, answer.anchored_at)
+        if answer.device_id != self.device_id or key is None or not key.verify(
+                base64.b64decode(answer.signature), message):
+            raise UnverifiedResponse("the wallet's anchor receipt is not signed by its pinned key",
+                                     code="bad_receipt")
+
     def anchor_audit(self, seq: int, head_hash: str, signature: str) -> m.AuditAnchorReceipt:
         """Anchor the register's signed audit head at the wallet; the answer is the wallet's receipt,
         checked here against the pinned wallet keys (a receipt for another head is refused)."""
@@ -208,11 +223,7 @@ class WalletClient:
         answer = self._call("POST", "/v1/devices/audit-anchor", m.AuditAnchorReceipt, body=body)
         if (answer.seq, answer.head_hash, answer.device_id) != (seq, head_hash, self.device_id):
             raise UnverifiedResponse("the wallet's anchor receipt names another head", code="mismatched_answer")
-        key = self._keys.get(answer.keyid)
-        message = anchor_receipt_message(answer.device_id, answer.seq, answer.head_hash, answer.anchored_at)
-        if key is None or not key.verify(base64.b64decode(answer.signature), message):
-            raise UnverifiedResponse("the wallet's anchor receipt is not signed by its pinned key",
-                                     code="bad_receipt")
+        self._check_receipt(answer)
         return answer
 
     @classmethod

@@ -107,3 +107,36 @@ def test_a_rotated_device_key_keeps_the_log_verifiable(sandbox_server: RunningSa
     path = load_settings({"PAYTERM_HOME": str(home)}).settings.journal.path
     assert verify_chain(path).ok  # without a key: only the chain (signatures_checked is False)
     assert not verify_chain(path).signatures_checked
+
+
+def test_the_wallets_copy_finds_a_cut_back_log_whose_receipts_were_deleted(
+        sandbox_server: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from terminal.journal import AuditAction
+    from terminal.register.manager_pin import ManagerPin, make_hasher
+
+    home = tmp_path / "register"
+    monkeypatch.setenv("PAYTERM_HOME", str(home))
+    reg = make_register(home, sandbox_server)
+    try:
+        pay(reg, 700, sandbox_server.payment_code("alice"))
+        ManagerPin(reg.journal, hasher=make_hasher()).record(
+            AuditAction.MANAGER_SETTINGS_CHANGED, {"key": "register.language", "from": "ja", "to": "en"})
+        reg.recover()
+        reg.wait_anchored(20)
+        head = reg.journal.reader.audit_head()
+        assert head is not None
+    finally:
+        reg.close()
+    path = load_settings({"PAYTERM_HOME": str(home)}).settings.journal.path
+    with sqlite3.connect(path) as raw:  # the attacker: the last entry, the head row, the receipts
+        raw.execute("DROP TRIGGER audit_no_delete")
+        previous = raw.execute("SELECT seq, hash FROM audit WHERE seq = ?", (head[0] - 1,)).fetchone()
+        raw.execute("DELETE FROM audit WHERE seq = ?", (head[0],))
+        raw.execute("UPDATE meta SET value = ? WHERE key = 'audit_head'", (f"{previous[0]}:{previous[1]}",))
+        raw.execute("DELETE FROM audit_anchors")
+    code, out = verify_json(capsys)
+    assert code == 0 and out["anchor"] is None, out  # locally nothing is left to tell
+    assert main(["audit", "verify", "--wallet", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["broken"]["kind"] == "anchor" and str(head[0]) in out["broken"]["message"], out  # type: ignore[index]
