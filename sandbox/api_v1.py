@@ -11,13 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import Response
 
-from sandbox import charges, devices, reversals, settlement, stepup
+from sandbox import anchors, charges, devices, reversals, settlement, stepup
 from sandbox.auth import Verifier, unauthorized
 from sandbox.errors import Unauthorized, Unprocessable
 from sandbox.idempotency import StoredResponse
 from sandbox.state import Sandbox
 from terminal.crypto import SignatureError, UnknownKey, VerifyKey, verify_request
 from terminal.wallet.messages import (
+    AuditAnchorReceipt,
+    AuditAnchorRequest,
     IDEMPOTENCY_KEY_PATTERN,
     PROBLEM_CONTENT_TYPE,
     ChargeList,
@@ -99,6 +101,22 @@ def rotate_key(request: Request, body: RotateKeyRequest) -> RotateKeyResponse:
         raise Unauthorized(err.code, "sig2 (proof of the new key): " + err.title, err.detail) from None
     with sb.db.tx() as conn:
         return devices.rotate(conn, device_id, body, now)
+
+
+@router.post("/devices/audit-anchor", response_model=AuditAnchorReceipt, responses=_problems(409, 422),
+             summary="Anchor the register's signed audit head; the answer is the wallet's signed receipt")
+def audit_anchor(request: Request, body: AuditAnchorRequest) -> AuditAnchorReceipt:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        return anchors.anchor(conn, request.state.keyid, body, sb.keys, sb.clock.now())
+
+
+@router.get("/devices/audit-anchor", response_model=AuditAnchorReceipt, responses=_problems(404),
+            summary="The wallet's receipt for this register's latest anchored audit head")
+def latest_audit_anchor(request: Request) -> AuditAnchorReceipt:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        return anchors.latest(conn, request.state.keyid)
 
 
 @router.post("/charges", response_model=ChargeResponse, status_code=201,

@@ -104,7 +104,18 @@ CREATE TABLE key_tombstones (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+# v3: each register's anchored audit heads (POST /v1/devices/audit-anchor), with the receipt the
+# wallet signed for each.
+SCHEMA_V3 = """
+CREATE TABLE audit_anchors (
+    device_id TEXT NOT NULL REFERENCES devices(id), seq INTEGER NOT NULL, head_hash TEXT NOT NULL,
+    device_signature TEXT NOT NULL, anchored_at TEXT NOT NULL, keyid TEXT NOT NULL,
+    receipt_signature TEXT NOT NULL,
+    PRIMARY KEY (device_id, seq)
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 """MIGRATIONS[i] takes the schema from user_version i to i+1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

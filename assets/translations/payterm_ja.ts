@@ -929,6 +929,14 @@
         <translation>復旧が完了</translation>
     </message>
     <message>
+        <source>audit log signed from here on</source>
+        <translation>ここから監査ログに署名</translation>
+    </message>
+    <message>
+        <source>device key replaced</source>
+        <translation>端末鍵を交換</translation>
+    </message>
+    <message>
         <source>manager</source>
         <translation>店長</translation>
     </message>

@@ -10,18 +10,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from datetime import UTC, datetime
 
 from terminal.commands.common import CommandError, Exit, fail, settings
 from terminal.config import ConfigError
 from terminal.config.loader import LoadedSettings, required_wallet_key
-from terminal.crypto import Alg
+from terminal.crypto import Alg, KeySigner
 from terminal.crypto.keystore import KeyStoreError, fingerprint
 from terminal.journal.errors import JournalError
 from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import NotEnrolled, WalletKeyUnconfirmed
 from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
-from terminal.register.setup import enrollment_path, load_enrollment, open_keys, wallet_client
+from terminal.register.setup import enrollment_path, load_enrollment, open_journal, open_keys, wallet_client
 from terminal.wallet.errors import WalletError, WalletRejected
 
 
@@ -66,7 +67,7 @@ def read_manager_pin(from_stdin: bool, prompt: str = "first manager PIN (4-12 di
 
 def set_manager_pin(loaded: LoadedSettings, pin: str) -> bool:
     """Set the first manager PIN; False when this register already has one (it is kept)."""
-    with Journal(loaded.settings.journal.path) as journal:
+    with open_journal(loaded.settings) as journal:
         manager_pin = ManagerPin(journal, loaded.settings.manager)
         if manager_pin.is_set():
             return False
@@ -148,8 +149,12 @@ def run_rotate(args: argparse.Namespace) -> int:
         enrollment = load_enrollment(loaded)
         store = open_keys(loaded.settings)
         old = fingerprint(store.load().public_key_bytes())
+        def record(old_key: KeySigner, new_key: KeySigner) -> None:
+            with Journal(loaded.settings.journal.path, old_key) as journal:
+                journal.record_key_rotation(old_key, new_key, datetime.now(UTC), actor="cli:rotate-key")
+
         with wallet_client(loaded.settings, enrollment, store) as client:
-            new = enrollment_file.rotate_key(store, client)
+            new = enrollment_file.rotate_key(store, client, record)
     except NotEnrolled as exc:
         return fail("rotate-key", CommandError(str(exc), Exit.SETUP))
     except KeyStoreError as exc:

@@ -12,7 +12,7 @@ import argparse
 from terminal.commands.common import CommandError, Exit, fail, settings
 from terminal.commands.enroll import read_manager_pin
 from terminal.journal.errors import JournalError
-from terminal.journal.store import Journal
+from terminal.register.setup import open_journal
 from terminal.register.manager_pin import ManagerPin, ManagerPinError
 
 
@@ -33,7 +33,7 @@ def run_reset(args: argparse.Namespace) -> int:
         pin = read_manager_pin(args.new_pin_stdin, prompt="new manager PIN (4-12 digits): ")
         if pin is None:
             raise CommandError("no PIN given: use a terminal or --new-pin-stdin", Exit.USAGE)
-        with Journal(loaded.settings.journal.path) as journal:
+        with open_journal(loaded.settings) as journal:
             ManagerPin(journal, loaded.settings.manager).reset(pin, actor=f"it:{args.by}", reason=args.reason)
     except ManagerPinError as exc:
         return fail("manager-pin", CommandError(str(exc), Exit.USAGE))

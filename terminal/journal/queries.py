@@ -7,17 +7,22 @@ and from other processes (``payterm history`` while the register runs).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from terminal.domain.flow import FINAL_STATES
+from terminal.crypto.keys import VerifyKey
+from terminal.journal.anchor import check_anchor
 from terminal.journal.audit import read_head, verify
+from terminal.journal.rowcheck import check_rows
 from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.records import (
+    AnchorReceipt,
     ChainVerification,
     CurrencyTotals,
     HistoryQuery,
@@ -278,16 +283,34 @@ class Reader:
         with self._connect() as conn:
             return totals(conn, since, until)
 
+    def signed_head(self) -> tuple[int, str, str] | None:
+        """(seq, hash, signature) of the last audit entry when it is signed."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT seq, hash, signature FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            return None if row is None or row[2] is None else (int(row[0]), str(row[1]), str(row[2]))
+
     def audit_head(self) -> tuple[int, str] | None:
         """(seq, hash) of the last audit entry: print it on the end-of-day slip as an outside anchor."""
         with self._connect() as conn:
             return read_head(conn)
 
 
-def verify_chain(path: Path) -> ChainVerification:
-    """Check the audit chain of the journal at ``path`` (any schema version with an audit table)."""
+def verify_chain(
+    path: Path, key: VerifyKey | None = None, *, wallet_keys: Mapping[str, VerifyKey] | None = None,
+    device_id: str | None = None, wallet_receipt: AnchorReceipt | None = None,
+) -> ChainVerification:
+    """Check the audit log of the journal at ``path`` (any schema version with an audit table):
+    the chain, every signature (with ``key``, the device's public key), every sale, operation and
+    manager-PIN row against its latest entry, and the latest anchor receipt (with ``wallet_keys``,
+    the pinned wallet keys). The first break is reported."""
     try:
         with closing(open_read_connection(path, check_version=False)) as conn:
-            return verify(conn)
+            result = verify(conn, key)
+            if result.broken is not None:
+                return result
+            receipt, after, broken = check_anchor(conn, wallet_keys, device_id, wallet_receipt)
+            broken = broken or check_rows(conn)
+            return replace(result, broken=broken, anchor=receipt, not_anchored=after,
+                           head_hash=None if broken else result.head_hash)
     except sqlite3.DatabaseError as exc:  # not a journal, or no audit table
         raise JournalError(f"{path}: cannot read the audit log: {exc}") from None

@@ -142,6 +142,7 @@ class AuditEntry:
     details: str  # canonical JSON
     prev_hash: str
     hash: str
+    signature: str | None = None  # base64, by the device key over the hash (schema v6 on)
 
 
 class BreakKind(StrEnum):
@@ -151,6 +152,22 @@ class BreakKind(StrEnum):
     BAD_PREV_HASH = "bad_prev_hash"  # links to a hash that no entry has (the previous was rewritten)
     TRUNCATED = "truncated"  # the tail is gone: the head row names a later entry
     HEAD_MISMATCH = "head_mismatch"  # the last entry is not the one the head row names
+    UNSIGNED = "unsigned"  # an entry after the first signed one has no signature (or all were stripped)
+    BAD_SIGNATURE = "bad_signature"  # the signature is not the device key's over the entry's hash
+    ROW_MISMATCH = "row_mismatch"  # a sale, operation or manager-PIN row disagrees with its latest entry
+    ANCHOR = "anchor"  # the wallet's anchor receipt is forged, or names an entry the log no longer has
+
+
+@dataclass(frozen=True)
+class AnchorReceipt:
+    """The wallet's signed receipt for an anchored audit head (``POST /v1/devices/audit-anchor``)."""
+
+    device_id: str
+    seq: int
+    head_hash: str
+    anchored_at: str
+    keyid: str
+    signature: str  # base64, the wallet's key over ``terminal.journal.anchor.receipt_message``
 
 
 @dataclass(frozen=True)
@@ -167,6 +184,10 @@ class ChainVerification:
     count: int
     head_hash: str | None
     broken: ChainBreak | None
+    unsigned_before: int = 0  # entries from before the keyed chain (before v6 or before a device key)
+    signatures_checked: bool = True  # False: signed entries, but no device public key to check them with
+    anchor: AnchorReceipt | None = None  # the latest receipt, verified (None: never anchored)
+    not_anchored: tuple[AuditEntry, ...] = ()  # entries after the anchored head
 
     @property
     def ok(self) -> bool:

@@ -159,9 +159,27 @@ def _v6_pos_requests(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX sales_charge ON sales (charge_id)")  # a reversal names the charge
 
 
+def _v7_keyed_audit(conn: sqlite3.Connection) -> None:
+    """The keyed audit log (issue 10, item 3): each entry's signature by the device key over its
+    hash (NULL for entries written before: "unsigned, before the keyed chain"), and the wallet's
+    signed receipts for the anchored heads, newest last."""
+    conn.execute("ALTER TABLE audit ADD COLUMN signature TEXT")
+    conn.execute(
+        """CREATE TABLE audit_anchors (
+            id INTEGER PRIMARY KEY,
+            device_id TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            head_hash TEXT NOT NULL,
+            anchored_at TEXT NOT NULL,
+            keyid TEXT NOT NULL,
+            signature TEXT NOT NULL
+        ) STRICT"""
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested, _v5_final_rows_are_final,
-    _v6_pos_requests,
+    _v6_pos_requests, _v7_keyed_audit,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

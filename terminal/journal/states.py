@@ -53,6 +53,8 @@ class AuditAction(StrEnum):
     POS_PAYMENT_REFUSED = "pos.payment_refused"  # ended before any charge (code refused, aborted)
     POS_REVERSAL_REQUEST = "pos.reversal_request"
     POS_REVERSAL_REFUSED = "pos.reversal_refused"
+    AUDIT_KEY_ROTATED = "audit.key_rotated"  # the device key was replaced: old and new key vouch for it
+    AUDIT_KEYED = "audit.keyed"  # the first signed entry of a log that had unsigned ones (v6 upgrade)
 
 
 INTENT_ACTIONS: dict[OperationKind, AuditAction] = {

@@ -11,17 +11,19 @@ import hashlib
 import hmac
 import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
+from terminal.crypto.keys import KeySigner, VerifyKey
 from terminal.domain.flow import Sale
 from terminal.domain.operation import Operation
-from terminal.journal.audit import JsonValue, append
+from terminal.journal.audit import JsonValue, append, append_key_rotation, has_signed_entry
 from terminal.journal.db import Writer
 from terminal.journal.errors import FinalStateError, InvalidRecordError, OperationRefused, UnknownRecordError
 from terminal.journal.queries import Reader, get_operation, get_sale, operations_for_sale, verify_chain
 from terminal.journal.records import (
+    AnchorReceipt,
     AuditEntry,
     ChainVerification,
     CodeFingerprint,
@@ -53,22 +55,51 @@ def _update(conn: sqlite3.Connection, sql: str, params: tuple[object, ...]) -> N
 
 
 class Journal:
-    """The owner of a journal file: opens (creating and migrating it if needed) and writes."""
+    """The owner of a journal file: opens (creating and migrating it if needed) and writes.
 
-    def __init__(self, path: Path) -> None:
+    ``signer`` is the register's device key (``terminal.register.setup`` injects it): every audit
+    entry is signed with it (one signature per entry). Without one, entries are written unsigned,
+    which only tools that run before enrollment and unit tests may do: once a log has a signed
+    entry, an unsigned one after it is a break."""
+
+    def __init__(self, path: Path, signer: KeySigner | None = None, *, now: Callable[[], datetime] | None = None,
+                 ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self._signer = signer
         self._writer = Writer(path)
         try:
             self.migrated_to: list[int] = self._writer.call(migrate)
             salt_hex = self._writer.call(
                 lambda c: str(c.execute("SELECT value FROM meta WHERE key = 'code_salt'").fetchone()[0])
             )
+            if signer is not None:
+                self._start_keyed_chain(now)
         except BaseException:
             self._writer.close()
             raise
         self._salt = bytes.fromhex(salt_hex)
         self.reader = Reader(path)
+
+    def _start_keyed_chain(self, now: Callable[[], datetime] | None) -> None:
+        """A log with entries but none signed (written before v6 or before the device key) gets
+        a signed ``audit.keyed`` entry now, so that a keyed register's log always has one."""
+        def write(conn: sqlite3.Connection) -> None:
+            if has_signed_entry(conn) or conn.execute("SELECT 1 FROM audit LIMIT 1").fetchone() is None:
+                return
+            unsigned = int(conn.execute("SELECT count(*) FROM audit").fetchone()[0])
+            at = now() if now is not None else datetime.now(UTC)
+            append(conn, at, "register", AuditAction.AUDIT_KEYED, {"unsigned_before": unsigned}, self._signer)
+        self._writer.transaction(write)
+
+    @property
+    def verify_key(self) -> VerifyKey | None:
+        """The device's public key the entries are signed with (None: an unsigned journal)."""
+        return None if self._signer is None else VerifyKey.from_signer(self._signer)
+
+    def _append(self, conn: sqlite3.Connection, at: datetime, actor: str, action: AuditAction,
+                details: Mapping[str, JsonValue]) -> AuditEntry:
+        return append(conn, at, actor, action, details, self._signer)
 
     def close(self) -> None:
         self._writer.close()
@@ -131,14 +162,14 @@ class Journal:
                 names = ", ".join(columns)
                 conn.execute(f"INSERT INTO sales ({names}) VALUES ({', '.join('?' for _ in columns)})",
                              tuple(columns.values()))
-                append(conn, at, "cashier" if actor == "register" else actor, AuditAction.SALE_INTENT,
+                self._append(conn, at, "cashier" if actor == "register" else actor, AuditAction.SALE_INTENT,
                              _details(key=key, amount=intent["amount"], currency=intent["currency"],  # type: ignore[arg-type]
                                       last4=sale.last4, reference=sale.reference, wallet=sale.wallet))
                 return
             sets = ", ".join(f"{name} = ?" for name in values)
             _update(conn, f"UPDATE sales SET {sets}, updated_at = ? WHERE idempotency_key = ?",
                     (*values.values(), at_text, key))
-            append(conn, at, actor, AuditAction.SALE_ANSWER, _details(
+            self._append(conn, at, actor, AuditAction.SALE_ANSWER, _details(
                 key=key, previous=str(row[0]), state=sale.state.value, charge_id=sale.charge_id,
                 approval_code=sale.approval_code, decline_code=sale.decline.code if sale.decline else None,
                 step_up_method=values["step_up_method"],  # type: ignore[arg-type]
@@ -183,7 +214,7 @@ class Journal:
                      operation.amount.currency, operation.state.value, operation.actor, operation.reason,
                      at_text, at_text),
                 )
-                append(conn, at, operation.actor, INTENT_ACTIONS[operation.kind], _details(
+                self._append(conn, at, operation.actor, INTENT_ACTIONS[operation.kind], _details(
                     key=key, sale=operation.sale_key, amount=operation.amount.amount,
                     currency=operation.amount.currency, reason=operation.reason or None,
                 ))
@@ -195,7 +226,7 @@ class Journal:
                 (operation.state.value, at_text, operation.wallet_ref, operation.error_code,
                  operation.error_message, key),
             )
-            append(conn, at, "register", AuditAction.OPERATION_ANSWER, _details(
+            self._append(conn, at, "register", AuditAction.OPERATION_ANSWER, _details(
                 key=key, kind=operation.kind.value, previous=existing.state.value, state=operation.state.value,
                 wallet_ref=operation.wallet_ref, error_code=operation.error_code,
                 amount=operation.amount.amount, currency=operation.amount.currency,
@@ -220,17 +251,44 @@ class Journal:
         actor: str,
         at: datetime,
         details: Mapping[str, JsonValue],
-        apply: Callable[[sqlite3.Connection], None] | None = None,
+        apply: Callable[[sqlite3.Connection], Mapping[str, JsonValue] | None] | None = None,
     ) -> AuditEntry:
         """Append an audit entry, in the same transaction as ``apply`` (the change it records,
-        run on the writer thread) when given: both commit or neither does."""
+        run on the writer thread) when given: both commit or neither does. What ``apply`` returns
+        is added to the entry's details (the state after the change, e.g. the manager PIN's)."""
 
         def write(conn: sqlite3.Connection) -> AuditEntry:
-            if apply is not None:
-                apply(conn)
-            return append(conn, at, actor, action, details)
+            after = apply(conn) if apply is not None else None
+            return self._append(conn, at, actor, action, {**details, **(after or {})})
 
         return self._writer.transaction(write)
+
+    # --- the wallet's anchor of the audit head ---------------------------------------------
+
+    def record_anchor(self, receipt: AnchorReceipt) -> None:
+        """Keep the wallet's receipt for an anchored head. It is not an audit entry (which would
+        itself be after the anchor): the wallet's signature protects it, and the wallet keeps it."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO audit_anchors (device_id, seq, head_hash, anchored_at, keyid, signature) "
+                "VALUES (?,?,?,?,?,?)",
+                (receipt.device_id, receipt.seq, receipt.head_hash, receipt.anchored_at, receipt.keyid,
+                 receipt.signature))
+
+        self._writer.transaction(write)
+
+    def record_key_rotation(self, old: KeySigner, new: KeySigner, at: datetime, actor: str = "it") -> AuditEntry:
+        """The device key is being replaced (after the wallet confirmed the new key, before it is put
+        in force): an entry signed by the old key, vouched for by the new one. From here on the
+        journal signs with ``new``."""
+        entry = self._writer.transaction(lambda conn: append_key_rotation(conn, at, actor, old, new))
+        self._signer = new
+        return entry
+
+    def signed_head(self) -> tuple[int, str, str] | None:
+        """(seq, hash, signature) of the last audit entry, if it is signed: what is anchored."""
+        return self.reader.signed_head()
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -258,4 +316,4 @@ class Journal:
         return self.reader.audit_head()
 
     def verify_chain(self) -> ChainVerification:
-        return verify_chain(self.path)
+        return verify_chain(self.path, key=self.verify_key)

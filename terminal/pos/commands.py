@@ -17,7 +17,6 @@ from terminal.config import ConfigError
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.crypto.keystore import KeyStoreError
 from terminal.journal.errors import JournalError
-from terminal.journal.store import Journal
 from terminal.pos import wiring
 from terminal.pos.headless import HeadlessScanners
 from terminal.pos.manager import ManagerPinApproval, terminal_prompt
@@ -27,7 +26,7 @@ from terminal.pos.store import PosStore, PosStoreError
 from terminal.register.enrollment import NotEnrolled
 from terminal.register.manager_pin import ManagerPin, PinOutcome
 from terminal.register.runner import Hooks
-from terminal.register.setup import open_register
+from terminal.register.setup import open_journal, open_register
 from terminal.scan.types import ScanResult
 
 OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
@@ -96,7 +95,7 @@ def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> N
     else:
         raise PosCommandError("the manager PIN is needed: use a terminal or --manager-pin-stdin", USAGE)
     try:
-        with Journal(loaded.settings.journal.path) as journal:
+        with open_journal(loaded.settings) as journal:
             check = ManagerPin(journal, loaded.settings.manager).check(pin, actor=actor)
     except JournalError as exc:
         raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None

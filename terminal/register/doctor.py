@@ -228,7 +228,7 @@ def check_schema(path: Path) -> CheckResult | None:
     return None
 
 
-def check_journal(path: Path) -> CheckResult:
+def check_journal(path: Path, key: VerifyKey | None = None, enrollment: Enrollment | None = None) -> CheckResult:
     if not path.exists():
         return _ok(Check.JOURNAL, f"no journal yet at {path} (it is made at the first sale)")
     try:
@@ -236,7 +236,8 @@ def check_journal(path: Path) -> CheckResult:
         if mismatch is not None:
             return mismatch
         Reader(path).audit_head()
-        chain = verify_chain(path)
+        chain = verify_chain(path, key, wallet_keys=enrollment.wallet_keys if enrollment else None,
+                             device_id=enrollment.device_id if enrollment else None)
     except JournalError as exc:
         return CheckResult(Check.JOURNAL, CheckStatus.FAIL, str(exc),
                            "check journal.path and the file's owner; restore it from a backup if damaged")
@@ -365,7 +366,8 @@ def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = 
                             clock_skew_s=max(offsets, key=abs) if offsets else None)
     schema, last_sale, unfinished = journal_facts(settings.journal.path)
     facts = replace(facts, journal_schema=schema, last_sale_at=last_sale, unfinished_sales=unfinished)
-    results += [check_journal(settings.journal.path), check_camera(settings.scanner),
+    verify_key = VerifyKey.from_signer(signer) if signer is not None else None
+    results += [check_journal(settings.journal.path, verify_key, enrollment), check_camera(settings.scanner),
                 check_serial(settings.scanner)]
     results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint)
                 for f in security_checks(loaded)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,16 +177,21 @@ def enroll(
     return Enrollment.from_answer(client.base_url, answer, alg, datetime.now(UTC)), signer
 
 
-def rotate_key(store: KeyStore, client: WalletClient) -> KeySigner:
+def rotate_key(store: KeyStore, client: WalletClient,
+               confirmed: Callable[[KeySigner, KeySigner], None] | None = None) -> KeySigner:
     """Replace the device key: the new key is made as pending, registered with the wallet (signed
     by the old key and the new), and only then promoted. If the wallet never confirms, the old
-    key stays in use and the pending one is discarded."""
+    key stays in use and the pending one is discarded. ``confirmed(old, new)`` runs once the
+    wallet has confirmed, before the promotion (the journal records the hand-over there)."""
     if store.has_pending():
         store.discard_pending()
-    new = store.generate_pending(store.load().alg)
+    old = store.load()
+    new = store.generate_pending(old.alg)
     try:
         client.rotate_key(new)
     except BaseException:
         store.discard_pending()
         raise
+    if confirmed is not None:
+        confirmed(old, new)
     return store.promote_pending()

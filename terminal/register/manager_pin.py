@@ -3,6 +3,9 @@ and the lock-out time beside it, so that neither a restart nor a new process res
 
 Every attempt (right, wrong, or refused while locked) and every change is an audit entry,
 committed in the same transaction as the state it changes (``Journal.record_manager_action``).
+Each entry that changes the PIN state records it after the change (``rowcheck.pin_snapshot``: a
+SHA-256 of the stored hash, never the hash; the failure count; the lock-out time), so that
+``payterm audit verify`` finds a swapped hash or a zeroed count.
 The argon2 work runs outside that transaction: it is deliberately slow and the journal has one
 writer. Call ``check`` off the UI thread.
 
@@ -32,14 +35,15 @@ from terminal.config.model import ManagerSettings
 from terminal.journal.audit import JsonValue
 from terminal.journal.db import open_read_connection
 from terminal.journal.records import AuditEntry
+from terminal.journal.rowcheck import PIN_FAILURES_KEY, PIN_HASH_KEY, PIN_LOCKED_UNTIL_KEY, pin_snapshot
 from terminal.journal.states import AuditAction
 from terminal.journal.store import Journal
 
 T = TypeVar("T")
 
-HASH_KEY = "manager_pin_hash"
-FAILURES_KEY = "manager_pin_failures"
-LOCKED_UNTIL_KEY = "manager_pin_locked_until"
+HASH_KEY = PIN_HASH_KEY
+FAILURES_KEY = PIN_FAILURES_KEY
+LOCKED_UNTIL_KEY = PIN_LOCKED_UNTIL_KEY
 
 # OWASP password storage cheat sheet, argon2id minimum: m = 19 MiB, t = 2, p = 1.
 MIN_MEMORY_KIB = 19 * 1024
@@ -166,10 +170,11 @@ class ManagerPin:
         if self._verify(stored, pin):
             rehash = self._hasher.hash(pin) if self._hasher.check_needs_rehash(stored) else None
 
-            def reset(conn: sqlite3.Connection) -> None:
+            def reset(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
                 _put(conn, FAILURES_KEY, "0")
                 if rehash is not None:
                     _put(conn, HASH_KEY, rehash)
+                return pin_snapshot(conn)
             self._record(AuditAction.MANAGER_LOGIN, actor, now, {}, reset)
             return PinCheck(PinOutcome.OK)
         return self._wrong(actor, now)
@@ -178,7 +183,7 @@ class ManagerPin:
         limit = self._policy.max_pin_failures
         result: list[PinCheck] = []
 
-        def count(conn: sqlite3.Connection) -> None:
+        def count(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
             failures = int(_get(conn, FAILURES_KEY) or 0) + 1
             if failures >= limit:
                 until = now + self._policy.lockout
@@ -188,6 +193,7 @@ class ManagerPin:
             else:
                 _put(conn, FAILURES_KEY, str(failures))
                 result.append(PinCheck(PinOutcome.WRONG, tries_left=limit - failures))
+            return pin_snapshot(conn)
 
         # The action is decided inside the transaction; the entry records the attempt either way.
         entry = self._journal.record_manager_action(
@@ -213,11 +219,12 @@ class ManagerPin:
         check_policy(pin)
         digest = self._hasher.hash(pin)
 
-        def store(conn: sqlite3.Connection) -> None:
+        def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
             if _get(conn, HASH_KEY) is not None:
                 raise PinAlreadySet("a manager PIN is already set: change it with the old PIN")
             _put(conn, HASH_KEY, digest)
             _put(conn, FAILURES_KEY, "0")
+            return pin_snapshot(conn)
         self._record(AuditAction.MANAGER_PIN_CHANGED, actor, self._clock(), {"first": True}, store)
 
     def change(self, old: str, new: str, *, actor: str = "manager") -> PinCheck:
@@ -228,8 +235,10 @@ class ManagerPin:
         if not result.ok:
             return result
         digest = self._hasher.hash(new)
-        self._record(AuditAction.MANAGER_PIN_CHANGED, actor, self._clock(), {"first": False},
-                     lambda conn: _put(conn, HASH_KEY, digest))
+        def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
+            _put(conn, HASH_KEY, digest)
+            return pin_snapshot(conn)
+        self._record(AuditAction.MANAGER_PIN_CHANGED, actor, self._clock(), {"first": False}, store)
         return result
 
     def reset(self, new: str, *, actor: str, reason: str) -> None:
@@ -241,21 +250,23 @@ class ManagerPin:
             raise ManagerPinError("a reset needs who does it and why")
         digest = self._hasher.hash(new)
 
-        def store(conn: sqlite3.Connection) -> None:
+        def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
             _put(conn, HASH_KEY, digest)
             _put(conn, FAILURES_KEY, "0")
             _put(conn, LOCKED_UNTIL_KEY, "0")
+            return pin_snapshot(conn)
         self._record(AuditAction.MANAGER_PIN_RESET, actor, self._clock(), {"reason": reason.strip()}, store)
 
     # -- other manager actions ------------------------------------------------------------------
 
     def record(self, action: AuditAction, details: Mapping[str, JsonValue], *, actor: str = "manager",
-               apply: Callable[[sqlite3.Connection], None] | None = None) -> AuditEntry:
+               apply: Callable[[sqlite3.Connection], Mapping[str, JsonValue] | None] | None = None) -> AuditEntry:
         """A manager action in the audit log (settings saved, end of day, exports)."""
         return self._record(action, actor, self._clock(), details, apply)
 
     def _record(self, action: AuditAction, actor: str, now: float, details: Mapping[str, JsonValue],
-                apply: Callable[[sqlite3.Connection], None] | None = None) -> AuditEntry:
+                apply: Callable[[sqlite3.Connection], Mapping[str, JsonValue] | None] | None = None,
+                ) -> AuditEntry:
         return self._journal.record_manager_action(action, actor=actor, at=self._at(now), details=details,
                                                    apply=apply)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from terminal.domain.paymentcode import (
 from terminal.journal.mapper import to_sale
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
+from terminal.register.anchoring import anchor_audit
 from terminal.register.operations import Operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 from terminal.wallet.client import WalletClient
 
 log = logging.getLogger(__name__)
+ANCHOR_WAIT_ON_CLOSE = 2.0  # seconds a closing register gives an anchor still on its way
 
 
 def new_idempotency_key() -> str:
@@ -82,6 +85,7 @@ class Register:
         self.operations = operations
         self.receipts = receipts
         self._code_lifetime = code_lifetime
+        self._anchor_thread: threading.Thread | None = None
         self._clock = clock
         self._ids = ids
         self._sale_reference: str | None = None  # the merchant reference chosen for the coming sale
@@ -201,7 +205,25 @@ class Register:
             self.runner.resume(to_sale(record))
             done.append(self.runner.wait_final(timeout_each))
         self.operations.resume()
+        self._anchor_in_background()  # after recovery: the head it anchors is settled
         return done
+
+    def _anchor_in_background(self) -> None:
+        """Anchor the audit head at the wallet on its own thread, so that a slow or unreachable
+        wallet never holds the first sale; a failure is logged and retried at the next start."""
+        def run() -> None:
+            try:
+                anchor_audit(self.journal, self.client)
+            except Exception:  # e.g. the register closed meanwhile: next start tries again
+                log.warning("anchoring the audit log did not finish", exc_info=True)
+        self._anchor_thread = threading.Thread(target=run, name="payterm-audit-anchor", daemon=True)
+        self._anchor_thread.start()
+
+    def wait_anchored(self, timeout: float | None = None) -> None:
+        """Wait for the start-up anchor (tests, and ``close``)."""
+        thread = self._anchor_thread
+        if thread is not None:
+            thread.join(timeout)
 
     def status(self) -> RegisterStatus:
         return RegisterStatus(
@@ -217,6 +239,7 @@ class Register:
             self.receipts.reprint_last()
 
     def close(self) -> None:
+        self.wait_anchored(ANCHOR_WAIT_ON_CLOSE)
         self.runner.close()
         if self.receipts is not None:
             self.receipts.close()

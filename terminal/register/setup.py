@@ -14,6 +14,7 @@ import httpx
 from terminal.config.loader import LoadedSettings
 from terminal.config.model import Settings
 from terminal.config.paths import make_private_dir, open_private, tighten_tree
+from terminal.crypto.keys import KeySigner, VerifyKey
 from terminal.crypto.keystore import (
     CREDENTIALS_DIR_ENV, KEK_CREDENTIAL, KEY_PASSPHRASE_ENV, KeyStore, KeyStoreKind, KeyStoreSettings,
 )
@@ -95,12 +96,35 @@ def load_enrollment(loaded: LoadedSettings) -> Enrollment:
     return enrollment_file.load(enrollment_path(loaded))
 
 
+def audit_signer(settings: Settings) -> KeySigner | None:
+    """The device key that signs the journal's audit entries; None before there is one (a
+    journal written before enrollment keeps unsigned entries, "before the keyed chain")."""
+    store = open_keys(settings)
+    return store.load() if store.exists() else None
+
+
+def open_journal(settings: Settings) -> Journal:
+    """The journal with the device key injected, for every tool that writes to it."""
+    return Journal(settings.journal.path, audit_signer(settings))
+
+
+def audit_verify_key(settings: Settings) -> VerifyKey | None:
+    """The device's public key, for checking the audit log; read from the key store's public part
+    (no KEK, passphrase or token PIN needed). None when this register has no key."""
+    store = open_keys(settings)
+    if not store.exists():
+        return None
+    described = store.describe()
+    return VerifyKey(described.alg, described.public_key)
+
+
 def wallet_client(
     settings: Settings, enrollment: Enrollment, store: KeyStore, *, transport: httpx.BaseTransport | None = None,
+    signer: KeySigner | None = None,
 ) -> WalletClient:
     return WalletClient(
         enrollment.wallet_url,
-        signer=store.load(),
+        signer=signer or store.load(),
         device_id=enrollment.device_id,
         wallet_keys=enrollment.wallet_keys,
         timeouts=Timeouts(connect=settings.wallet.timeouts.connect, charge=settings.wallet.timeouts.charge),
@@ -125,10 +149,11 @@ def open_register(
     tighten_tree(make_private_dir(loaded.paths.data_dir))  # 0700 / 0600, also for an older install
     enrollment = load_enrollment(loaded)
     store = open_keys(settings)
-    client = wallet_client(settings, enrollment, store, transport=transport)
+    signer = store.load()
+    client = wallet_client(settings, enrollment, store, transport=transport, signer=signer)
     if not settings.journal.path.exists():  # SQLite gives its -wal and -shm the journal's mode
         open_private(settings.journal.path).close()
-    journal = Journal(settings.journal.path)
+    journal = Journal(settings.journal.path, signer)
     effects = WalletEffects(client, pin_key=enrollment.pin_key)
     hooks = hooks or Hooks()
     service = None if not receipts else ReceiptService(

@@ -9,6 +9,7 @@ which errors leave the outcome unknown).
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 import time
@@ -21,6 +22,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from terminal.crypto import Alg, KeySigner, VerifyKey, public_key_b64, public_key_from_b64
+from terminal.crypto.anchor import anchor_receipt_message
 from terminal.crypto.keystore import fingerprint
 from terminal.crypto.errors import SignatureError
 from terminal.crypto.httpsig import verify_response
@@ -209,6 +211,31 @@ class WalletClient:
         answer = self._call("POST", "/v1/devices/rotate-key", m.RotateKeyResponse, body=body, auth=auth)
         if answer.public_key != body.public_key or answer.device_id != self.device_id:
             raise UnverifiedResponse("the wallet confirmed another key", code="mismatched_answer")
+        return answer
+
+    def latest_audit_anchor(self) -> m.AuditAnchorReceipt:
+        """The wallet's receipt for this device's latest anchored head (WalletRejected 404: none),
+        checked against the pinned wallet keys."""
+        answer = self._call("GET", "/v1/devices/audit-anchor", m.AuditAnchorReceipt)
+        self._check_receipt(answer)
+        return answer
+
+    def _check_receipt(self, answer: m.AuditAnchorReceipt) -> None:
+        key = self._keys.get(answer.keyid)
+        message = anchor_receipt_message(answer.device_id, answer.seq, answer.head_hash, answer.anchored_at)
+        if answer.device_id != self.device_id or key is None or not key.verify(
+                base64.b64decode(answer.signature), message):
+            raise UnverifiedResponse("the wallet's anchor receipt is not signed by its pinned key",
+                                     code="bad_receipt")
+
+    def anchor_audit(self, seq: int, head_hash: str, signature: str) -> m.AuditAnchorReceipt:
+        """Anchor the register's signed audit head at the wallet; the answer is the wallet's receipt,
+        checked here against the pinned wallet keys (a receipt for another head is refused)."""
+        body = m.AuditAnchorRequest(seq=seq, head_hash=head_hash, signature=signature)
+        answer = self._call("POST", "/v1/devices/audit-anchor", m.AuditAnchorReceipt, body=body)
+        if (answer.seq, answer.head_hash, answer.device_id) != (seq, head_hash, self.device_id):
+            raise UnverifiedResponse("the wallet's anchor receipt names another head", code="mismatched_answer")
+        self._check_receipt(answer)
         return answer
 
     @classmethod

@@ -66,6 +66,7 @@ class ProblemCode(StrEnum):
     CURRENCY_MISMATCH = "currency_mismatch"
     ENROLLMENT_CODE_INVALID = "enrollment_code_invalid"
     KEY_INVALID = "key_invalid"
+    AUDIT_ANCHOR_INVALID = "audit_anchor_invalid"  # bad signature over the head, or a head going back
     SERVICE_UNAVAILABLE = "service_unavailable"
     FORBIDDEN = "forbidden"
     INTERNAL_ERROR = "internal_error"
@@ -138,6 +139,29 @@ class RotateKeyResponse(_Message):
     alg: KeyAlg
     public_key: str
     rotated_at: AwareDatetime
+
+
+# --- audit anchor ---------------------------------------------------------------------------
+
+class AuditAnchorRequest(_Message):
+    """The register's signed audit head: its last entry's seq and hash, and that entry's signature
+    by the device key (over ``terminal.crypto.anchor.audit_entry_message(head_hash)``)."""
+
+    seq: Annotated[StrictInt, Field(ge=1, le=2**53)]
+    head_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: B64
+
+
+class AuditAnchorReceipt(_Message):
+    """The wallet's receipt: its response key's signature (``keyid``) over
+    ``terminal.crypto.anchor.anchor_receipt_message(device_id, seq, head_hash, anchored_at)``."""
+
+    device_id: str
+    seq: StrictInt
+    head_hash: str
+    anchored_at: str = Field(description="RFC 3339 UTC time the wallet stored the anchor, as signed")
+    keyid: str
+    signature: B64
 
 
 # --- charges --------------------------------------------------------------------------------

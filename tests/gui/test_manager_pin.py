@@ -121,7 +121,8 @@ def test_changing_the_pin_needs_the_current_one(qtbot, rig: ManagerRig, language
     with closing(open_read_connection(rig.register.journal.path)) as conn:
         details = [json.loads(d) for (d,) in conn.execute(
             "SELECT details FROM audit WHERE action = 'manager.pin_changed' ORDER BY seq")]
-    assert details == [{"first": True}, {"first": False}]
+    assert [d["first"] for d in details] == [True, False]
+    assert all(len(d["pin_hash_sha256"]) == 64 for d in details)  # a digest of the hash, never the hash
 
 
 def test_every_audit_action_has_a_label() -> None:

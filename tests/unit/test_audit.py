@@ -132,7 +132,8 @@ def test_appended_entry_without_the_head(path: Path) -> None:
     digest = entry_hash(last, seq, at, "manager", "manager.login", details)
     tamper(
         path,
-        f"INSERT INTO audit VALUES ({seq}, '{at}', 'manager', 'manager.login', '{details}', "
+        "INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash) "
+        f"VALUES ({seq}, '{at}', 'manager', 'manager.login', '{details}', "
         f"'{last}', '{digest}')",
     )
     broken = verify_chain(path).broken

@@ -100,6 +100,7 @@ class EndOfDayTab(QWidget):
             rec = services.reconcile(day)
             services.pin.record(AuditAction.MANAGER_END_OF_DAY, {
                 "day": day.isoformat(), "agree": rec.agree, "differences": len(rec.differences)})
+            services.anchor_audit()  # the day's last entry anchored at the wallet (failure: logged)
             return rec
         self.run_button.setEnabled(False)
         self.verdict.setText(self.tr("Asking the wallet for its settlement…"))

@@ -77,6 +77,8 @@ _ACTIONS = {
     AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
     AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
     AuditAction.RECOVERY_FINISHED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery finished"),
+    AuditAction.AUDIT_KEYED: QT_TRANSLATE_NOOP("ManagerLabels", "audit log signed from here on"),
+    AuditAction.AUDIT_KEY_ROTATED: QT_TRANSLATE_NOOP("ManagerLabels", "device key replaced"),
 }
 
 
@@ -158,6 +160,17 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "sale": None,
     "after_seq": None,
     "locked_until": None,  # the action says "locked"; the dialog showed the countdown
+    # integrity data for `payterm audit verify`, not for people: the PIN state after the change,
+    # the keys of a rotation, the count of unsigned entries before the keyed chain
+    "pin_hash_sha256": None,
+    "pin_failures": None,
+    "pin_locked_until": None,
+    "old_alg": None,
+    "old_public_key": None,
+    "new_alg": None,
+    "new_public_key": None,
+    "new_key_proof": None,
+    "unsigned_before": None,
 }
 # Values that are codes, in words (free text, such as IT's reason for a PIN reset, stays as typed).
 _VALUE_WORDS = {

@@ -12,7 +12,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from terminal.config.writer import ConfigWriter
+from terminal.journal.records import AnchorReceipt
 from terminal.journal.store import Journal
+from terminal.register.anchoring import anchor_audit
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.operations import Operations
 from terminal.register.reconcile import Reconciliation, gather
@@ -53,6 +55,10 @@ class ManagerServices:
 
     def today(self) -> date:
         return self.now().date()
+
+    def anchor_audit(self) -> AnchorReceipt | None:
+        """Blocking (asks the wallet): anchor the audit head, as every end of day does."""
+        return anchor_audit(self.journal, self.client)
 
     def reconcile(self, day: date) -> Reconciliation:
         """Blocking (asks the wallet): run it on a worker."""

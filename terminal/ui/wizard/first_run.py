@@ -83,7 +83,7 @@ def enroll(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None 
                                                 trust_on_first_use=run.trust_on_first_use)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     writer.write(run.config_changes())
-    with Journal(settings.journal.path) as journal:
+    with Journal(settings.journal.path, signer) as journal:
         pin = ManagerPin(journal, settings.manager)
         pin_was_set = not pin.is_set()
         if pin_was_set:
