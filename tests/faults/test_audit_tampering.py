@@ -30,7 +30,7 @@ from terminal.domain.money import Money
 from terminal.journal.audit import canonical_json, entry_hash
 from terminal.register.manager_pin import ManagerPin, make_hasher
 from terminal.register.setup import open_journal
-from tests.register_fixtures import make_register, pay
+from tests.register_fixtures import DEV_ENV, make_register, pay
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -261,7 +261,7 @@ def test_a_forged_anchor_receipt_is_found(home: Path, capsys: pytest.CaptureFixt
 
 def test_a_journal_opened_with_the_key_keeps_verifying(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The register's own tools (here a manager-PIN reset) sign what they add."""
-    loaded = load_settings({"PAYTERM_HOME": str(home)})
+    loaded = load_settings({"PAYTERM_HOME": str(home), **DEV_ENV})
     with open_journal(loaded.settings) as journal:
         ManagerPin(journal, hasher=make_hasher()).reset("8642", actor="it:test", reason="forgotten")
     code, out = verify(capsys)
