@@ -28,6 +28,7 @@ def test_start_up_anchors_and_the_wallet_keeps_it(sandbox_server: RunningSandbox
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # the test register's KEK file beside its key
     reg = make_register(home, sandbox_server)
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
@@ -70,6 +71,7 @@ def test_an_unreachable_wallet_does_not_stop_start_up(sandbox_server: RunningSan
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # the test register's KEK file beside its key
     reg = make_register(home, sandbox_server)
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
@@ -88,6 +90,7 @@ def test_a_rotated_device_key_keeps_the_log_verifiable(sandbox_server: RunningSa
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # the test register's KEK file beside its key
     reg = make_register(home, sandbox_server)
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
@@ -104,7 +107,7 @@ def test_a_rotated_device_key_keeps_the_log_verifiable(sandbox_server: RunningSa
         reg.close()
     code, out = verify_json(capsys)
     assert code == 0 and out["signatures_checked"] is True and out["not_anchored"] == [], out
-    path = load_settings({"PAYTERM_HOME": str(home)}).settings.journal.path
+    path = load_settings({"PAYTERM_HOME": str(home), "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}).settings.journal.path
     assert verify_chain(path).ok  # without a key: only the chain (signatures_checked is False)
     assert not verify_chain(path).signatures_checked
 
@@ -117,6 +120,7 @@ def test_the_wallets_copy_finds_a_cut_back_log_whose_receipts_were_deleted(
 
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")  # the test register's KEK file beside its key
     reg = make_register(home, sandbox_server)
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
@@ -128,7 +132,7 @@ def test_the_wallets_copy_finds_a_cut_back_log_whose_receipts_were_deleted(
         assert head is not None
     finally:
         reg.close()
-    path = load_settings({"PAYTERM_HOME": str(home)}).settings.journal.path
+    path = load_settings({"PAYTERM_HOME": str(home), "PAYTERM_KEYS__DEVELOPMENT_MODE": "true"}).settings.journal.path
     with sqlite3.connect(path) as raw:  # the attacker: the last entry, the head row, the receipts
         raw.execute("DROP TRIGGER audit_no_delete")
         previous = raw.execute("SELECT seq, hash FROM audit WHERE seq = ?", (head[0] - 1,)).fetchone()
