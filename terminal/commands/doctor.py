@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from terminal import __version__
 from terminal.commands.common import Exit
 from terminal.register.doctor import CheckResult, CheckStatus, Facts, diagnose
 
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    report = diagnose()
+    report = diagnose(version=__version__)
     if args.json:
         print(json.dumps({"ok": report.ok, **facts_json(report.facts), "checks": [as_json(r) for r in report.checks]},
                          ensure_ascii=False))

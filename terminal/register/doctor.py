@@ -25,7 +25,6 @@ from pathlib import Path
 import httpx
 import serial
 
-from terminal import __version__
 from terminal.config import ConfigError, LoadedSettings, load_settings
 from terminal.config.model import ScannerSettings, Settings
 from terminal.crypto import KeySigner, VerifyKey
@@ -341,9 +340,13 @@ def journal_facts(path: Path) -> tuple[int | None, datetime | None, int | None]:
         return version, None, None
 
 
-def diagnose(env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time) -> Report:
-    """Every check, in the order a person would fix things, and the facts found on the way."""
-    facts = Facts(__version__, datetime.fromtimestamp(clock(), UTC))
+def diagnose(
+    env: Mapping[str, str] | None = None, clock: Callable[[], float] = time.time, *, version: str,
+) -> Report:
+    """Every check, in the order a person would fix things, and the facts found on the way.
+    ``version``: this program's, given by the surface that asks (the register layer does not
+    import the application package above it)."""
+    facts = Facts(version, datetime.fromtimestamp(clock(), UTC))
     config, loaded = check_config(env)
     results = [config]
     if loaded is None:
