@@ -145,6 +145,7 @@ def wizard_shots(app: QApplication, home: Path, sandbox: RunningSandbox, suffix:
     wizard.show()
     wizard.wallet.url.setText(sandbox.url)
     wizard.wallet.code.setText(sandbox.enrollment_code())
+    wizard.wallet.fingerprint.setText(sandbox.wallet_key_fingerprint)  # as the wallet provider gave it to IT
     save(app, wizard, f"manager-wizard-wallet-{suffix}")
     wizard.next()
     wizard.keys.pkcs11.setChecked(True)
