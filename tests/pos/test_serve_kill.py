@@ -54,7 +54,11 @@ def test_kill_9_mid_payment_then_status_after_restart(sandbox_server: RunningSan
     home = tmp_path / "reg"
     make_register(home, sandbox_server).close()
     base = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM_")}
-    env = {**base, **FAST_ENV, "PAYTERM_HOME": str(home), "PAYTERM_POS__HOST": "127.0.0.1",
+    # Polling an unknown outcome for 30 s, not FAST_ENV's 3: the wallet keeps 1301 pending for about
+    # 3 s, and a restarted register keeps its sale's deadline, so on a busy machine a 3 s window could
+    # close before the wallet's approval and reverse the payment instead (a different, also correct end).
+    env = {**base, **FAST_ENV, "PAYTERM_WALLET__POLL_MAX": "30", "PAYTERM_HOME": str(home),
+           "PAYTERM_POS__HOST": "127.0.0.1",
            "PAYTERM_SCANNER__CAMERA": "none", "PAYTERM_POS__POI_ID": nexo.POIID}
     loaded = load_settings(env)
     with PosStore.in_data_dir(loaded.paths.data_dir) as store:
