@@ -53,12 +53,17 @@ class RealHarness:
         return c.PaymentOrder(ref or new_ref(), amount, code=code)
 
 
+# Poll an unknown outcome for 30 s, not FAST_ENV's 3: the wallet keeps 1301 pending for about 3 s,
+# and on a busy machine a 3 s window could close before its approval (reversing it instead).
+SLOW_POLL = {"PAYTERM_WALLET__POLL_MAX": "30"}
+
+
 def env_for(home: Path) -> dict[str, str]:
-    return {"PAYTERM_HOME": str(home), **FAST_ENV}
+    return {"PAYTERM_HOME": str(home), **FAST_ENV, **SLOW_POLL}
 
 
 def open_core(home: Path, sandbox: RunningSandbox, manager: ManagerDesk | None = None) -> RealHarness:
-    reg = make_register(home, sandbox)
+    reg = make_register(home, sandbox, **SLOW_POLL)
     loaded = load_settings(env_for(home))
     desk = manager or ManagerDesk()
     core = RegisterPaymentCore(reg, loaded, approve=desk)
