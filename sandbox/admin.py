@@ -3,12 +3,14 @@ not signed, not part of Wallet API v1 (and not in its OpenAPI)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from ipaddress import ip_address
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
 
+from sandbox import managers
 from sandbox.clock import to_datetime
 from sandbox.codes import issue_enrollment_code, issue_payment_code
 from sandbox.errors import Forbidden, NotFound
@@ -60,6 +62,36 @@ class Ledger(BaseModel):
 def _sb(request: Request) -> Sandbox:
     sb: Sandbox = request.app.state.sandbox
     return sb
+
+
+class IssuedResetCode(BaseModel):
+    reset_code: str
+    device_id: str
+
+
+class ManagerEvent(BaseModel):
+    at: datetime
+    action: str
+    detail: dict[str, object]
+
+
+@router.post("/devices/{device_id}/manager-reset-codes", status_code=201)
+def new_manager_reset_code(request: Request, device_id: str, issued_by: str = "sandbox-admin") -> IssuedResetCode:
+    """The wallet's admin side: a one-time code for IT to set this register's manager PIN."""
+    sb = _sb(request)
+    with sb.db.tx() as conn:
+        code = managers.issue_token(conn, device_id, "reset", sb.clock.now(), issued_by=issued_by)
+    return IssuedResetCode(reset_code=code, device_id=device_id)
+
+
+@router.get("/devices/{device_id}/manager-events")
+def manager_events(request: Request, device_id: str) -> list[ManagerEvent]:
+    """The wallet's own audit of this register's manager PIN: attempts, lock-outs, sets, codes."""
+    sb = _sb(request)
+    with sb.db.tx() as conn:
+        rows = conn.execute("SELECT at, action, detail FROM manager_events WHERE device_id = ? ORDER BY id",
+                            (device_id,)).fetchall()
+    return [ManagerEvent(at=to_datetime(r["at"]), action=r["action"], detail=json.loads(r["detail"])) for r in rows]
 
 
 @router.post("/enrollment-codes", status_code=201)

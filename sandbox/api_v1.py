@@ -4,24 +4,26 @@ run (and put the verified keyid in request.state); each route is one SQLite tran
 from __future__ import annotations
 
 import warnings
-
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.responses import Response
 
-from sandbox import anchors, charges, devices, reversals, settlement, stepup
+from sandbox import anchors, charges, devices, managers, reversals, settlement, stepup
 from sandbox.auth import Verifier, unauthorized
+from sandbox.clock import to_datetime
 from sandbox.errors import Unauthorized, Unprocessable
-from sandbox.idempotency import StoredResponse
+from sandbox.idempotency import StoredResponse, remember, replay, request_hash
+from sandbox.problems import problem_body
 from sandbox.state import Sandbox
 from terminal.crypto import SignatureError, UnknownKey, VerifyKey, verify_request
 from terminal.wallet.messages import (
-    AuditAnchorReceipt,
-    AuditAnchorRequest,
     IDEMPOTENCY_KEY_PATTERN,
     PROBLEM_CONTENT_TYPE,
+    AuditAnchorReceipt,
+    AuditAnchorRequest,
+    CancelRequest,
     ChargeList,
     ChargeRequest,
     ChargeResponse,
@@ -29,6 +31,10 @@ from terminal.wallet.messages import (
     EnrollResponse,
     KeyCancelRequest,
     KeyCancelResponse,
+    ManagerPinSetRequest,
+    ManagerPinSetResponse,
+    ManagerPinVerifyRequest,
+    ManagerPinVerifyResponse,
     Problem,
     ProblemCode,
     RefundRequest,
@@ -65,7 +71,8 @@ def _device(request: Request, conn: Any) -> charges.Device:
 
 
 def _stored(response: StoredResponse) -> Response:
-    return Response(response.body, status_code=response.status, media_type="application/json")
+    kind = "application/json" if response.status < 400 else PROBLEM_CONTENT_TYPE
+    return Response(response.body, status_code=response.status, media_type=kind)
 
 
 @router.post("/devices/enroll", response_model=EnrollResponse, status_code=201, responses=_problems(),
@@ -73,7 +80,36 @@ def _stored(response: StoredResponse) -> Response:
 def enroll(request: Request, body: EnrollRequest) -> EnrollResponse:
     sb = _sandbox(request)
     with sb.db.tx() as conn:
-        return devices.enroll(conn, body, sb.keys, sb.clock.now())
+        answer = devices.enroll(conn, body, sb.keys, sb.clock.now())
+        token = managers.issue_token(conn, answer.device_id, "setup", sb.clock.now(), issued_by="enrollment")
+        return answer.model_copy(update={"manager_setup_token": token})
+
+
+@router.post("/devices/manager-pin/verify", response_model=ManagerPinVerifyResponse, responses=_problems(403, 409),
+             summary="Check the manager PIN (opening manager mode); wrong ones count towards the lock-out")
+def verify_manager_pin(request: Request, body: ManagerPinVerifyRequest) -> ManagerPinVerifyResponse:
+    sb = _sandbox(request)
+    device_id: str = request.state.keyid
+    with sb.db.tx() as conn:
+        now = sb.clock.now()
+        refused = managers.check(conn, device_id, body.authorization, "verify", (), sb.keys.pin_private,
+                                 sb.knobs.risk, now)
+    if refused is not None:
+        raise refused
+    return ManagerPinVerifyResponse(device_id=device_id, nonce=body.authorization.nonce,
+                                    verified_at=to_datetime(now))
+
+
+@router.post("/devices/manager-pin", response_model=ManagerPinSetResponse, responses=_problems(403, 409),
+             summary="Set the manager PIN: first (setup token), forgotten (reset code) or change (current PIN)")
+def set_manager_pin(request: Request, body: ManagerPinSetRequest) -> ManagerPinSetResponse:
+    sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        answer = managers.set_pin(conn, request.state.keyid, body, sb.keys.pin_private, sb.knobs.risk,
+                                  sb.clock.now())
+    if not isinstance(answer, ManagerPinSetResponse):
+        raise answer
+    return answer
 
 
 @router.post("/devices/rotate-key", response_model=RotateKeyResponse, responses=_problems(),
@@ -162,8 +198,24 @@ def step_up(request: Request, charge_id: ChargeId, body: Annotated[StepUpRequest
 
 @router.post("/charges/{charge_id}/cancel", response_model=ChargeResponse, responses=_problems(404, 409),
              summary="Void a pending, step-up or same-day approved charge (idempotent)")
-def cancel(request: Request, charge_id: ChargeId) -> ChargeResponse:
+def cancel(request: Request, charge_id: ChargeId,
+           body: Annotated[CancelRequest | None, Body()] = None) -> ChargeResponse:
     sb = _sandbox(request)
+    auth = body.manager_authorization if body is not None else None
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        now = sb.clock.now()
+        row = charges.fetch_for_device(conn, device, charge_id, now)
+        refused = None
+        # Voiding an approved charge gives money back: the manager's, unless it is the register's
+        # own reversal of a sale it never finished. A charge already cancelled is answered as is
+        # (a resend of a void whose answer was lost), and one still in progress moved no money.
+        if row["status"] == "approved" and (
+                auth is not None or not managers.unattended_reversal_ok(row, None, sb.knobs.risk, now)):
+            refused = managers.check(conn, device.id, auth, "void", (charge_id,), sb.keys.pin_private,
+                                     sb.knobs.risk, now)
+    if refused is not None:
+        raise refused
     with sb.db.tx() as conn:
         row = reversals.cancel(conn, _device(request, conn), charge_id, sb.clock.now())
         return charges.charge_view(conn, row, sb.knobs.risk)
@@ -173,6 +225,20 @@ def cancel(request: Request, charge_id: ChargeId) -> ChargeResponse:
              summary="Cancel whatever is or will be charged under an idempotency key (idempotent)")
 def cancel_by_key(request: Request, body: KeyCancelRequest) -> KeyCancelResponse:
     sb = _sandbox(request)
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        now = sb.clock.now()
+        found = conn.execute("SELECT * FROM charges WHERE device_id = ? AND idempotency_key = ?",
+                             (device.id, body.idempotency_key)).fetchone()
+        late = found is not None and not managers.unattended_reversal_ok(
+            charges.fetch_for_device(conn, device, str(found["id"]), now), None, sb.knobs.risk, now)
+        if late:
+            # Only the register's own reversal of a sale it never finished is unattended.
+            managers.event(conn, device.id, "refused", now, purpose="cancel_by_key", reason="no_authorization")
+    if late:
+        raise managers.ManagerRefused(ProblemCode.MANAGER_AUTHORIZATION_REQUIRED,
+                                      "Voiding this approved charge needs the manager's authorization",
+                                      "it was approved too long ago to be reversed unattended; void it by its id")
     with sb.db.tx() as conn:
         row = reversals.cancel_by_key(conn, _device(request, conn), body.idempotency_key, sb.clock.now())
         view = None if row is None else charges.charge_view(conn, row, sb.knobs.risk)
@@ -186,6 +252,29 @@ def cancel_by_key(request: Request, body: KeyCancelRequest) -> KeyCancelResponse
 def refund(request: Request, charge_id: ChargeId, body: RefundRequest,
            idempotency_key: IdempotencyKey) -> Response:
     sb = _sandbox(request)
+    scope = f"refund:{charge_id}"
+    with sb.db.tx() as conn:
+        device = _device(request, conn)
+        now = sb.clock.now()
+        stored = replay(conn, device.id, scope, idempotency_key, request_hash(body))
+        if stored is not None:
+            return _stored(stored)
+        row = charges.fetch_for_device(conn, device, charge_id, now)
+        refused = None
+        auth = body.manager_authorization
+        if auth is not None or not (body.reversal and managers.unattended_reversal_ok(row, body.amount,
+                                                                                       sb.knobs.risk, now)):
+            refused = managers.check(conn, device.id, auth, "refund",
+                                     (charge_id, idempotency_key, body.amount, body.currency),
+                                     sb.keys.pin_private, sb.knobs.risk, now)
+        if refused is not None:
+            # The first answer under a key is final: a late copy of this request is refused too.
+            remember(conn, device.id, scope, idempotency_key, request_hash(body), StoredResponse(
+                refused.status, problem_body(refused.status, refused.code, refused.title, refused.detail,
+                                             tries_left=getattr(refused, "tries_left", None),
+                                             locked_until=getattr(refused, "locked_until", None))), now)
+    if refused is not None:
+        raise refused
     with sb.db.tx() as conn:
         device = _device(request, conn)
         return _stored(reversals.refund(conn, device, charge_id, idempotency_key, body, sb.clock.now()))

@@ -60,6 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     _db_arg(fp)
     fp.set_defaults(func=wallet_key_fingerprint_command)
 
+    reset = commands.add_parser("manager-reset-code",
+                                help="the wallet's admin side: print a one-time code that lets IT set a "
+                                     "register's forgotten manager PIN (`payterm manager-pin reset`)")
+    _db_arg(reset)
+    reset.add_argument("--device", required=True, help="the register's device id (`payterm doctor`)")
+    reset.add_argument("--by", default="sandbox-admin", help="who issues it (kept in the wallet's audit)")
+    reset.set_defaults(func=manager_reset_code_command)
+
     pay = commands.add_parser("payment-code", help="print a fresh payment code for a demo customer")
     _db_arg(pay)
     pay.add_argument("--customer", required=True, help="e.g. alice (see docs/sandbox.md)")
@@ -108,6 +116,19 @@ def wallet_key_fingerprint_command(args: argparse.Namespace) -> int:
     from terminal.crypto.keystore import fingerprint
 
     print(fingerprint(open_sandbox(args.db).keys.signer.public_key_bytes()))
+    return 0
+
+
+def manager_reset_code_command(args: argparse.Namespace) -> int:
+    from sandbox.managers import issue_token
+
+    sb = open_sandbox(args.db)
+    try:
+        with sb.db.tx() as conn:
+            print(issue_token(conn, args.device, "reset", sb.clock.now(), issued_by=args.by))
+    except ApiError as exc:
+        print(f"payterm sandbox manager-reset-code: {exc.detail}", file=sys.stderr)
+        return 1
     return 0
 
 

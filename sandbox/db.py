@@ -115,7 +115,31 @@ CREATE TABLE audit_anchors (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+# v4: the manager's authorization, held by the wallet: each register's manager PIN (argon2id)
+# with its failure count and lock-out, the one-time setup tokens (from enrollment) and reset codes
+# (from the wallet's admin side) that authorize setting it, the single-use nonces of sealed
+# manager PINs, and the wallet's own audit of every manager event.
+SCHEMA_V4 = """
+CREATE TABLE manager_credentials (
+    device_id TEXT PRIMARY KEY REFERENCES devices(id), pin_hash TEXT NOT NULL,
+    failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER, updated_at INTEGER NOT NULL
+);
+CREATE TABLE manager_tokens (
+    token_hash TEXT PRIMARY KEY, device_id TEXT NOT NULL REFERENCES devices(id),
+    kind TEXT NOT NULL CHECK (kind IN ('setup', 'reset')), issued_by TEXT NOT NULL,
+    issued_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER
+);
+CREATE TABLE manager_nonces (
+    device_id TEXT NOT NULL, nonce TEXT NOT NULL, used_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+);
+CREATE TABLE manager_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, device_id TEXT NOT NULL, at INTEGER NOT NULL,
+    action TEXT NOT NULL, detail TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 """MIGRATIONS[i] takes the schema from user_version i to i+1."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -175,7 +199,7 @@ class Database:
         conn = self.connection()
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {
-            t: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {t}")), key=repr)  # noqa: S608
+            t: sorted((tuple(r) for r in conn.execute(f"SELECT * FROM {t}")), key=repr)
             for t in sorted(tables)
             if t not in exclude
         }

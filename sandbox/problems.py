@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from sandbox.clock import to_datetime
 from sandbox.errors import ApiError
 from terminal.wallet.messages import PROBLEM_CONTENT_TYPE, FieldError, Problem, ProblemCode, problem_type
 
@@ -22,9 +23,11 @@ _HTTP_CODES: dict[int, tuple[str, str]] = {
 
 
 def problem_body(status: int, code: str, title: str, detail: str,
-                 errors: list[FieldError] | None = None) -> bytes:
+                 errors: list[FieldError] | None = None, *, tries_left: int | None = None,
+                 locked_until: int | None = None) -> bytes:
     problem = Problem(type=problem_type(code), title=title, status=status, detail=detail, code=code,
-                      errors=errors)
+                      errors=errors, tries_left=tries_left,
+                      locked_until=None if locked_until is None else to_datetime(locked_until))
     return problem.model_dump_json(exclude_none=True).encode()
 
 
@@ -36,7 +39,12 @@ def problem_response(status: int, code: str, title: str, detail: str | None = No
 
 
 def from_api_error(exc: ApiError) -> Response:
-    return problem_response(exc.status, exc.code, exc.title, exc.detail)
+    tries_left = getattr(exc, "tries_left", None)
+    locked_until = getattr(exc, "locked_until", None)
+    if tries_left is None and locked_until is None:
+        return problem_response(exc.status, exc.code, exc.title, exc.detail)
+    return Response(problem_body(exc.status, exc.code, exc.title, exc.detail, tries_left=tries_left,
+                                 locked_until=locked_until), status_code=exc.status, media_type=PROBLEM_CONTENT_TYPE)
 
 
 def _loc_text(loc: tuple[str | int, ...]) -> str:

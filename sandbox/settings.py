@@ -24,6 +24,11 @@ class RiskPolicy(BaseModel):
     step_up_seconds: int = Field(default=90, ge=5, le=120, description="time the customer has to confirm")
     max_attempts: int = Field(default=5, ge=1, le=10, description="wrong PIN/OTP tries before lockout")
     pending_seconds: int = Field(default=3, ge=0, le=60, description="how long 'slow' test values stay pending")
+    manager_max_attempts: int = Field(default=5, ge=1, le=10, description="wrong manager PINs before lock-out")
+    manager_lockout_seconds: int = Field(default=900, ge=1, le=86_400, description="manager lock-out length")
+    unattended_reversal_seconds: int = Field(
+        default=300, ge=0, le=86_400,
+        description="a register may reverse an approved charge without a manager this long after approval")
 
 
 class Faults(BaseModel):

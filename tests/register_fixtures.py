@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 
 from terminal.config.loader import load_settings
+from terminal.config.model import ManagerSettings
 from terminal.domain.flow import Sale, SaleState
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
 from terminal.register import enrollment as enrollment_file
+from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from tests.sandbox_fixtures import RunningSandbox
@@ -61,3 +63,20 @@ def pay(reg: Register, amount: int, code: str, *, currency: str = "JPY",
         reg.runner.wait_for(lambda s: s.state not in {SaleState.AWAITING_CODE, SaleState.AUTHORIZING}, timeout)
         during(reg)
     return reg.wait_final(timeout)
+
+
+MANAGER_PIN = "2468"
+
+
+def reset_code(sandbox: RunningSandbox, reg: Register) -> str:
+    """What the wallet's help desk gives IT: a one-time reset code for this register."""
+    issued = sandbox.admin("POST", f"/sandbox/devices/{reg.enrollment.device_id}/manager-reset-codes")
+    return str(issued["reset_code"])
+
+
+def set_manager_pin(reg: Register, sandbox: RunningSandbox, pin: str = MANAGER_PIN,
+                    policy: ManagerSettings | None = None) -> ManagerPin:
+    """Give ``reg`` a manager PIN at the wallet, as IT does with a reset code."""
+    manager = reg.manager_pin(policy)
+    manager.reset(pin, reset_code=reset_code(sandbox, reg), actor="it:test", reason="test register")
+    return manager

@@ -2,8 +2,9 @@
 PIN) and `payterm rotate-key` (replace the device key, signed by the old and the new).
 
 The manager PIN is read from stdin with ``--manager-pin-stdin`` (silent enrollment) or asked
-twice on a terminal. On a register already enrolled without one, ``--manager-pin-stdin`` alone
-sets it (the PIN can only be set this way while none exists; changing it needs the old one)."""
+twice on a terminal, and set at the wallet with the enrollment's one-time setup token: the wallet
+holds and checks it, the register keeps none. Later it is changed with the old one (manager mode),
+or, forgotten, reset by IT with a reset code from the wallet (`payterm manager-pin reset`)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from terminal.journal.errors import JournalError
 from terminal.journal.store import Journal
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import NotEnrolled, WalletKeyUnconfirmed
-from terminal.register.manager_pin import ManagerPin, ManagerPinError, check_policy
-from terminal.register.setup import enrollment_path, load_enrollment, open_journal, open_keys, wallet_client
+from terminal.register.manager_pin import ManagerPinError, PinAlreadySet, PinNotChanged, check_policy
+from terminal.register.setup import enrollment_path, load_enrollment, open_keys, open_register, wallet_client
 from terminal.wallet.errors import WalletError, WalletRejected
 
 
@@ -40,8 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "nobody can be between this register and the wallet, e.g. the sandbox)")
     p.add_argument("--force", action="store_true", help="enroll again, replacing this register's key")
     p.add_argument("--manager-pin-stdin", action="store_true",
-                   help="read the first manager PIN (4-12 digits) from stdin; alone, on an enrolled "
-                        "register without one, sets it")
+                   help="read the first manager PIN (4-12 digits) from stdin (set at the wallet)")
     p.set_defaults(func=run_enroll)
 
     r = sub.add_parser("rotate-key", help="replace the device key (the wallet confirms before it is used)")
@@ -65,14 +65,19 @@ def read_manager_pin(from_stdin: bool, prompt: str = "first manager PIN (4-12 di
     return pin
 
 
-def set_manager_pin(loaded: LoadedSettings, pin: str) -> bool:
-    """Set the first manager PIN; False when this register already has one (it is kept)."""
-    with open_journal(loaded.settings) as journal:
-        manager_pin = ManagerPin(journal, loaded.settings.manager)
-        if manager_pin.is_set():
-            return False
-        manager_pin.set_first(pin, actor="cli:enroll")
-        return True
+def set_manager_pin(loaded: LoadedSettings, pin: str, setup_token: str | None) -> bool:
+    """Set the first manager PIN at the wallet, with the enrollment's one-time setup token;
+    False when the wallet already holds one for this register (it is kept)."""
+    reg = open_register(loaded, receipts=False)
+    try:
+        reg.manager_pin(loaded.settings.manager).set_first(pin, setup_token=setup_token, actor="cli:enroll")
+    except PinAlreadySet:
+        return False
+    except PinNotChanged as exc:
+        raise CommandError(f"manager PIN: {exc}", Exit.FAILED) from None
+    finally:
+        reg.close()
+    return True
 
 
 def run_enroll(args: argparse.Namespace) -> int:
@@ -108,7 +113,7 @@ def run_enroll(args: argparse.Namespace) -> int:
             trust_on_first_use=args.trust_on_first_use,
         )
         enrollment_file.save(enrollment, path)
-        pin_set = pin is not None and set_manager_pin(loaded, pin)
+        pin_set = pin is not None and set_manager_pin(loaded, pin, enrollment.manager_setup_token)
     except WalletRejected as exc:
         print(f"payterm enroll: the wallet refused the enrollment: {exc.title}"
               + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
@@ -129,18 +134,15 @@ def run_enroll(args: argparse.Namespace) -> int:
     elif pin is not None:
         print("manager PIN: this register already has one; it was kept (change it in manager mode)")
     else:
-        print("no manager PIN set: manager mode and kiosk mode stay closed until "
-              "`payterm enroll --manager-pin-stdin` sets one", file=sys.stderr)
+        print("no manager PIN set: manager mode and kiosk mode stay closed until IT sets one with a "
+              "reset code from the wallet (`payterm manager-pin reset --reset-code CODE`)", file=sys.stderr)
     return int(Exit.OK)
 
 
 def _pin_only(loaded: LoadedSettings) -> int:
-    pin = read_manager_pin(True)
-    if pin is None or not set_manager_pin(loaded, pin):
-        raise CommandError("this register already has a manager PIN: change it in manager mode (F10) "
-                           "with the old one", Exit.USAGE)
-    print("manager PIN set")
-    return int(Exit.OK)
+    raise CommandError("the first manager PIN is set while enrolling. For a register enrolled without "
+                       "one, or a forgotten PIN, IT asks the wallet's help desk for a reset code and runs "
+                       "`payterm manager-pin reset --reset-code CODE`", Exit.USAGE)
 
 
 def run_rotate(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from terminal.config.loader import LoadedSettings
 from terminal.config.writer import ConfigWriter
 from terminal.journal.errors import JournalError
 from terminal.journal.schema import LATEST_VERSION
-from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path
 
@@ -84,7 +83,7 @@ def run_gui(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail("gui", exc)
     try:
-        pin = ManagerPin(register_.journal, loaded.settings.manager)
+        pin = register_.manager_pin(loaded.settings.manager)
         if kiosk and not pin.is_set():
             return fail("gui", CommandError(NO_PIN, Exit.SETUP))
         manager = ManagerServices.for_register(register_, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",

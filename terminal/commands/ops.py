@@ -2,16 +2,23 @@
 of an approved sale). Each is committed to the journal before it is sent; a request whose answer
 was lost is finished by the next `payterm recover`, `cancel`, `refund` or register start.
 Running `cancel` again for a sale already voided sends nothing and reports the void.
+
+Both need the store manager: the manager PIN is asked on the terminal, or read from stdin with
+--manager-pin-stdin (never from the command line). It is sealed for this one refund or void and
+checked by the wallet, which refuses the money movement when it is wrong (five wrong PINs lock
+manager actions at the wallet).
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 
 from terminal.commands.amount_arg import minor_units
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
+from terminal.config.model import ManagerSettings
 from terminal.domain.money import Money, MoneyError
 from terminal.journal.errors import JournalError
 from terminal.journal.states import OperationKind, OperationState
@@ -28,6 +35,8 @@ def _sale_options(p: argparse.ArgumentParser) -> None:
     which.add_argument("--key", help="the sale's idempotency key (from `payterm history --json`)")
     which.add_argument("--charge-id", help="the wallet's charge id (ch_…)")
     p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    p.add_argument("--manager-pin-stdin", action="store_true",
+                   help="read the manager PIN from stdin (otherwise it is asked on the terminal)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,28 +79,47 @@ def describe(result: OperationResult, left: Money) -> str:
             "wallet); it is asked again with the same key by `payterm recover` or the next start")
 
 
+def read_manager_pin(from_stdin: bool) -> str:
+    """The manager's PIN for one refund or void: stdin, or asked (echo off) on the terminal."""
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    elif sys.stdin.isatty():
+        pin = getpass.getpass("manager PIN: ")
+    else:
+        raise CommandError("the manager PIN is needed: run this at a terminal, or pass it on stdin "
+                           "with --manager-pin-stdin", Exit.USAGE)
+    if not pin:
+        raise CommandError("no manager PIN given: nothing was sent", Exit.USAGE)
+    return pin
+
+
 def _run(command: str, args: argparse.Namespace, refund: bool) -> int:
     try:
-        reg = open_the_register(settings())
+        loaded = settings()
+        reg = open_the_register(loaded)
     except CommandError as exc:
         return fail(command, exc)
     try:
-        return _operate(reg, command, args, refund)
+        return _operate(reg, loaded.settings.manager, command, args, refund)
     except OperationError as exc:
         return fail(command, CommandError(str(exc), Exit.USAGE))
+    except CommandError as exc:
+        return fail(command, exc)
     except (WalletError, JournalError) as exc:
         return fail(command, CommandError(str(exc), Exit.FAILED))
     finally:
         reg.close()
 
 
-def _operate(reg: Register, command: str, args: argparse.Namespace, refund: bool) -> int:
+def _operate(reg: Register, policy: ManagerSettings, command: str, args: argparse.Namespace, refund: bool) -> int:
     for earlier in reg.operations.resume():
         print(f"earlier {earlier.operation.kind.value} {earlier.operation.idempotency_key}: "
               f"{earlier.state.value}", file=sys.stderr)
-    ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, actor=f"cli:{command}")
+    ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, actor=f"cli:{command}",
+                     manager=reg.manager_pin(policy))
     selector = SaleSelector(reference=args.reference, key=args.key, charge_id=args.charge_id)
     sale = find_sale(reg.journal, reg.client, selector)
+    pin = read_manager_pin(args.manager_pin_stdin)
     if refund:
         amount = None
         if args.amount is not None:
@@ -99,9 +127,10 @@ def _operate(reg: Register, command: str, args: argparse.Namespace, refund: bool
                 amount = Money(args.amount, sale.currency)  # minor units of the sale's own currency
             except MoneyError as exc:
                 raise NotAllowed(f"bad amount: {exc}") from None
-        result = ops.refund(sale, amount, args.reason)
+        result = ops.refund(sale, amount, args.reason, manager_pin=pin)
     else:
-        result = ops.void(sale)
+        result = ops.void(sale, manager_pin=pin)
+    del pin
     left = ops.left_to_refund(sale)
     if args.json:
         print(json.dumps(result_json(result, left), ensure_ascii=False))

@@ -78,3 +78,54 @@ def open_pin(pin_block_b64: str, charge_id: str, private_key: X25519PrivateKey) 
     if not _is_valid_pin(pin):
         raise PinBlockError("PIN block does not hold a PIN")
     return pin
+
+
+# --- the manager PIN ---------------------------------------------------------------------------
+#
+# The manager PIN is checked by the wallet, never by the register: a refund, a void, opening
+# manager mode and changing the PIN each carry it sealed the same way, to the same wallet PIN key,
+# but under an `info` that names the device, what it authorizes and the request's own fields
+# (``manager_binding``). A block sealed for one refund does not open for another refund, another
+# amount, another register, or a void.
+
+_MANAGER_INFO_PREFIX = b"payterm-v1/manager-pin/"
+MANAGER_PIN_MIN_DIGITS = 4
+MANAGER_PIN_MAX_DIGITS = 12
+
+
+def manager_binding(device_id: str, purpose: str, *fields: str | int) -> str:
+    """What a sealed manager PIN is bound to: the device, the purpose (``verify``, ``change``,
+    ``new``, ``refund``, ``void``, ``reversal``) and the request's fields, ``/``-separated."""
+    parts = [device_id, purpose, *(str(f) for f in fields)]
+    if not all(parts) or any("/" in p for p in parts):
+        raise ValueError("a manager PIN binding needs non-empty parts without '/'")
+    return "/".join(parts)
+
+
+def _is_manager_pin(pin: str) -> bool:
+    return MANAGER_PIN_MIN_DIGITS <= len(pin) <= MANAGER_PIN_MAX_DIGITS and pin.isascii() and pin.isdigit()
+
+
+def seal_manager_pin(pin: str, binding: str, pin_public_key: bytes) -> str:
+    """The manager PIN (4-12 ASCII digits) sealed for the wallet, bound to ``binding``."""
+    if not _is_manager_pin(pin):
+        raise PinFormatError(f"a manager PIN is {MANAGER_PIN_MIN_DIGITS} to {MANAGER_PIN_MAX_DIGITS} digits 0-9")
+    try:
+        public_key = X25519PublicKey.from_public_bytes(pin_public_key)
+    except ValueError as exc:
+        raise ValueError("the wallet PIN key must be a raw 32-byte X25519 public key") from exc
+    sealed = _SUITE.encrypt(pin.encode("ascii"), public_key, info=_MANAGER_INFO_PREFIX + binding.encode())
+    return base64.b64encode(sealed).decode("ascii")
+
+
+def open_manager_pin(block_b64: str, binding: str, private_key: X25519PrivateKey) -> str:
+    """Wallet side: the manager PIN in a block sealed for exactly ``binding``, or PinBlockError."""
+    try:
+        sealed = base64.b64decode(block_b64, validate=True)
+        plaintext = _SUITE.decrypt(sealed, private_key, info=_MANAGER_INFO_PREFIX + binding.encode())
+        pin = plaintext.decode("ascii")
+    except (binascii.Error, ValueError, InvalidTag, UnicodeDecodeError) as exc:
+        raise PinBlockError("manager PIN block does not open for this request") from exc
+    if not _is_manager_pin(pin):
+        raise PinBlockError("manager PIN block does not hold a PIN")
+    return pin

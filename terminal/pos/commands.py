@@ -19,14 +19,14 @@ from terminal.crypto.keystore import KeyStoreError
 from terminal.journal.errors import JournalError
 from terminal.pos import wiring
 from terminal.pos.headless import HeadlessScanners
-from terminal.pos.manager import ManagerPinApproval, terminal_prompt
+from terminal.pos.manager import terminal_prompt
 from terminal.pos.pairing import PairingError, Pairings
 from terminal.pos.register_core import ManagerApproval, RegisterPaymentCore
 from terminal.pos.store import PosStore, PosStoreError
 from terminal.register.enrollment import NotEnrolled
-from terminal.register.manager_pin import ManagerPin, PinOutcome
+from terminal.register.manager_pin import PinOutcome
 from terminal.register.runner import Hooks
-from terminal.register.setup import open_journal, open_register
+from terminal.register.setup import open_register
 from terminal.scan.types import ScanResult
 
 OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
@@ -86,8 +86,8 @@ def _settings() -> LoadedSettings:
 
 
 def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> None:
-    """The manager's authorization of a pairing change: one check of the manager PIN.
-    (To be replaced by the wallet-verified manager authorization.)"""
+    """The manager's authorization of a pairing change: one check of the manager PIN by the
+    wallet (a wrong one counts towards the wallet's lock-out)."""
     if from_stdin:
         pin = sys.stdin.readline().strip()
     elif sys.stdin.isatty():
@@ -95,16 +95,26 @@ def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> N
     else:
         raise PosCommandError("the manager PIN is needed: use a terminal or --manager-pin-stdin", USAGE)
     try:
-        with open_journal(loaded.settings) as journal:
-            check = ManagerPin(journal, loaded.settings.manager).check(pin, actor=actor)
-    except JournalError as exc:
-        raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None
+        reg = open_register(loaded, receipts=False)
+    except NotEnrolled as exc:
+        raise PosCommandError(str(exc), SETUP) from None
+    except (KeyStoreError, JournalError) as exc:
+        raise PosCommandError(f"cannot open the register: {exc}", SETUP) from None
+    try:
+        check = reg.manager_pin(loaded.settings.manager).check(pin, actor=actor)
+    finally:
+        reg.close()
     if check.outcome is PinOutcome.WRONG:
         raise PosCommandError(f"wrong manager PIN ({check.tries_left} tries left)", USAGE)
     if check.outcome is PinOutcome.LOCKED:
         raise PosCommandError("manager actions are locked after too many wrong PINs; try again later", USAGE)
     if check.outcome is PinOutcome.NOT_SET:
-        raise PosCommandError("this register has no manager PIN yet: enroll it first", SETUP)
+        raise PosCommandError("this register has no manager PIN at the wallet: IT sets one with "
+                              "`payterm manager-pin reset`", SETUP)
+    if check.outcome is PinOutcome.UNREACHABLE:
+        raise PosCommandError(f"the wallet could not check the manager PIN: {check.message}; try again", SETUP)
+    if not check.ok:
+        raise PosCommandError(f"the wallet refused the manager PIN: {check.message}", USAGE)
 
 
 def _pairings(loaded: LoadedSettings) -> tuple[PosStore, Pairings]:
@@ -206,7 +216,7 @@ def open_payment_core(
     except JournalError as exc:
         raise PosCommandError(f"cannot open the journal: {exc}", SETUP) from None
     if approve is None:
-        approve = ManagerPinApproval(reg.journal, loaded.settings.manager, terminal_prompt)
+        approve = terminal_prompt
     return RegisterPaymentCore(reg, loaded, approve=approve, scanner_ok=scanner_ok)
 
 

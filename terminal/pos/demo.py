@@ -11,12 +11,11 @@ from pathlib import Path
 
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.pos import wiring
-from terminal.pos.manager import ManagerPinApproval, terminal_prompt
+from terminal.pos.manager import terminal_prompt
 from terminal.pos.pairing import Pairings
 from terminal.pos.register_core import RegisterPaymentCore
 from terminal.pos.store import PosStore
 from terminal.register import enrollment as enrollment_file
-from terminal.register.manager_pin import ManagerPin
 from terminal.register.setup import enrollment_path, open_keys, open_register
 
 DEMO_MANAGER_PIN = "2468"
@@ -42,12 +41,11 @@ def run(wallet_url: str, enrollment_code: Callable[[], str], home: Path, pairing
     enrollment, _ = enrollment_file.enroll(wallet_url, enrollment_code(), store, trust_on_first_use=True)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     register = open_register(loaded, receipts=False)
-    pin = ManagerPin(register.journal, loaded.settings.manager)
-    pin.set_first(DEMO_MANAGER_PIN, actor="demo")
+    register.manager_pin(loaded.settings.manager).set_first(
+        DEMO_MANAGER_PIN, setup_token=enrollment.manager_setup_token, actor="demo")
     with PosStore.in_data_dir(loaded.paths.data_dir) as pos_store:
         pairing = Pairings(pos_store).pair("demo POS", DEMO_POS)
-    core = RegisterPaymentCore(register, loaded, approve=ManagerPinApproval(
-        register.journal, loaded.settings.manager, terminal_prompt))
+    core = RegisterPaymentCore(register, loaded, approve=terminal_prompt)
     api = wiring.build_api(loaded, core)
     host, real_port = api.server.address
     info = {

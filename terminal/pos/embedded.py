@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from terminal.config.loader import LoadedSettings
 from terminal.pos import wiring
-from terminal.pos.manager import ManagerPinApproval, PinPrompt
+from terminal.pos.manager import PinPrompt
 from terminal.pos.register_core import RegisterPaymentCore, refuse_without_manager
 from terminal.register.register import Register
 
@@ -21,9 +21,7 @@ def start_in_window(
 ) -> wiring.PosApi:
     """Build and start the API on its own thread; the caller stops it (``PosApi.stop``) before it
     closes the register."""
-    approve = refuse_without_manager if prompt is None else ManagerPinApproval(
-        register.journal, loaded.settings.manager, prompt)
-    core = RegisterPaymentCore(register, loaded, approve=approve)
+    core = RegisterPaymentCore(register, loaded, approve=prompt or refuse_without_manager)
     api = wiring.build_api(loaded, core)
     api.start()
     return api

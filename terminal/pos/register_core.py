@@ -61,16 +61,15 @@ INTERRUPTED = "interrupted"
 READY_WAIT = 5.0  # how long the sale may take to be ready for a code the POS passed
 
 
-class ManagerApproval(Protocol):
-    """The manager authorizes a reversal on PayTerm's side (the window, or the terminal of
-    `payterm serve`): True once authorized, False when refused or not answered within ``wait``."""
+# The manager authorizes a reversal on PayTerm's side (the window, or the terminal of `payterm
+# serve`): asked about ``what``, the manager PIN typed there within ``wait`` s, which the wallet
+# checks with the refund or void; None when refused or not answered.
+ManagerApproval = Callable[[str, float], str | None]
 
-    def __call__(self, what: str, wait: float) -> bool: ...
 
-
-def refuse_without_manager(what: str, wait: float) -> bool:
+def refuse_without_manager(what: str, wait: float) -> str | None:
     """Where no manager can be asked (no screen, no terminal): every reversal is refused."""
-    return False
+    return None
 
 
 @dataclass
@@ -308,7 +307,8 @@ class RegisterPaymentCore:
         already links to its request."""
         reg = self.register
         return Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone,
-                          actor=f"pos:{pos.key_identifier}", clock=self._clock, ids=lambda: key)
+                          actor=f"pos:{pos.key_identifier}", clock=self._clock, ids=lambda: key,
+                          manager=reg.manager_pin(self.loaded.settings.manager))
 
     def reverse(self, order: c.ReversalOrder, wait: float) -> c.ReversalOutcome:
         record = self.requests.reversal(order.pos.key_identifier, order.sale_id, order.service_id)
@@ -333,10 +333,13 @@ class RegisterPaymentCore:
             return self._refuse(record, allowed.detail)
         what = (f"{'void' if void else 'refund'} {asked.format()} of {sale.money.format()} "
                 f"(charge {sale.charge_id}, asked by POS {order.pos.name})")
-        if not self.approve(what, wait):
+        pin = self.approve(what, wait)
+        if pin is None:
             return self._refuse(record, "the manager did not authorize the reversal")
         try:
-            result = ops.void(sale) if void else ops.refund(sale, order.amount, order.reason)
+            result = ops.void(sale, manager_pin=pin) if void else ops.refund(
+                sale, order.amount, order.reason, manager_pin=pin)
+            del pin
         except OperationNotAllowed as exc:
             return self._refuse(record, str(exc))
         except JournalError as exc:

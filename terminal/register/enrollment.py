@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -60,6 +60,9 @@ class Enrollment:
     key_alg: Alg
     enrolled_at: datetime
     training: bool = False  # the wallet says it is a test wallet (sandbox): no real money
+    # The one-time token for setting the first manager PIN at the wallet, from the enrollment
+    # answer. Held in memory by whoever enrolls; never written to enrollment.json.
+    manager_setup_token: str | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def from_answer(cls, wallet_url: str, answer: EnrollResponse, alg: Alg, at: datetime) -> Enrollment:
@@ -73,6 +76,7 @@ class Enrollment:
             currency=hints.currency, timezone=hints.timezone, merchant_name=hints.merchant_name,
             store_name=hints.store_name, step_up_max_seconds=hints.step_up_max_seconds,
             key_alg=alg, enrolled_at=at, training=hints.training,
+            manager_setup_token=answer.manager_setup_token,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -1,24 +1,31 @@
-"""The manager PIN: an argon2id hash kept in the journal's ``meta`` table, with the failure count
-and the lock-out time beside it, so that neither a restart nor a new process resets them.
+"""The manager PIN, held and checked by the wallet (issue 10 item 1).
 
-Every attempt (right, wrong, or refused while locked) and every change is an audit entry,
-committed in the same transaction as the state it changes (``Journal.record_manager_action``).
-Each entry that changes the PIN state records it after the change (``rowcheck.pin_snapshot``: a
-SHA-256 of the stored hash, never the hash; the failure count; the lock-out time), so that
-``payterm audit verify`` finds a swapped hash or a zeroed count.
-The argon2 work runs outside that transaction: it is deliberately slow and the journal has one
-writer. Call ``check`` off the UI thread.
+The register keeps no manager PIN, not even a hash, and no failure count: editing its journal or
+config cannot let anyone past the manager. Each use of the PIN is sealed to the wallet's PIN key
+(HPKE, ``terminal.crypto.pin.seal_manager_pin``), bound to this device, what it authorizes and
+that request's fields, with a single-use nonce:
+
+- opening manager mode and authorizing a POS pairing: ``check`` (purpose ``verify``);
+- a refund or a void: ``authorization`` (purposes ``refund`` and ``void``, sent with the request,
+  see ``terminal.register.operations``);
+- setting the PIN: the first one with the setup token enrollment returned, a forgotten one with a
+  one-time reset code from the wallet's admin side, a change with the current PIN.
+
+The wallet counts wrong PINs and locks manager actions after five; it refuses an unauthorized
+refund or void with a signed problem. Every attempt is also an entry of the register's own
+(signed, anchored) audit log, and of the wallet's.
 
 Errors:
 
     ManagerPinError      base
     ├── PinPolicyError   the new PIN is not acceptable (length, digits, all the same digit)
     ├── PinAlreadySet    a first PIN was set again (change it with the old one instead)
-    └── WeakHashParams   argon2 parameters below OWASP's minimum were asked for
+    └── PinNotChanged    the wallet refused to set it (bad reset code, setup token used …)
 """
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -26,30 +33,26 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeVar
-
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from terminal.config.model import ManagerSettings
+from terminal.crypto.pin import (
+    MANAGER_PIN_MAX_DIGITS, MANAGER_PIN_MIN_DIGITS, manager_binding, seal_manager_pin,
+)
 from terminal.journal.audit import JsonValue
 from terminal.journal.db import open_read_connection
 from terminal.journal.records import AuditEntry
 from terminal.journal.rowcheck import PIN_FAILURES_KEY, PIN_HASH_KEY, PIN_LOCKED_UNTIL_KEY, pin_snapshot
 from terminal.journal.states import AuditAction
 from terminal.journal.store import Journal
+from terminal.wallet import messages as m
+from terminal.wallet.client import WalletClient
+from terminal.wallet.errors import Conflict, WalletError, WalletRejected
 
-T = TypeVar("T")
-
-HASH_KEY = PIN_HASH_KEY
-FAILURES_KEY = PIN_FAILURES_KEY
-LOCKED_UNTIL_KEY = PIN_LOCKED_UNTIL_KEY
-
-# OWASP password storage cheat sheet, argon2id minimum: m = 19 MiB, t = 2, p = 1.
-MIN_MEMORY_KIB = 19 * 1024
-MIN_TIME_COST = 2
-MIN_PIN_LENGTH = 4
-MAX_PIN_LENGTH = 12
+MIN_PIN_LENGTH = MANAGER_PIN_MIN_DIGITS
+MAX_PIN_LENGTH = MANAGER_PIN_MAX_DIGITS
+# A hint kept in the journal's meta table: the wallet confirmed a manager PIN for this register
+# (when, ISO 8601). It lets the kiosk refuse to start without one; it authorizes nothing.
+AT_WALLET_KEY = "manager_pin_at_wallet"
 
 
 class ManagerPinError(Exception):
@@ -64,15 +67,17 @@ class PinAlreadySet(ManagerPinError):
     pass
 
 
-class WeakHashParams(ManagerPinError):
+class PinNotChanged(ManagerPinError):
     pass
 
 
 class PinOutcome(StrEnum):
     OK = "ok"
     WRONG = "wrong"  # wrong PIN; ``tries_left`` before the lock
-    LOCKED = "locked"  # manager mode is locked until ``locked_until`` (this attempt was not checked)
-    NOT_SET = "not_set"  # no manager PIN on this register yet
+    LOCKED = "locked"  # manager actions are locked until ``locked_until`` (epoch seconds)
+    NOT_SET = "not_set"  # the wallet has no manager PIN for this register
+    REFUSED = "refused"  # the wallet refused the authorization itself (reused, made for another request)
+    UNREACHABLE = "unreachable"  # the wallet could not be asked: nothing was checked
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class PinCheck:
     outcome: PinOutcome
     tries_left: int = 0
     locked_until: float | None = None  # epoch seconds
+    message: str = ""
 
     @property
     def ok(self) -> bool:
@@ -89,15 +95,7 @@ class PinCheck:
 @dataclass(frozen=True)
 class PinState:
     is_set: bool
-    failures: int
-    locked_until: float | None
-
-
-def make_hasher(memory_kib: int = MIN_MEMORY_KIB, time_cost: int = MIN_TIME_COST) -> PasswordHasher:
-    if memory_kib < MIN_MEMORY_KIB or time_cost < MIN_TIME_COST:
-        raise WeakHashParams(f"argon2id needs m >= {MIN_MEMORY_KIB} KiB and t >= {MIN_TIME_COST}, "
-                             f"got m = {memory_kib}, t = {time_cost}")
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1, type=Type.ID)
+    locked_until: float | None  # as the wallet last said, this process
 
 
 def check_policy(pin: str) -> None:
@@ -109,153 +107,164 @@ def check_policy(pin: str) -> None:
         raise PinPolicyError("the manager PIN cannot be one digit repeated")
 
 
-def _put(conn: sqlite3.Connection, key: str, value: str) -> None:
-    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
-                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
-
-
-def _get(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return None if row is None else str(row[0])
+def check_from(exc: WalletError) -> PinCheck:
+    """What a wallet's refusal (or silence) means for the person who typed the PIN."""
+    if not isinstance(exc, WalletRejected):
+        return PinCheck(PinOutcome.UNREACHABLE, message=str(exc))
+    code = exc.code or ""
+    if code == m.ProblemCode.MANAGER_PIN_WRONG:
+        return PinCheck(PinOutcome.WRONG, tries_left=exc.tries_left or 0, message=exc.title)
+    if code == m.ProblemCode.MANAGER_LOCKED:
+        until = exc.locked_until.timestamp() if exc.locked_until is not None else None
+        return PinCheck(PinOutcome.LOCKED, locked_until=until, message=exc.title)
+    if code == m.ProblemCode.MANAGER_PIN_NOT_SET:
+        return PinCheck(PinOutcome.NOT_SET, message=exc.title)
+    return PinCheck(PinOutcome.REFUSED, message=exc.title)
 
 
 class ManagerPin:
-    """The manager PIN of the register whose journal this is. Thread-safe: every state change is
-    one journal transaction that re-reads the state it changes; reads use their own connection."""
+    """This register's manager PIN, as the wallet holds it. Thread-safe; every call that asks
+    the wallet blocks (run it off the UI thread)."""
 
     def __init__(
         self,
         journal: Journal,
+        client: WalletClient,
+        pin_key: bytes,
         policy: ManagerSettings | None = None,
         *,
-        hasher: PasswordHasher | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._journal = journal
+        self._client = client
+        self._pin_key = pin_key
         self._policy = policy or ManagerSettings()
-        self._hasher = hasher or make_hasher()
         self._clock = clock
+        self._locked_until: float | None = None
 
     # -- reading --------------------------------------------------------------------------------
 
     def state(self) -> PinState:
-        def read(conn: sqlite3.Connection) -> PinState:
-            locked = _get(conn, LOCKED_UNTIL_KEY)
-            until = float(locked) if locked else None
-            return PinState(_get(conn, HASH_KEY) is not None, int(_get(conn, FAILURES_KEY) or 0),
-                            until if until is not None and until > self._clock() else None)
-        return self._read(read)
+        locked = self._locked_until if self._locked_until and self._locked_until > self._clock() else None
+        return PinState(self.is_set(), locked)
 
     def is_set(self) -> bool:
-        return self.state().is_set
-
-    def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with closing(open_read_connection(self._journal.path)) as conn:
-            return fn(conn)
+            return conn.execute("SELECT 1 FROM meta WHERE key = ?", (AT_WALLET_KEY,)).fetchone() is not None
 
-    # -- attempts -------------------------------------------------------------------------------
+    # -- authorizations -------------------------------------------------------------------------
+
+    def authorization(self, pin: str, purpose: str, *fields: str | int) -> m.ManagerAuthorization:
+        """The PIN sealed for one request: ``purpose`` and that request's ``fields`` (for a refund
+        the charge id, the idempotency key, the amount and the currency; for a void the charge
+        id). The PIN itself is not kept."""
+        check_policy(pin)
+        nonce = secrets.token_urlsafe(18)
+        block = seal_manager_pin(pin, manager_binding(self._client.device_id, purpose, *fields, nonce),
+                                 self._pin_key)
+        return m.ManagerAuthorization(nonce=nonce, pin_block=block)
 
     def check(self, pin: str, *, actor: str = "manager") -> PinCheck:
-        """One attempt at the PIN, recorded in the audit log whatever its outcome."""
-        now = self._clock()
-        before = self.state()
-        if not before.is_set:
-            self._record(AuditAction.MANAGER_LOGIN_FAILED, actor, now, {"reason": "not_set"})
-            return PinCheck(PinOutcome.NOT_SET)
-        if before.locked_until is not None:
-            self._record(AuditAction.MANAGER_LOGIN_FAILED, actor, now,
-                         {"reason": "locked", "locked_until": int(before.locked_until)})
-            return PinCheck(PinOutcome.LOCKED, locked_until=before.locked_until)
-        stored = self._read(lambda conn: _get(conn, HASH_KEY) or "")
-        if self._verify(stored, pin):
-            rehash = self._hasher.hash(pin) if self._hasher.check_needs_rehash(stored) else None
-
-            def reset(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
-                _put(conn, FAILURES_KEY, "0")
-                if rehash is not None:
-                    _put(conn, HASH_KEY, rehash)
-                return pin_snapshot(conn)
-            self._record(AuditAction.MANAGER_LOGIN, actor, now, {}, reset)
-            return PinCheck(PinOutcome.OK)
-        return self._wrong(actor, now)
-
-    def _wrong(self, actor: str, now: float) -> PinCheck:
-        limit = self._policy.max_pin_failures
-        result: list[PinCheck] = []
-
-        def count(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
-            failures = int(_get(conn, FAILURES_KEY) or 0) + 1
-            if failures >= limit:
-                until = now + self._policy.lockout
-                _put(conn, FAILURES_KEY, "0")
-                _put(conn, LOCKED_UNTIL_KEY, repr(until))
-                result.append(PinCheck(PinOutcome.LOCKED, locked_until=until))
-            else:
-                _put(conn, FAILURES_KEY, str(failures))
-                result.append(PinCheck(PinOutcome.WRONG, tries_left=limit - failures))
-            return pin_snapshot(conn)
-
-        # The action is decided inside the transaction; the entry records the attempt either way.
-        entry = self._journal.record_manager_action(
-            AuditAction.MANAGER_LOGIN_FAILED, actor=actor, at=self._at(now),
-            details={"reason": "wrong_pin"}, apply=count)
-        outcome = result[0]
-        if outcome.outcome is PinOutcome.LOCKED:
-            self._record(AuditAction.MANAGER_LOCKED_OUT, actor, now,
-                         {"after_seq": entry.seq, "locked_until": int(outcome.locked_until or now),
-                          "failures": limit})
-        return outcome
-
-    def _verify(self, stored: str, pin: str) -> bool:
+        """One attempt at the PIN, checked by the wallet and recorded in the audit log whatever its
+        outcome (a wrong PIN counts at the wallet towards the lock-out)."""
         try:
-            return self._hasher.verify(stored, pin)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+            self._client.verify_manager_pin(self.authorization(pin, "verify"))
+            result = PinCheck(PinOutcome.OK)
+        except PinPolicyError as exc:
+            result = PinCheck(PinOutcome.REFUSED, message=str(exc))  # not a PIN: nothing sent
+        except WalletError as exc:
+            result = check_from(exc)
+        self.note(result, actor=actor, purpose="verify")
+        return result
+
+    def note(self, result: PinCheck, *, actor: str, purpose: str) -> None:
+        """Record one answer of the wallet about the manager's PIN (a check, or a refund or void
+        it authorized or refused) in the audit log, and remember a lock-out for the screens."""
+        now = self._clock()
+        if result.outcome is PinOutcome.LOCKED:
+            self._locked_until = result.locked_until
+        elif result.ok:
+            self._locked_until = None
+        if result.outcome is PinOutcome.UNREACHABLE:
+            return  # nothing was checked; the operation's own entry says what happened
+        if result.ok:
+            self._record(AuditAction.MANAGER_LOGIN, actor, now, {"purpose": purpose, "checked_by": "wallet"})
+            return
+        details: dict[str, JsonValue] = {"purpose": purpose, "reason": result.outcome.value, "checked_by": "wallet"}
+        if result.outcome is PinOutcome.WRONG:
+            details["tries_left"] = result.tries_left
+        entry = self._record(AuditAction.MANAGER_LOGIN_FAILED, actor, now, details)
+        if result.outcome is PinOutcome.LOCKED:
+            self._record(AuditAction.MANAGER_LOCKED_OUT, actor, now,
+                         {"after_seq": entry.seq, "locked_until": int(result.locked_until or now),
+                          "failures": self._policy.max_pin_failures, "checked_by": "wallet"})
 
     # -- setting --------------------------------------------------------------------------------
 
-    def set_first(self, pin: str, *, actor: str = "enrollment") -> None:
-        """The PIN chosen at enrollment; refused once a PIN exists."""
+    def set_first(self, pin: str, *, setup_token: str | None, actor: str = "enrollment") -> None:
+        """The PIN chosen at enrollment, authorized by the enrollment's one-time setup token."""
         check_policy(pin)
-        digest = self._hasher.hash(pin)
-
-        def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
-            if _get(conn, HASH_KEY) is not None:
-                raise PinAlreadySet("a manager PIN is already set: change it with the old PIN")
-            _put(conn, HASH_KEY, digest)
-            _put(conn, FAILURES_KEY, "0")
-            return pin_snapshot(conn)
-        self._record(AuditAction.MANAGER_PIN_CHANGED, actor, self._clock(), {"first": True}, store)
+        if not setup_token:
+            raise PinNotChanged("the first manager PIN is set during enrollment; later, IT resets it "
+                                "with a reset code from the wallet (`payterm manager-pin reset`)")
+        self._set(pin, actor, {"first": True}, AuditAction.MANAGER_PIN_CHANGED, setup_token=setup_token)
 
     def change(self, old: str, new: str, *, actor: str = "manager") -> PinCheck:
-        """Replace the PIN; the old one is checked first (an attempt like any other). The new
-        PIN is stored only when the returned check is OK."""
+        """Replace the PIN; the wallet checks the old one first (an attempt like any other)."""
         check_policy(new)
-        result = self.check(old, actor=actor)
-        if not result.ok:
+        nonce = secrets.token_urlsafe(18)
+        try:
+            current = seal_manager_pin(old, manager_binding(self._client.device_id, "change", nonce), self._pin_key)
+        except ValueError as exc:
+            result = PinCheck(PinOutcome.REFUSED, message=str(exc))  # not a PIN: nothing sent
+            self.note(result, actor=actor, purpose="change")
             return result
-        digest = self._hasher.hash(new)
-        def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
-            _put(conn, HASH_KEY, digest)
-            return pin_snapshot(conn)
-        self._record(AuditAction.MANAGER_PIN_CHANGED, actor, self._clock(), {"first": False}, store)
-        return result
+        try:
+            self._send_set(new, nonce, current_pin_block=current)
+        except WalletError as exc:
+            result = check_from(exc)
+            self.note(result, actor=actor, purpose="change")
+            return result
+        self._stored(actor, {"first": False}, AuditAction.MANAGER_PIN_CHANGED)
+        return PinCheck(PinOutcome.OK)
 
-    def reset(self, new: str, *, actor: str, reason: str) -> None:
-        """IT's way back in when the PIN is forgotten: a new PIN without the old one, the failure
-        count and lock cleared, recorded in the audit log with who and why. Only someone who can
-        run commands as the register's user (and so write its journal) can do it."""
+    def reset(self, new: str, *, reset_code: str, actor: str, reason: str) -> None:
+        """IT's way back in when the PIN is forgotten: a one-time reset code issued for this
+        register by the wallet's admin side. Audited here (who, why) and at the wallet."""
         check_policy(new)
         if not actor.strip() or not reason.strip():
             raise ManagerPinError("a reset needs who does it and why")
-        digest = self._hasher.hash(new)
+        self._set(new, actor, {"reason": reason.strip()}, AuditAction.MANAGER_PIN_RESET, reset_code=reset_code.strip())
+
+    def _set(self, pin: str, actor: str, details: dict[str, JsonValue], action: AuditAction, **how: str) -> None:
+        nonce = secrets.token_urlsafe(18)
+        try:
+            self._send_set(pin, nonce, **how)
+        except Conflict as exc:
+            if exc.code == m.ProblemCode.MANAGER_PIN_ALREADY_SET:
+                raise PinAlreadySet("a manager PIN is already set: change it with the old PIN") from None
+            raise PinNotChanged(f"the wallet did not set the PIN: {exc.title}") from None
+        except WalletRejected as exc:
+            raise PinNotChanged(f"the wallet did not set the PIN: {exc.title}"
+                                + (f" ({exc.detail})" if exc.detail and exc.detail != exc.title else "")) from None
+        self._stored(actor, details, action)
+
+    def _send_set(self, pin: str, nonce: str, **how: str) -> None:
+        block = seal_manager_pin(pin, manager_binding(self._client.device_id, "new", nonce), self._pin_key)
+        self._client.set_manager_pin(m.ManagerPinSetRequest(nonce=nonce, new_pin_block=block, **how))
+
+    def _stored(self, actor: str, details: dict[str, JsonValue], action: AuditAction) -> None:
+        """The wallet holds the new PIN: mark it, and drop what an older register kept locally
+        (an argon2 hash and a failure count that would only mislead)."""
+        at = datetime.fromtimestamp(self._clock(), UTC).isoformat()
 
         def store(conn: sqlite3.Connection) -> Mapping[str, JsonValue]:
-            _put(conn, HASH_KEY, digest)
-            _put(conn, FAILURES_KEY, "0")
-            _put(conn, LOCKED_UNTIL_KEY, "0")
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                         "value = excluded.value", (AT_WALLET_KEY, at))
+            conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", (PIN_HASH_KEY, PIN_FAILURES_KEY, PIN_LOCKED_UNTIL_KEY))
             return pin_snapshot(conn)
-        self._record(AuditAction.MANAGER_PIN_RESET, actor, self._clock(), {"reason": reason.strip()}, store)
+        self._locked_until = None
+        self._record(action, actor, self._clock(), {**details, "held_by": "wallet"}, store)
 
     # -- other manager actions ------------------------------------------------------------------
 
@@ -267,9 +276,5 @@ class ManagerPin:
     def _record(self, action: AuditAction, actor: str, now: float, details: Mapping[str, JsonValue],
                 apply: Callable[[sqlite3.Connection], Mapping[str, JsonValue] | None] | None = None,
                 ) -> AuditEntry:
-        return self._journal.record_manager_action(action, actor=actor, at=self._at(now), details=details,
-                                                   apply=apply)
-
-    @staticmethod
-    def _at(now: float) -> datetime:
-        return datetime.fromtimestamp(now, UTC)
+        return self._journal.record_manager_action(action, actor=actor, at=datetime.fromtimestamp(now, UTC),
+                                                   details=details, apply=apply)

@@ -30,6 +30,7 @@ from terminal.journal.mapper import balance_of, to_operation
 from terminal.journal.records import HistoryQuery, OperationRecord, SaleRecord
 from terminal.journal.states import SaleState
 from terminal.journal.store import Journal
+from terminal.register.manager_pin import ManagerPin, PinCheck, PinOutcome, check_from
 from terminal.wallet import messages as m
 from terminal.wallet.client import WalletClient
 from terminal.wallet.errors import NotFound, UnverifiedResponse, WalletError, WalletRejected
@@ -67,6 +68,11 @@ class OperationResult:
     operation: OperationRecord
     sale: SaleRecord
     repeated: bool = False
+    manager: PinCheck | None = None  # the wallet's answer about the manager PIN sent with it
+
+    @property
+    def refused_by_manager_check(self) -> bool:
+        return self.manager is not None and not self.manager.ok and self.manager.outcome is not PinOutcome.UNREACHABLE
 
     @property
     def state(self) -> OperationState:
@@ -128,9 +134,13 @@ class Operations:
         actor: str = "manager",
         clock: Callable[[], float] = time.time,
         ids: Callable[[], str] = lambda: secrets.token_urlsafe(16),
+        manager: ManagerPin | None = None,
     ) -> None:
         self.journal = journal
         self.client = client
+        # Seals the manager PIN for each refund and void; the wallet checks it. Without one, only
+        # the register's own reversals (and resends the wallet already answered) can go through.
+        self.manager = manager
         self._zone = ZoneInfo(timezone)
         self._actor = actor
         self._clock = clock
@@ -155,22 +165,25 @@ class Operations:
     def can_refund(self, sale: SaleRecord, amount: Money | None = None) -> Allowed:
         return self.balance(sale).can_refund(amount)
 
-    def void(self, sale: SaleRecord) -> OperationResult:
-        """Cancel an approved sale of today (store-local day) at the wallet. Asking again after
-        it succeeded sends nothing; asking while one is in doubt finishes that one."""
+    def void(self, sale: SaleRecord, *, manager_pin: str | None = None) -> OperationResult:
+        """Cancel an approved sale of today (store-local day) at the wallet, authorized by the
+        manager's PIN (checked by the wallet). Asking again after it succeeded sends nothing;
+        asking while one is in doubt finishes that one."""
         for op in self._operations(sale):
             if op.kind is OperationKind.VOID and op.state is OperationState.SUCCEEDED:
                 return OperationResult(op, sale, repeated=True)
             if op.kind is OperationKind.VOID and not op.state.is_final:
-                return self._send(to_operation(op), sale)
+                return self._send(to_operation(op), sale, manager_pin=manager_pin)
         allowed = self.can_void(sale)
         if not allowed:
             raise NotAllowed(f"sale {sale.merchant_reference}: {allowed.detail}")
-        return self._send(self._intent(OperationKind.VOID, sale, sale.money, ""), sale)
+        return self._send(self._intent(OperationKind.VOID, sale, sale.money, ""), sale, manager_pin=manager_pin)
 
-    def refund(self, sale: SaleRecord, amount: Money | None = None, reason: str = "") -> OperationResult:
-        """Give back ``amount`` (default: all that is left) of an approved sale. Refunds of this
-        sale still in doubt are finished first, so "what is left" is the wallet's truth."""
+    def refund(self, sale: SaleRecord, amount: Money | None = None, reason: str = "", *,
+               manager_pin: str | None = None) -> OperationResult:
+        """Give back ``amount`` (default: all that is left) of an approved sale, authorized by the
+        manager's PIN (checked by the wallet). Refunds of this sale still in doubt are finished
+        first, so "what is left" is the wallet's truth."""
         for op in self._operations(sale):
             if not op.state.is_final:
                 self._send(to_operation(op), sale)
@@ -179,7 +192,7 @@ class Operations:
         if not allowed:
             raise NotAllowed(f"sale {sale.merchant_reference} ({sale.money.format()}): {allowed.detail}")
         value = balance.left if amount is None else amount
-        return self._send(self._intent(OperationKind.REFUND, sale, value, reason), sale)
+        return self._send(self._intent(OperationKind.REFUND, sale, value, reason), sale, manager_pin=manager_pin)
 
     def reverse(self, sale_key: str, charge_id: str, amount_left: Money) -> bool:
         """The register's own reversal refund of a sale it is cancelling but can no longer void
@@ -210,18 +223,34 @@ class Operations:
 
     # -- the request and its answer -------------------------------------------------------------
 
-    def _send(self, op: Operation, sale: SaleRecord, charge_id: str | None = None) -> OperationResult:
-        """One request for an operation whose intent is committed; the outcome is committed."""
+    def _send(self, op: Operation, sale: SaleRecord, charge_id: str | None = None, *,
+              manager_pin: str | None = None) -> OperationResult:
+        """One request for an operation whose intent is committed; the outcome is committed. A
+        resend (``resume``) carries no PIN: the wallet answers it from its record of the first."""
         charge_id = charge_id or sale.charge_id
         if charge_id is None:
             return self._settle(op, sale, OperationOutcome(
                 OperationState.FAILED, error_code="no_charge", error_message="the sale has no wallet charge id"))
+        auth = None
+        if manager_pin is not None and self.manager is not None and op.kind is not OperationKind.REVERSAL:
+            fields: tuple[str | int, ...] = (charge_id,) if op.kind is OperationKind.VOID else (
+                charge_id, op.key, op.amount.amount, op.amount.currency)
+            try:
+                auth = self.manager.authorization(manager_pin, op.kind.value, *fields)
+            except ValueError as exc:  # not a PIN at all: nothing is sent
+                return self._settle(op, sale, OperationOutcome(
+                    OperationState.FAILED, error_code="manager_pin_format", error_message=str(exc)))
+        checked: PinCheck | None = None
         try:
             if op.kind is OperationKind.VOID:
-                outcome = self._cancel(charge_id)
+                outcome = self._cancel(charge_id, auth)
             else:
-                outcome = self._refund(op, charge_id)
+                outcome = self._refund(op, charge_id, auth)
+            if auth is not None:
+                checked = PinCheck(PinOutcome.OK)
         except WalletRejected as exc:
+            if (exc.code or "").startswith("manager_"):
+                checked = check_from(exc)
             outcome = OperationOutcome(OperationState.FAILED, error_code=exc.code or str(exc.status),
                                        error_message=exc.title + (f" ({exc.detail})" if exc.detail else ""))
         except WalletError as exc:
@@ -234,18 +263,23 @@ class Operations:
             else:
                 # An earlier attempt may have arrived: keep asking.
                 outcome = OperationOutcome(OperationState.IN_DOUBT, error_code="not_sent", error_message=str(exc))
-        return self._settle(op, sale, outcome)
+        if checked is not None and self.manager is not None:
+            self.manager.note(checked, actor=op.actor, purpose=op.kind.value)
+        result = self._settle(op, sale, outcome)
+        return OperationResult(result.operation, sale, manager=checked)
 
-    def _cancel(self, charge_id: str) -> OperationOutcome:
-        charge = self.client.cancel_charge(charge_id)
+    def _cancel(self, charge_id: str, auth: m.ManagerAuthorization | None) -> OperationOutcome:
+        charge = self.client.cancel_charge(charge_id, authorization=auth)
         if charge.status is not m.ChargeStatus.CANCELLED:
             raise UnverifiedResponse(f"the wallet answered a cancel with status {charge.status.value}",
                                      code="unexpected_status")
         return OperationOutcome(OperationState.SUCCEEDED, wallet_ref=charge.id)
 
-    def _refund(self, op: Operation, charge_id: str) -> OperationOutcome:
-        # The body comes from the journal row alone: a resend is byte-for-byte the same request.
-        request = m.RefundRequest(amount=op.amount.amount, currency=op.amount.currency, reason=op.reason or None)
+    def _refund(self, op: Operation, charge_id: str, auth: m.ManagerAuthorization | None) -> OperationOutcome:
+        # The body comes from the journal row (and the PIN the manager typed for this attempt):
+        # a resend is the same request, which the wallet recognises without the PIN.
+        request = m.RefundRequest(amount=op.amount.amount, currency=op.amount.currency, reason=op.reason or None,
+                                  reversal=op.kind is OperationKind.REVERSAL, manager_authorization=auth)
         refund = self.client.refund(charge_id, op.key, request)
         return OperationOutcome(OperationState.SUCCEEDED, wallet_ref=refund.id)
 

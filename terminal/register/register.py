@@ -25,6 +25,8 @@ from terminal.journal.mapper import to_sale
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
 from terminal.register.anchoring import anchor_audit
+from terminal.config.model import ManagerSettings
+from terminal.register.manager_pin import ManagerPin
 from terminal.register.operations import Operations
 from terminal.register.runner import Hooks, PaymentRunner
 from terminal.register.wallet_effects import WalletEffects
@@ -89,6 +91,10 @@ class Register:
         self._clock = clock
         self._ids = ids
         self._sale_reference: str | None = None  # the merchant reference chosen for the coming sale
+
+    def manager_pin(self, policy: ManagerSettings | None = None) -> ManagerPin:
+        """This register's manager PIN, as the wallet holds and checks it."""
+        return ManagerPin(self.journal, self.client, self.enrollment.pin_key, policy, clock=self._clock)
 
     @property
     def hooks(self) -> Hooks:

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.config.writer import ConfigWriter
 from terminal.register import enrollment as enrollment_file
-from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from terminal.scan.sources import CameraSettings, CameraSource, FrameSource
@@ -46,12 +45,15 @@ def demo_settings(home: Path, language: str | None) -> LoadedSettings:
         env["PAYTERM_REGISTER__LANGUAGE"] = language
     return load_settings(env)
 
-def enroll_demo_register(loaded: LoadedSettings, backend: DemoBackend) -> None:
+def enroll_demo_register(loaded: LoadedSettings, backend: DemoBackend) -> str | None:
+    """Enroll; the answer's one-time token for setting the first manager PIN is returned."""
     store = open_keys(loaded.settings, create_kek=True)
     # The demo's own sandbox, started a moment ago on this machine: nobody can be in between.
     enrollment, _ = enrollment_file.enroll(backend.wallet_url, backend.enrollment_code(), store,
                                            trust_on_first_use=True)
     enrollment_file.save(enrollment, enrollment_path(loaded))
+    return enrollment.manager_setup_token
+
 
 def print_guide(backend: DemoBackend) -> None:
     lines = [
@@ -98,7 +100,7 @@ def open_demo(backend: DemoBackend, *, camera: int | None = None, language: str 
     (the QApplication must exist)."""
     home = tempfile.TemporaryDirectory(prefix="payterm-register-")
     loaded = demo_settings(Path(home.name), language)
-    enroll_demo_register(loaded, backend)
+    setup_token = enroll_demo_register(loaded, backend)
     register = open_register(loaded)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -107,9 +109,9 @@ def open_demo(backend: DemoBackend, *, camera: int | None = None, language: str 
     phone = PhoneWindow(backend)
     source: FrameSource = (VirtualCamera(WidgetFilm(phone, phone)) if camera is None
                            else CameraSource(CameraSettings(device=camera)))
-    pin = ManagerPin(register.journal, loaded.settings.manager)
+    pin = register.manager_pin(loaded.settings.manager)
     if not pin.is_set():
-        pin.set_first(DEMO_MANAGER_PIN, actor="demo")
+        pin.set_first(DEMO_MANAGER_PIN, setup_token=setup_token, actor="demo")
     manager = ManagerServices.for_register(register, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",
                                            session_timeout=loaded.settings.manager.session_timeout)
     window = build_window(register, loaded.settings, languages, camera=source, muted=muted, manager=manager)

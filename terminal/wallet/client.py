@@ -14,6 +14,7 @@ import json
 import random
 import time
 import uuid
+from datetime import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -167,8 +168,12 @@ class WalletClient:
                             body=body, retry_when_maybe_sent=False)
         return _ours(charge, charge_id, expect)
 
-    def cancel_charge(self, charge_id: str, expect: Expected | None = None) -> m.ChargeResponse:
-        charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/cancel", m.ChargeResponse, body={})
+    def cancel_charge(self, charge_id: str, expect: Expected | None = None,
+                      authorization: m.ManagerAuthorization | None = None) -> m.ChargeResponse:
+        """Cancel a charge. Voiding an approved one needs the manager's ``authorization``
+        (sealed for purpose ``void`` and this charge id), except as the register's own reversal."""
+        charge = self._call("POST", f"/v1/charges/{_seg(charge_id)}/cancel", m.ChargeResponse,
+                            body=m.CancelRequest(manager_authorization=authorization))
         return _ours(charge, charge_id, expect)
 
     def cancel_by_key(self, idempotency_key: str, expect: Expected | None = None) -> m.KeyCancelResponse:
@@ -188,6 +193,24 @@ class WalletClient:
         if (refund.charge_id, refund.amount, refund.currency) != (charge_id, request.amount, request.currency):
             raise UnverifiedResponse("the wallet answered about another refund", code="mismatched_answer")
         return refund
+
+    def verify_manager_pin(self, authorization: m.ManagerAuthorization) -> m.ManagerPinVerifyResponse:
+        """The wallet's check of the manager PIN (sealed for purpose ``verify``). A wrong PIN is a
+        ``Forbidden`` with ``tries_left``; a lock-out one with ``locked_until``. Not retried once
+        it may have been sent: a repeat would be refused as a reused authorization."""
+        answer = self._call("POST", "/v1/devices/manager-pin/verify", m.ManagerPinVerifyResponse,
+                            body=m.ManagerPinVerifyRequest(authorization=authorization), retry_when_maybe_sent=False)
+        if (answer.device_id, answer.nonce) != (self.device_id, authorization.nonce):
+            raise UnverifiedResponse("the wallet answered about another manager check", code="mismatched_answer")
+        return answer
+
+    def set_manager_pin(self, request: m.ManagerPinSetRequest) -> m.ManagerPinSetResponse:
+        """Set this register's manager PIN at the wallet (first, reset or change)."""
+        answer = self._call("POST", "/v1/devices/manager-pin", m.ManagerPinSetResponse, body=request,
+                            retry_when_maybe_sent=False)
+        if (answer.device_id, answer.nonce) != (self.device_id, request.nonce):
+            raise UnverifiedResponse("the wallet answered about another PIN change", code="mismatched_answer")
+        return answer
 
     def probe(self, timeout: float = 1.0) -> float:
         """One signed round trip within ``timeout`` seconds (a status query for a key no charge
@@ -415,8 +438,11 @@ class WalletClient:
             raise UnverifiedResponse(f"wallet answer refused: {exc}", code="malformed_body") from exc
         if status >= 400:
             problem = data if isinstance(data, dict) else {}
+            tries = problem.get("tries_left")
             raise rejection_for(status, str(problem.get("title") or "rejected"),
-                                code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")))
+                                code=_opt_str(problem.get("code")), detail=_opt_str(problem.get("detail")),
+                                tries_left=tries if isinstance(tries, int) and not isinstance(tries, bool) else None,
+                                locked_until=_opt_time(problem.get("locked_until")))
         if status not in (200, 201):
             raise UnverifiedResponse(f"unexpected status {status}", code="unexpected_status")
         try:
@@ -449,6 +475,16 @@ def _problem(body: bytes) -> dict[str, Any]:
 
 def _opt_str(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _opt_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
 
 
 def _ours(charge: m.ChargeResponse, charge_id: str | None, expect: Expected | None) -> m.ChargeResponse:

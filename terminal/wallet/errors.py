@@ -12,6 +12,8 @@
     └── WalletRejected               a signed 4xx problem+json: the wallet answered "no" to the
           │                          request itself (not a business decline)        (known)
           ├── AuthenticationRejected 401: our signature was refused (code says why)
+          ├── Forbidden              403: e.g. the manager's authorization refused
+          │                          (``tries_left``, ``locked_until`` say more)
           ├── NotFound               404
           ├── Conflict               409: idempotency key reused with another body, or a charge
           │                          in a state that does not allow the operation
@@ -22,6 +24,8 @@ responses with ``status == "declined"``.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 class WalletError(Exception):
@@ -57,15 +61,22 @@ class UnverifiedResponse(WalletError):
 class WalletRejected(WalletError):
     outcome_unknown = False
 
-    def __init__(self, status: int, title: str, *, code: str | None = None, detail: str | None = None) -> None:
+    def __init__(self, status: int, title: str, *, code: str | None = None, detail: str | None = None,
+                 tries_left: int | None = None, locked_until: datetime | None = None) -> None:
         super().__init__(f"{status} {title}" + (f": {detail}" if detail else ""))
         self.status = status
         self.title = title
         self.code = code
         self.detail = detail
+        self.tries_left = tries_left
+        self.locked_until = locked_until
 
 
 class AuthenticationRejected(WalletRejected):
+    pass
+
+
+class Forbidden(WalletRejected):
     pass
 
 
@@ -81,8 +92,9 @@ class InvalidRequest(WalletRejected):
     pass
 
 
-def rejection_for(status: int, title: str, *, code: str | None, detail: str | None) -> WalletRejected:
+def rejection_for(status: int, title: str, *, code: str | None, detail: str | None,
+                  tries_left: int | None = None, locked_until: datetime | None = None) -> WalletRejected:
     kind: type[WalletRejected] = {
-        401: AuthenticationRejected, 404: NotFound, 409: Conflict,
+        401: AuthenticationRejected, 403: Forbidden, 404: NotFound, 409: Conflict,
     }.get(status, InvalidRequest)
-    return kind(status, title, code=code, detail=detail)
+    return kind(status, title, code=code, detail=detail, tries_left=tries_left, locked_until=locked_until)

@@ -15,7 +15,7 @@ from typing import Annotated, Final, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
 
 # The domain owns the charge states and step-up methods; they are part of the wire contract too.
-from terminal.domain.flow import ChargeStatus, StepUpMethod  # noqa: F401
+from terminal.domain.flow import ChargeStatus, StepUpMethod
 from terminal.domain.money import CURRENCIES, MAX_AMOUNT
 
 IDEMPOTENCY_KEY_PATTERN: Final = r"^[A-Za-z0-9_-]{8,128}$"
@@ -69,6 +69,15 @@ class ProblemCode(StrEnum):
     AUDIT_ANCHOR_INVALID = "audit_anchor_invalid"  # bad signature over the head, or a head going back
     SERVICE_UNAVAILABLE = "service_unavailable"
     FORBIDDEN = "forbidden"
+    # The manager's authorization of refunds, voids and PIN changes, checked by the wallet.
+    MANAGER_AUTHORIZATION_REQUIRED = "manager_authorization_required"
+    MANAGER_AUTHORIZATION_INVALID = "manager_authorization_invalid"  # block does not open / nonce reused
+    MANAGER_PIN_WRONG = "manager_pin_wrong"
+    MANAGER_LOCKED = "manager_locked"
+    MANAGER_PIN_NOT_SET = "manager_pin_not_set"
+    MANAGER_PIN_ALREADY_SET = "manager_pin_already_set"
+    MANAGER_PIN_POLICY = "manager_pin_policy"
+    MANAGER_RESET_CODE_INVALID = "manager_reset_code_invalid"
     INTERNAL_ERROR = "internal_error"
 
 
@@ -127,6 +136,9 @@ class EnrollResponse(_Message):
     wallet_keys: list[WalletKey]
     pin_key: PinKey
     config_hints: ConfigHints
+    # One-time, short-lived: authorizes setting this register's first manager PIN at the wallet
+    # (POST /v1/devices/manager-pin). Never stored by the register.
+    manager_setup_token: str | None = None
 
 
 class RotateKeyRequest(_Message):
@@ -216,6 +228,52 @@ class ChargeList(_Message):
     charges: list[ChargeResponse]
 
 
+Nonce = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$", description="single-use, random")]
+
+
+class ManagerAuthorization(_Message):
+    """The manager PIN sealed to the wallet's PIN key (``terminal.crypto.pin.seal_manager_pin``),
+    bound to this device, what it authorizes and the request's fields, plus a single-use nonce."""
+
+    nonce: Nonce
+    pin_block: B64
+
+
+class CancelRequest(_Message):
+    """Voiding an approved charge needs the manager; cancelling one still in progress does not."""
+
+    manager_authorization: ManagerAuthorization | None = None
+
+
+class ManagerPinVerifyRequest(_Message):
+    authorization: ManagerAuthorization
+
+
+class ManagerPinVerifyResponse(_Message):
+    device_id: str
+    nonce: str
+    verified_at: AwareDatetime
+
+
+class ManagerPinSetRequest(_Message):
+    """Set this register's manager PIN at the wallet, authorized by exactly one of: the setup
+    token from enrollment (first PIN), a one-time reset code from the wallet's admin (a forgotten
+    PIN), or the current PIN (a change). PIN blocks are bound to ``new``/``change`` and ``nonce``."""
+
+    nonce: Nonce
+    new_pin_block: B64
+    setup_token: str | None = Field(default=None, min_length=16, max_length=128)
+    reset_code: str | None = Field(default=None, min_length=8, max_length=64)
+    current_pin_block: B64 | None = None
+
+
+class ManagerPinSetResponse(_Message):
+    device_id: str
+    nonce: str
+    how: Literal["setup", "reset", "change"]
+    set_at: AwareDatetime
+
+
 class KeyCancelRequest(_Message):
     """Cancel by idempotency key: whatever was or will be charged under this key."""
 
@@ -248,6 +306,10 @@ class RefundRequest(_Message):
     amount: PositiveAmount
     currency: CurrencyCode
     reason: str | None = Field(default=None, max_length=200)
+    # The register's own reversal of a sale it could not void (all that is left, soon after the
+    # charge): the only refund the wallet accepts without a manager's authorization.
+    reversal: bool = False
+    manager_authorization: ManagerAuthorization | None = None
 
     _currency = field_validator("currency")(_known_currency)
 
@@ -313,6 +375,8 @@ class Problem(_Message):
     detail: str
     code: str
     errors: list[FieldError] | None = None
+    tries_left: int | None = None  # manager_pin_wrong: attempts before the lock-out
+    locked_until: AwareDatetime | None = None  # manager_locked
 
 
 def problem_type(code: str) -> str:

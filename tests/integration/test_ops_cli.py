@@ -10,7 +10,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from terminal.cli import main
+import io
+
+from terminal.cli import main as cli_main
 from terminal.config.loader import load_settings
 from terminal.domain.money import Money
 from terminal.journal.records import HistoryQuery
@@ -18,6 +20,19 @@ from terminal.journal.states import OperationState
 from terminal.register.operations import Operations, SaleSelector, find_sale
 from terminal.register.setup import open_register
 from tests.sandbox_fixtures import RunningSandbox
+
+
+MANAGER_PIN = "2468"
+
+
+def main(argv: list[str]) -> int:
+    """The CLI as a manager runs it: refunds and voids get the manager PIN on stdin."""
+    if argv and argv[0] in {"refund", "cancel", "enroll"}:
+        argv = [*argv, "--manager-pin-stdin"]
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("sys.stdin", io.StringIO(MANAGER_PIN + "\n"))
+            return cli_main(argv)
+    return cli_main(argv)
 
 
 @pytest.fixture
@@ -144,9 +159,9 @@ def test_a_refund_lost_after_commit_is_resolved_by_recovery_once(home: Path, san
     dropping = DropRefundAnswers()
     reg = open_register(load_settings(), transport=dropping)
     try:
-        ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone)
+        ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, manager=reg.manager_pin())
         sale = find_sale(reg.journal, reg.client, SaleSelector(reference="R-drop"))
-        result = ops.refund(sale, Money(400, "JPY"))
+        result = ops.refund(sale, Money(400, "JPY"), manager_pin=MANAGER_PIN)
         assert result.state is OperationState.IN_DOUBT and dropping.dropped >= 2  # retried, same key
         # In doubt counts as given back: a second refund cannot take the sale over its amount.
         assert ops.left_to_refund(sale) == Money(600, "JPY")

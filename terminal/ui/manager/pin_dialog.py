@@ -1,9 +1,13 @@
 """The manager PIN, asked before manager mode opens and again to confirm a void or a refund.
-The check (argon2id, deliberately slow, plus a journal write) runs on a worker. While manager
-mode is locked the field is disabled and a countdown shows when it opens again. A touch keypad
-types into the field, so that a register without a keyboard can open manager mode."""
+The wallet checks it (a round trip, plus a journal write), on a worker: for manager mode a check
+of its own, for a void or refund the operation itself, which carries the PIN sealed for it
+(``submit``). While manager actions are locked the field is disabled and a countdown shows when
+it opens again. A touch keypad types into the field, so that a register without a keyboard can
+open manager mode."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -21,8 +25,14 @@ class ManagerPinDialog(QDialog):
 
     checked = Signal(object)  # PinCheck
 
-    def __init__(self, services: ManagerServices, prompt: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, services: ManagerServices, prompt: str = "", parent: QWidget | None = None, *,
+                 submit: Callable[[str], tuple[PinCheck, object]] | None = None) -> None:
         super().__init__(parent)
+        # What the PIN is for: by default a check (opening manager mode); a void or refund passes
+        # its own, which sends the PIN with the operation and returns the wallet's word on it and
+        # the operation's result (``payload`` once accepted).
+        self._submit = submit or (lambda pin: (services.pin.check(pin), None))
+        self.payload: object = None
         self.setObjectName("managerPinDialog")
         self.setWindowTitle(self.tr("Manager"))
         self._services = services
@@ -71,13 +81,14 @@ class ManagerPinDialog(QDialog):
             return
         self.message.setText(self.tr("Checking…"))
         self._enable(False)
-        self._tasks.run(lambda: self._services.pin.check(pin), self._answered, self._failed)
+        self._tasks.run(lambda: self._submit(pin), self._answered, self._failed)
 
     def _enable(self, on: bool) -> None:
         for widget in (self.field, self.ok_button, self.keypad):
             widget.setEnabled(on)
 
-    def _answered(self, result: PinCheck) -> None:
+    def _answered(self, answer: tuple[PinCheck, object]) -> None:
+        result, self.payload = answer
         self._enable(True)
         if result.outcome is PinOutcome.OK:
             self.message.clear()
@@ -88,8 +99,13 @@ class ManagerPinDialog(QDialog):
             self.message.setText(self.tr("Wrong PIN. %n more tries before manager mode locks.", "",
                                          result.tries_left))
         elif result.outcome is PinOutcome.NOT_SET:
-            self.message.setText(self.tr("No manager PIN is set on this register. IT sets it with "
-                                         "`payterm enroll --manager-pin-stdin`."))
+            self.message.setText(self.tr("No manager PIN is set for this register at the wallet. IT sets "
+                                         "it with a reset code: `payterm manager-pin reset`."))
+        elif result.outcome is PinOutcome.UNREACHABLE:
+            self.message.setText(self.tr("The wallet could not be reached, so the PIN was not checked. "
+                                         "Try again in a moment."))
+        elif result.outcome is PinOutcome.REFUSED:
+            self.message.setText(self.tr("The wallet did not accept this PIN entry. Enter the PIN again."))
         elif result.locked_until is not None:
             self._lock(result.locked_until)
         self.field.setFocus()

@@ -33,6 +33,7 @@ from terminal.register.operations import OperationResult
 from terminal.ui.errors import error_text
 from terminal.ui.i18n import format_money
 import terminal.ui.manager.labels as labels
+from terminal.register.manager_pin import PinCheck, PinOutcome
 from terminal.ui.manager.pin_dialog import ManagerPinDialog
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manager.tasks import Tasks
@@ -187,7 +188,7 @@ class SaleDetailDialog(QDialog):
             return
         prompt = self.tr("Void %1 of sale %2? Enter the manager PIN to confirm.") \
             .replace("%1", format_money(sale.money)).replace("%2", sale.merchant_reference)
-        self._confirm(prompt, lambda: self._services.operations().void(sale))
+        self._confirm(prompt, lambda pin: self._services.operations().void(sale, manager_pin=pin))
 
     def ask_refund(self) -> None:
         if self.view is None:
@@ -210,19 +211,25 @@ class SaleDetailDialog(QDialog):
         reason = self.refund_reason.text().strip()
         prompt = self.tr("Refund %1 of sale %2? Enter the manager PIN to confirm.") \
             .replace("%1", shown).replace("%2", sale.merchant_reference)
-        self._confirm(prompt, lambda: self._services.operations().refund(sale, amount, reason))
+        self._confirm(prompt, lambda pin: self._services.operations().refund(sale, amount, reason, manager_pin=pin))
 
-    def _confirm(self, prompt: str, operation: Callable[[], OperationResult]) -> None:
-        dialog = ManagerPinDialog(self._services, prompt, self)
-        dialog.accepted.connect(lambda: self._run(operation))
+    def _confirm(self, prompt: str, operation: Callable[[str], OperationResult]) -> None:
+        """The manager types the PIN; the operation carries it to the wallet, which checks it. A
+        wrong PIN keeps the dialog open (tries left, or the lock-out); any other answer closes it
+        and is shown here."""
+        def submit(pin: str) -> tuple[PinCheck, object]:
+            try:
+                result = operation(pin)
+            except Exception as exc:  # noqa: BLE001 - shown to the manager, as the worker would
+                return PinCheck(PinOutcome.OK), exc
+            if result.refused_by_manager_check and result.manager is not None:
+                return result.manager, result
+            return PinCheck(PinOutcome.OK), result
+
+        dialog = ManagerPinDialog(self._services, prompt, self, submit=submit)
+        dialog.accepted.connect(lambda: self._done(dialog.payload))  # type: ignore[arg-type]
         self.pin_dialog = dialog
         dialog.open()
-
-    def _run(self, operation: Callable[[], OperationResult]) -> None:
-        self.message.setText(self.tr("Asking the wallet…"))
-        self.void_button.setEnabled(False)
-        self.refund_button.setEnabled(False)
-        self._tasks.run(operation, self._done, self._done)
 
     def _done(self, result: OperationResult | Exception) -> None:
         self.message.setText(self.describe(result))

@@ -48,7 +48,8 @@ class ManagerServices:
                    session_timeout=session_timeout)
 
     def operations(self) -> Operations:
-        return Operations(self.journal, self.client, timezone=self.timezone, actor=ACTOR, clock=self.clock)
+        return Operations(self.journal, self.client, timezone=self.timezone, actor=ACTOR, clock=self.clock,
+                          manager=self.pin)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), ZoneInfo(self.timezone))

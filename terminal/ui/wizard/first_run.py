@@ -19,7 +19,7 @@ from terminal.register.keystores import open_key_store
 from terminal.register import enrollment as enrollment_file
 from terminal.register.enrollment import Enrollment
 from terminal.register.manager_pin import ManagerPin, check_policy
-from terminal.register.setup import enrollment_path, ensure_kek, key_store_settings
+from terminal.register.setup import enrollment_path, ensure_kek, key_store_settings, wallet_client
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,11 @@ def enroll(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None 
                                                 trust_on_first_use=run.trust_on_first_use)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     writer.write(run.config_changes())
-    with Journal(settings.journal.path, signer) as journal:
-        pin = ManagerPin(journal, settings.manager)
+    with Journal(settings.journal.path, signer) as journal, \
+            wallet_client(settings, enrollment, store, signer=signer) as client:
+        pin = ManagerPin(journal, client, enrollment.pin_key, settings.manager)
         pin_was_set = not pin.is_set()
         if pin_was_set:
-            pin.set_first(run.manager_pin, actor="enrollment")
+            pin.set_first(run.manager_pin, setup_token=enrollment.manager_setup_token, actor="enrollment")
     return Enrolled(enrollment, fingerprint(signer.public_key_bytes()), enrollment.wallet_fingerprints(),
                     pin_was_set)
