@@ -25,11 +25,14 @@ from terminal.register.register import Register
 from terminal.register.setup import enrollment_path
 
 if TYPE_CHECKING:
+    from terminal.pos.manager import PinPrompt
     from terminal.pos.wiring import PosApi
+    from terminal.ui.main_window import CashierWindow
+    from terminal.ui.manager.services import ManagerServices
 
 log = logging.getLogger(__name__)
-NO_PIN = ("kiosk mode needs a manager PIN, the only way out of it: set one with "
-          "`payterm enroll --manager-pin-stdin`")
+NO_PIN = ("kiosk mode needs a manager PIN, the only way out of it: IT sets one at the wallet with a reset "
+          "code from the wallet's help desk (`payterm manager-pin reset --reset-code CODE`)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -89,7 +92,7 @@ def run_gui(args: argparse.Namespace) -> int:
         manager = ManagerServices.for_register(register_, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",
                                                session_timeout=loaded.settings.manager.session_timeout)
         window = build_window(register_, loaded.settings, languages, kiosk=kiosk, manager=manager)
-        pos_api = _start_pos_api(loaded, register_)
+        pos_api = _start_pos_api(loaded, register_, _reversal_prompt(manager, window))
         window.finished.connect(app.quit)
         window.show_kiosk_or_normal()
         try:
@@ -125,14 +128,22 @@ def _journal_notice(loaded: LoadedSettings) -> int:
     return int(application().exec())
 
 
-def _start_pos_api(loaded: LoadedSettings, register_: Register) -> PosApi | None:
-    """The local Terminal API over the window's register when ``pos.enabled`` is on."""
+def _reversal_prompt(manager: ManagerServices, window: CashierWindow) -> PinPrompt:
+    """Where a POS's void or refund is authorized: the manager-PIN dialog on this window."""
+    from terminal.ui.manager.reversal_prompt import WindowPinPrompt
+
+    return WindowPinPrompt(manager, window)
+
+
+def _start_pos_api(loaded: LoadedSettings, register_: Register, prompt: PinPrompt | None = None) -> PosApi | None:
+    """The local Terminal API over the window's register when ``pos.enabled`` is on; reversals
+    the POS asks for are authorized by the manager through ``prompt``."""
     if not loaded.settings.pos.enabled:
         return None
     from terminal.pos.embedded import start_in_window
 
     try:
-        api = start_in_window(loaded, register_)
+        api = start_in_window(loaded, register_, prompt)
     except OSError as exc:
         print(f"payterm gui: the POS API cannot listen on port {loaded.settings.pos.port}: {exc}",
               file=sys.stderr)

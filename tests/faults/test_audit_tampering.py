@@ -11,12 +11,12 @@ the right kind of break). On main before the keyed log, every one of these passe
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -28,9 +28,10 @@ from terminal.cli import main
 from terminal.config.loader import load_settings
 from terminal.domain.money import Money
 from terminal.journal.audit import canonical_json, entry_hash
-from terminal.register.manager_pin import ManagerPin, make_hasher
+from terminal.journal.states import AuditAction
 from terminal.register.setup import open_journal
-from tests.register_fixtures import DEV_ENV, make_register, pay
+from terminal.register.operations import Operations
+from tests.register_fixtures import DEV_ENV, MANAGER_PIN, make_register, pay, set_manager_pin
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -56,9 +57,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
             assert second.idempotency_key is not None
             record = reg.journal.sale(second.idempotency_key)
             assert record is not None
-            assert reg.operations.refund(record, Money(300, "JPY"), reason="damaged").state.value == "succeeded"
-            pin = ManagerPin(reg.journal, hasher=make_hasher())
-            pin.set_first("2468", actor="enrollment")
+            pin = set_manager_pin(reg, sandbox)  # held by the wallet
+            ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, manager=pin)
+            refunded = ops.refund(record, Money(300, "JPY"), reason="damaged", manager_pin=MANAGER_PIN)
+            assert refunded.state.value == "succeeded"
             assert not pin.check("1357").ok
             reg.recover()  # start-up: recovery, then the anchor (on its own thread)
             reg.wait_anchored(20)
@@ -213,28 +215,17 @@ def test_deleting_a_sale_row_is_found(home: Path, capsys: pytest.CaptureFixture[
     assert broken_kind(capsys) == "row_mismatch"
 
 
-def test_swapping_the_manager_pin_hash_is_found(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The attacker puts in the hash of a PIN they know."""
-    own = make_hasher().hash("9753")
-    sql(home, "UPDATE meta SET value = ? WHERE key = 'manager_pin_hash'", params=(own,))
-    code, out = verify(capsys)
-    assert code == 1 and out["broken"]["kind"] == "row_mismatch"  # type: ignore[index]
-    assert "PIN hash" in out["broken"]["message"]  # type: ignore[index]
-
-
-def test_zeroing_the_lockout_counter_is_found(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    sql(home, "UPDATE meta SET value = '0' WHERE key = 'manager_pin_failures'")
-    code, out = verify(capsys)
-    assert code == 1 and out["broken"]["kind"] == "row_mismatch"  # type: ignore[index]
-    assert "wrong-PIN count" in out["broken"]["message"]  # type: ignore[index]
-
-
-def test_the_pin_entries_hold_a_digest_never_the_hash(home: Path) -> None:
+def test_the_journal_holds_no_manager_pin_to_swap_or_count_to_zero(home: Path) -> None:
+    """The old attacks (swap in the hash of a PIN they know, zero the wrong-PIN count) have nothing
+    to work on: the wallet holds the PIN and the count. The register's log still records every
+    attempt the wallet answered."""
     with sqlite3.connect(journal_path(home)) as raw:
-        stored = raw.execute("SELECT value FROM meta WHERE key = 'manager_pin_hash'").fetchone()[0]
-        details = [d for (d,) in raw.execute("SELECT details FROM audit")]
-    assert not any(stored in d for d in details)
-    assert any(hashlib.sha256(stored.encode()).hexdigest() in d for d in details)
+        keys = {k for (k,) in raw.execute("SELECT key FROM meta")}
+        failed = [json.loads(d) for (d,) in raw.execute(
+            "SELECT details FROM audit WHERE action = 'manager.login_failed'")]
+    assert not {"manager_pin_hash", "manager_pin_failures", "manager_pin_locked_until"} & keys
+    assert "manager_pin_at_wallet" in keys
+    assert failed and failed[-1]["checked_by"] == "wallet" and failed[-1]["tries_left"] == 4
 
 
 def test_truncating_back_before_the_anchor_is_found(home: Path, built: Built,
@@ -260,12 +251,13 @@ def test_a_forged_anchor_receipt_is_found(home: Path, capsys: pytest.CaptureFixt
 
 
 def test_a_journal_opened_with_the_key_keeps_verifying(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The register's own tools (here a manager-PIN reset) sign what they add."""
+    """The register's own tools (here a manager's settings change) sign what they add."""
     loaded = load_settings({"PAYTERM_HOME": str(home), **DEV_ENV})
     with open_journal(loaded.settings) as journal:
-        ManagerPin(journal, hasher=make_hasher()).reset("8642", actor="it:test", reason="forgotten")
+        journal.record_manager_action(AuditAction.MANAGER_SETTINGS_CHANGED, actor="manager",
+                                      at=datetime.now(UTC), details={"changed": ["printer.kind"]})
     code, out = verify(capsys)
     assert code == 0 and out["signatures_checked"] is True, out
     with sqlite3.connect(journal_path(home)) as raw:
-        (details,) = raw.execute("SELECT details FROM audit WHERE action = 'manager.pin_reset'").fetchone()
-    assert json.loads(details)["pin_failures"] == "0" and canonical_json(json.loads(details)) == details
+        (details,) = raw.execute("SELECT details FROM audit WHERE action = 'manager.settings_changed'").fetchone()
+    assert json.loads(details)["changed"] == ["printer.kind"] and canonical_json(json.loads(details)) == details

@@ -26,7 +26,7 @@ from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import SoundPlayer
 from tests.gui.fakes import FakeRegister
 from tests.gui.helpers import press
-from tests.register_fixtures import FAST_ENV, make_register
+from tests.register_fixtures import FAST_ENV, make_register, set_manager_pin
 from tests.sandbox_fixtures import RunningSandbox
 
 PIN = "2468"
@@ -59,9 +59,10 @@ def make_rig(home: Path, sandbox: RunningSandbox, *, system_toml: str = "",
     register = make_register(home, sandbox)
     env = {"PAYTERM_HOME": str(home), **FAST_ENV}
     clock = MovableClock()
-    pin = ManagerPin(register.journal, policy or ManagerSettings(), clock=clock)
+    pin = ManagerPin(register.journal, register.client, register.enrollment.pin_key, policy or ManagerSettings(),
+                     clock=clock)
     if not pin.is_set():
-        pin.set_first(PIN)
+        set_manager_pin(register, sandbox, PIN)  # held by the wallet, as IT sets it
     services = ManagerServices.for_register(register, pin, ConfigWriter(load_settings(env), env),
                                             home / "reports")
     services.clock = clock

@@ -11,7 +11,7 @@ from terminal.journal.records import HistoryQuery
 from terminal.ui.i18n import Languages
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog
 from tests.gui.english_check import english_left
-from tests.gui.manager_support import ManagerRig, enter_pin, manager_window, rig, settle, sign_in  # noqa: F401
+from tests.gui.manager_support import PIN, ManagerRig, enter_pin, manager_window, rig, settle, sign_in  # noqa: F401
 from tests.register_fixtures import pay
 
 
@@ -22,7 +22,10 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     # a refund, a sale cancelled at the wallet behind the register's back (an end-of-day
     # difference) and a wrong manager PIN: their words show in the timeline, the audit log and
     # the end of day
-    rig.services.operations().refund(next(s for s in sales if s.amount == 3000), Money(500, "JPY"), "箱の破損")
+    rig.services.operations().refund(next(s for s in sales if s.amount == 3000), Money(500, "JPY"), "箱の破損",
+                                     manager_pin=PIN)
+    rig.services.operations().refund(next(s for s in sales if s.amount == 3000), Money(100, "JPY"), "",
+                                     manager_pin="1357")  # refused by the wallet: wrong PIN
     rig.register.client.cancel_charge(next(s for s in sales if s.amount == 480).charge_id or "")
     rig.services.pin.check("1111")
     data = {s.merchant_reference for s in sales} | {s.charge_id or "" for s in sales} | {

@@ -116,7 +116,6 @@ def test_the_wallets_copy_finds_a_cut_back_log_whose_receipts_were_deleted(
         sandbox_server: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     from terminal.journal import AuditAction
-    from terminal.register.manager_pin import ManagerPin, make_hasher
 
     home = tmp_path / "register"
     monkeypatch.setenv("PAYTERM_HOME", str(home))
@@ -124,7 +123,7 @@ def test_the_wallets_copy_finds_a_cut_back_log_whose_receipts_were_deleted(
     reg = make_register(home, sandbox_server)
     try:
         pay(reg, 700, sandbox_server.payment_code("alice"))
-        ManagerPin(reg.journal, hasher=make_hasher()).record(
+        reg.manager_pin().record(
             AuditAction.MANAGER_SETTINGS_CHANGED, {"key": "register.language", "from": "ja", "to": "en"})
         reg.recover()
         reg.wait_anchored(20)

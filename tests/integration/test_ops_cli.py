@@ -10,29 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-import io
-
-from terminal.cli import main as cli_main
 from terminal.config.loader import load_settings
 from terminal.domain.money import Money
 from terminal.journal.records import HistoryQuery
 from terminal.journal.states import OperationState
 from terminal.register.operations import Operations, SaleSelector, find_sale
 from terminal.register.setup import open_register
+from tests.cli_helpers import MANAGER_PIN
+from tests.cli_helpers import payterm as main
 from tests.sandbox_fixtures import RunningSandbox
-
-
-MANAGER_PIN = "2468"
-
-
-def main(argv: list[str]) -> int:
-    """The CLI as a manager runs it: refunds and voids get the manager PIN on stdin."""
-    if argv and argv[0] in {"refund", "cancel", "enroll"}:
-        argv = [*argv, "--manager-pin-stdin"]
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr("sys.stdin", io.StringIO(MANAGER_PIN + "\n"))
-            return cli_main(argv)
-    return cli_main(argv)
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from terminal.cli import main
 from terminal.config.loader import load_settings
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.wallet import messages as m
+from tests.cli_helpers import payterm as main
 from tests.sandbox_fixtures import RunningSandbox
 
 

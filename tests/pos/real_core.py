@@ -12,12 +12,10 @@ import pytest
 from terminal.config.loader import LoadedSettings, load_settings
 from terminal.domain.money import Money
 from terminal.pos import core as c
-from terminal.pos.manager import ManagerPinApproval
 from terminal.pos.register_core import RegisterPaymentCore
-from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
 from tests.pos.server_fixtures import RunningApi, start_api
-from tests.register_fixtures import FAST_ENV, make_register
+from tests.register_fixtures import FAST_ENV, make_register, set_manager_pin
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -28,10 +26,11 @@ class ManagerDesk:
 
     answer: bool = True
     asked: list[str] = field(default_factory=list)
+    pin: str = "2468"  # the manager PIN typed when authorizing (the wallet checks it)
 
-    def __call__(self, what: str, wait: float) -> bool:
+    def __call__(self, what: str, wait: float) -> str | None:
         self.asked.append(what)
-        return self.answer
+        return self.pin if self.answer else None
 
 
 @dataclass
@@ -64,6 +63,8 @@ def env_for(home: Path) -> dict[str, str]:
 
 def open_core(home: Path, sandbox: RunningSandbox, manager: ManagerDesk | None = None) -> RealHarness:
     reg = make_register(home, sandbox, **SLOW_POLL)
+    if not reg.manager_pin().is_set():
+        set_manager_pin(reg, sandbox, MANAGER_PIN)
     loaded = load_settings(env_for(home))
     desk = manager or ManagerDesk()
     core = RegisterPaymentCore(reg, loaded, approve=desk)
@@ -109,9 +110,8 @@ class Live:
 def live(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[Live]:
     sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
     real = open_core(tmp_path / "register", sandbox_server)
-    ManagerPin(real.register.journal, real.loaded.settings.manager).set_first(MANAGER_PIN)
     pad = PinPad()
-    real.core.approve = ManagerPinApproval(real.register.journal, real.loaded.settings.manager, pad)
+    real.core.approve = pad
     api, server = start_api(tmp_path, real.core, wait=20.0)
     try:
         yield Live(api, real, pad)

@@ -13,23 +13,23 @@ from cryptography import x509
 
 from terminal.cli import main
 from terminal.config.loader import load_settings
-from terminal.journal.store import Journal
 from terminal.pos.nexo_crypto import derive_keys
 from terminal.pos.pairing import Pairings
 from terminal.pos.store import PosStore
 from terminal.pos.tls import fingerprint
-from terminal.register.manager_pin import ManagerPin
-
-PIN = "2468"
+from tests.cli_helpers import MANAGER_PIN as PIN
+from tests.cli_helpers import payterm
+from tests.sandbox_fixtures import RunningSandbox
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox_server: RunningSandbox) -> Path:
+    """An enrolled register whose manager PIN the wallet holds (pairing is checked there)."""
     monkeypatch.setenv("PAYTERM_HOME", str(tmp_path))
     monkeypatch.setenv("PAYTERM_REGISTER__NAME", "レジ 1 front")
-    loaded = load_settings()
-    with Journal(loaded.settings.journal.path) as journal:
-        ManagerPin(journal, loaded.settings.manager).set_first(PIN, actor="test")
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")
+    assert payterm(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url,
+                    "--code", sandbox_server.enrollment_code()]) == 0
     return tmp_path
 
 

@@ -154,6 +154,9 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "wallet_ref": QT_TRANSLATE_NOOP("ManagerLabels", "wallet reference"),
     "failures": QT_TRANSLATE_NOOP("ManagerLabels", "wrong PINs in a row"),
     "export": QT_TRANSLATE_NOOP("ManagerLabels", "file type"),
+    "purpose": QT_TRANSLATE_NOOP("ManagerLabels", "for"),
+    "checked_by": QT_TRANSLATE_NOOP("ManagerLabels", "checked by"),
+    "held_by": QT_TRANSLATE_NOOP("ManagerLabels", "PIN kept by"),
     "file": QT_TRANSLATE_NOOP("ManagerLabels", "file"),
     "key": None,
     "currency": None,
@@ -188,6 +191,17 @@ _VALUE_WORDS = {
     "otp": QT_TRANSLATE_NOOP("ManagerLabels", "one-time code"),
     "csv": QT_TRANSLATE_NOOP("ManagerLabels", "CSV"),
     "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "Z-report (PDF)"),
+    # the manager's authorization, checked by the wallet
+    "wallet": QT_TRANSLATE_NOOP("ManagerLabels", "the wallet"),
+    "verify": QT_TRANSLATE_NOOP("ManagerLabels", "opening manager mode"),
+    "change": QT_TRANSLATE_NOOP("ManagerLabels", "a PIN change"),
+    "refused": QT_TRANSLATE_NOOP("ManagerLabels", "refused by the wallet"),
+    "manager_authorization_required": QT_TRANSLATE_NOOP("ManagerLabels", "no manager PIN was given"),
+    "manager_authorization_invalid": QT_TRANSLATE_NOOP("ManagerLabels", "the PIN entry was not for this request"),
+    "manager_pin_wrong": QT_TRANSLATE_NOOP("ManagerLabels", "wrong manager PIN"),
+    "manager_locked": QT_TRANSLATE_NOOP("ManagerLabels", "manager actions locked"),
+    "manager_pin_not_set": QT_TRANSLATE_NOOP("ManagerLabels", "no manager PIN set"),
+    "manager_pin_format": QT_TRANSLATE_NOOP("ManagerLabels", "not a PIN"),
 }
 _YES_NO = {
     "agree": (QT_TRANSLATE_NOOP("ManagerLabels", "the wallet agrees"),
@@ -222,6 +236,14 @@ def _value(key: str, value: object, currency: str | None) -> str:
     if key == "changed" and isinstance(value, dict):
         return ", ".join(str(k) for k in value)
     return str(value)
+
+
+def error_words(code: str | None, message: str | None) -> str:
+    """Why an operation failed, in the manager's words where the code is known, else as the
+    wallet said it."""
+    if code is not None and code in _VALUE_WORDS:
+        return _t(_VALUE_WORDS[code])
+    return message or code or ""
 
 
 def details(text: str) -> str:

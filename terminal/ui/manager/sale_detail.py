@@ -151,8 +151,8 @@ class SaleDetailDialog(QDialog):
         if sale.decline_message:
             facts.append((self.tr("Decline"), sale.decline_message))
         for op in view.operations:
-            facts.append((labels.operation(op.kind, op.state), format_money(op.money)
-                          + (f" ({op.error_message})" if op.error_message else "")))
+            why = labels.error_words(op.error_code, op.error_message) if op.error_code or op.error_message else ""
+            facts.append((labels.operation(op.kind, op.state), format_money(op.money) + (f" ({why})" if why else "")))
         self.shown_facts = dict(facts)
         self.facts.setText(facts_table(facts))
         self._show_affordances(view)
@@ -249,6 +249,6 @@ class SaleDetailDialog(QDialog):
             return (self.tr("Voided: %1.") if op.kind is OperationKind.VOID else self.tr("Refunded: %1.")) \
                 .replace("%1", amount)
         if op.state is OperationState.FAILED:
-            return self.tr("The wallet refused: %1").replace("%1", op.error_message or op.error_code or "")
+            return self.tr("The wallet refused: %1").replace("%1", labels.error_words(op.error_code, op.error_message))
         return self.tr("No clear answer from the wallet: it is asked again with the same key at the next "
                        "start. Do not give the money back another way.")
