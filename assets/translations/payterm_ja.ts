@@ -1061,6 +1061,18 @@
         <translation>ファイルの種類</translation>
     </message>
     <message>
+        <source>for</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>checked by</source>
+        <translation>確認した所</translation>
+    </message>
+    <message>
+        <source>PIN kept by</source>
+        <translation>PIN の保管先</translation>
+    </message>
+    <message>
         <source>file</source>
         <translation>ファイル</translation>
     </message>
@@ -1117,6 +1129,42 @@
         <translation>Z レポート (PDF)</translation>
     </message>
     <message>
+        <source>the wallet</source>
+        <translation>ウォレット</translation>
+    </message>
+    <message>
+        <source>opening manager mode</source>
+        <translation>責任者モードを開く</translation>
+    </message>
+    <message>
+        <source>a PIN change</source>
+        <translation>PIN の変更</translation>
+    </message>
+    <message>
+        <source>refused by the wallet</source>
+        <translation>ウォレットが拒否</translation>
+    </message>
+    <message>
+        <source>no manager PIN was given</source>
+        <translation>責任者 PIN の入力なし</translation>
+    </message>
+    <message>
+        <source>the PIN entry was not for this request</source>
+        <translation>この操作のための PIN 入力ではありません</translation>
+    </message>
+    <message>
+        <source>wrong manager PIN</source>
+        <translation>責任者 PIN の誤り</translation>
+    </message>
+    <message>
+        <source>manager actions locked</source>
+        <translation>責任者の操作はロック中</translation>
+    </message>
+    <message>
+        <source>not a PIN</source>
+        <translation>PIN ではありません</translation>
+    </message>
+    <message>
         <source>the wallet agrees</source>
         <translation>ウォレットと一致</translation>
     </message>
@@ -1162,8 +1210,16 @@
         </translation>
     </message>
     <message>
-        <source>No manager PIN is set on this register. IT sets it with `payterm enroll --manager-pin-stdin`.</source>
-        <translation>このレジには責任者 PIN が設定されていません。IT 担当者が `payterm enroll --manager-pin-stdin` で設定します。</translation>
+        <source>No manager PIN is set for this register at the wallet. IT sets it with a reset code: `payterm manager-pin reset`.</source>
+        <translation>このレジの責任者 PIN はウォレットに設定されていません。IT 担当者がリセットコードで設定します（`payterm manager-pin reset`）。</translation>
+    </message>
+    <message>
+        <source>The wallet could not be reached, so the PIN was not checked. Try again in a moment.</source>
+        <translation>ウォレットに接続できないため、PIN を確認できませんでした。しばらくしてからもう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The wallet did not accept this PIN entry. Enter the PIN again.</source>
+        <translation>ウォレットがこの PIN 入力を受け付けませんでした。もう一度 PIN を入力してください。</translation>
     </message>
     <message>
         <source>The PIN could not be checked: %1</source>
@@ -1539,10 +1595,6 @@
         <translation>取引 %2 から %1 を返金しますか? 責任者 PIN を入力して確定してください。</translation>
     </message>
     <message>
-        <source>Asking the wallet…</source>
-        <translation>ウォレットに問い合わせ中…</translation>
-    </message>
-    <message>
         <source>Not done: %1</source>
         <translation>実行できませんでした: %1</translation>
     </message>
@@ -1869,6 +1921,13 @@
     <message>
         <source>Wallet key fingerprint</source>
         <translation>ウォレット鍵のフィンガープリント</translation>
+    </message>
+</context>
+<context>
+    <name>WindowPinPrompt</name>
+    <message>
+        <source>The POS asks: %1. Enter the manager PIN to authorize it, or Back to refuse.</source>
+        <translation>POS からの依頼: %1。許可するには責任者 PIN を入力してください。断る場合は「戻る」を押してください。</translation>
     </message>
 </context>
 <context>

@@ -190,7 +190,8 @@ class ManagerPin:
         if result.ok:
             self._record(AuditAction.MANAGER_LOGIN, actor, now, {"purpose": purpose, "checked_by": "wallet"})
             return
-        details: dict[str, JsonValue] = {"purpose": purpose, "reason": result.outcome.value, "checked_by": "wallet"}
+        reason = "wrong_pin" if result.outcome is PinOutcome.WRONG else result.outcome.value
+        details: dict[str, JsonValue] = {"purpose": purpose, "reason": reason, "checked_by": "wallet"}
         if result.outcome is PinOutcome.WRONG:
             details["tries_left"] = result.tries_left
         entry = self._record(AuditAction.MANAGER_LOGIN_FAILED, actor, now, details)

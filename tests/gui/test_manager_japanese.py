@@ -31,6 +31,7 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     data = {s.merchant_reference for s in sales} | {s.charge_id or "" for s in sales} | {
         s.approval_code or "" for s in sales} | {s.wallet or "" for s in sales} | {
         "Shibuya Store", "PayTerm Demo Mart", "register-1", str(rig.home),
+        "test", "test register",  # what IT typed for the test register's PIN (who, why)
         "English", "Language"}  # the language switch names each language in itself, on purpose
     languages.switch(Language.JA)
     window = manager_window(qtbot, rig, languages)

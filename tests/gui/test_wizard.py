@@ -5,17 +5,18 @@ leaves a register that opens and whose manager PIN works."""
 from __future__ import annotations
 
 import io
+import sqlite3
 import tomllib
 from pathlib import Path
 
 from PySide6.QtWidgets import QWizard
 
 from terminal.config.loader import load_settings
-from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
-from terminal.register.manager_pin import ManagerPin, PinOutcome
+from terminal.register.manager_pin import PinOutcome
 from terminal.register.setup import enrollment_path, open_register
 from terminal.ui.wizard import EnrollmentWizard
+from tests.register_fixtures import reset_code
 from tests.sandbox_fixtures import RunningSandbox
 from tests.softhsm import SoftHsmToken, softhsm_token  # noqa: F401
 
@@ -73,7 +74,7 @@ def test_the_wizard_enrolls_with_a_key_file_and_sets_the_manager_pin(qtbot, tmp_
     register = open_register(loaded)
     try:
         assert isinstance(register.enrollment, Enrollment) and register.enrollment.wallet_url == sandbox_server.url
-        pin = ManagerPin(register.journal, loaded.settings.manager)
+        pin = register.manager_pin(loaded.settings.manager)  # set at the wallet by the wizard
         assert pin.check("8642").ok and pin.check("1357").outcome is PinOutcome.WRONG
     finally:
         register.close()
@@ -91,8 +92,8 @@ def test_the_wizard_enrolls_a_key_made_inside_a_pkcs11_token(qtbot, tmp_path: Pa
     assert softhsm_token.pin not in (home / "terminal.toml").read_text()
     loaded = load_settings(env)
     assert not loaded.paths.key_file.exists(), "no key file: the key lives in the token"
-    with Journal(loaded.settings.journal.path) as journal:
-        assert ManagerPin(journal).check("8642").ok
+    with sqlite3.connect(sandbox_server.db_path) as wallet:  # the wallet holds the PIN the wizard set
+        assert wallet.execute("SELECT COUNT(*) FROM manager_credentials").fetchone()[0] == 1
 
 
 def test_payterm_enroll_sets_the_first_manager_pin_from_stdin(tmp_path: Path, sandbox_server: RunningSandbox,
@@ -106,18 +107,29 @@ def test_payterm_enroll_sets_the_first_manager_pin_from_stdin(tmp_path: Path, sa
     assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", "x", "--manager-pin-stdin"]) == 2
     assert "manager PIN: the manager PIN has 4 to 12 digits" in capsys.readouterr().err
 
-    # Enrolled without a PIN (no terminal to ask on): manager mode stays closed until one is set.
+    # Enrolled without a PIN (no terminal to ask on): manager mode stays closed until IT sets one
+    # with the wallet's reset code; the enrollment's own setup token is not kept anywhere.
     assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
     assert "no manager PIN set" in capsys.readouterr().err
     monkeypatch.setattr("sys.stdin", io.StringIO("8642\n"))
-    assert main(["enroll", "--manager-pin-stdin"]) == 0
-    assert capsys.readouterr().out == "manager PIN set\n"
-    monkeypatch.setattr("sys.stdin", io.StringIO("1357\n"))
-    assert main(["enroll", "--manager-pin-stdin"]) == 2, "a set PIN is changed with the old one, in manager mode"
-    with Journal(load_settings().settings.journal.path) as journal:
-        assert ManagerPin(journal).check("8642").ok
+    assert main(["enroll", "--manager-pin-stdin"]) == 2
+    assert "reset code" in capsys.readouterr().err
+    register = open_register(load_settings())
+    try:
+        code = reset_code(sandbox_server, register)
+    finally:
+        register.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO("8642\n"))
+    assert main(["manager-pin", "reset", "--reset-code", code, "--by", "it", "--reason", "first PIN",
+                 "--new-pin-stdin"]) == 0
+    register = open_register(load_settings())
+    try:
+        assert register.manager_pin().check("8642").ok
+    finally:
+        register.close()
 
+    # Enrolled again (a new device at the wallet): the PIN given is that device's first one.
     monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
     assert main(["enroll", "--trust-on-first-use", "--force", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code(),
                  "--manager-pin-stdin"]) == 0
-    assert "already has one; it was kept" in capsys.readouterr().out
+    assert "manager PIN set" in capsys.readouterr().out

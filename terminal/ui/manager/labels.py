@@ -213,6 +213,9 @@ _YES_NO = {
 
 def actor(value: str) -> str:
     label = _ACTORS.get(value)
+    kind, _, who = value.partition(":")
+    if label is None and kind in ("it", "pos") and who:  # "it:sato", "pos:front": who, by name
+        return f"{_t(_ACTORS[kind])} ({who})"
     return _t(label) if label is not None else value
 
 
