@@ -30,7 +30,7 @@ from terminal.journal.mapper import balance_of, to_operation
 from terminal.journal.records import HistoryQuery, OperationRecord, SaleRecord
 from terminal.journal.states import SaleState
 from terminal.journal.store import Journal
-from terminal.register.manager_pin import ManagerPin, PinCheck, PinOutcome, check_from
+from terminal.register.manager_pin import ManagerPin, PinCheck, PinOutcome, PinPolicyError, check_from, check_policy
 from terminal.wallet import messages as m
 from terminal.wallet.client import WalletClient
 from terminal.wallet.errors import NotFound, UnverifiedResponse, WalletError, WalletRejected
@@ -124,6 +124,15 @@ def _by_charge_id(journal: Journal, client: WalletClient, charge_id: str) -> Sal
     raise SaleNotFound(f"charge {charge_id} ({charge.merchant_reference}) is not in this register's journal")
 
 
+def _pin_format(pin: str | None) -> None:
+    """A PIN that cannot be one is refused before anything is recorded or sent."""
+    if pin is not None:
+        try:
+            check_policy(pin)
+        except PinPolicyError as exc:
+            raise NotAllowed(f"not a manager PIN: {exc}") from None
+
+
 class Operations:
     def __init__(
         self,
@@ -169,6 +178,7 @@ class Operations:
         """Cancel an approved sale of today (store-local day) at the wallet, authorized by the
         manager's PIN (checked by the wallet). Asking again after it succeeded sends nothing;
         asking while one is in doubt finishes that one."""
+        _pin_format(manager_pin)
         for op in self._operations(sale):
             if op.kind is OperationKind.VOID and op.state is OperationState.SUCCEEDED:
                 return OperationResult(op, sale, repeated=True)
@@ -184,6 +194,7 @@ class Operations:
         """Give back ``amount`` (default: all that is left) of an approved sale, authorized by the
         manager's PIN (checked by the wallet). Refunds of this sale still in doubt are finished
         first, so "what is left" is the wallet's truth."""
+        _pin_format(manager_pin)
         for op in self._operations(sale):
             if not op.state.is_final:
                 self._send(to_operation(op), sale)

@@ -87,14 +87,16 @@ def test_void_is_confirmed_with_the_pin_and_asking_twice_sends_nothing(qtbot, ri
     assert [detail.timeline.item(i).text().split("  ")[1] for i in range(detail.timeline.count())] == \
         ["sale started", "wallet answered"]
 
-    # A wrong PIN does not void.
+    # A wrong PIN does not void: the wallet refuses it, and the keypad stays open.
     detail.ask_void()
     wrong = detail.pin_dialog
     assert wrong is not None
-    enter_pin(qtbot, wrong, "1111")
+    enter_pin(qtbot, wrong, "1357")
     assert wrong.isVisible() and wrong.message.text().startswith("Wrong PIN")
     wrong.reject()
-    assert rig.register.journal.reader.operations_for_sale(detail.view.sale.idempotency_key) == []  # type: ignore[union-attr]
+    refused, = rig.register.journal.reader.operations_for_sale(detail.view.sale.idempotency_key)  # type: ignore[union-attr]
+    assert refused.state is OperationState.FAILED and refused.error_code == "manager_pin_wrong"
+    assert rig.register.client.get_charge(detail.view.sale.charge_id or "").status is ChargeStatus.APPROVED  # type: ignore[union-attr]
 
     result = confirm(qtbot, detail, detail.ask_void)
     assert isinstance(result, OperationResult) and result.state is OperationState.SUCCEEDED
@@ -102,7 +104,8 @@ def test_void_is_confirmed_with_the_pin_and_asking_twice_sends_nothing(qtbot, ri
     assert detail.shown_facts["voided"] == "¥1,200" and detail.shown_facts["Left to refund"] == "¥0"
     assert detail.shown_facts["State"] == "voided" and not detail.void_button.isEnabled()
     steps = [detail.timeline.item(i).text().split("  ")[1] for i in range(detail.timeline.count())]
-    assert steps == ["sale started", "wallet answered", "void asked", "wallet answered the refund/void"]
+    assert steps == ["sale started", "wallet answered", "void asked", "wallet answered the refund/void",
+                     "void asked", "wallet answered the refund/void"]
     charge_id = detail.view.sale.charge_id  # type: ignore[union-attr]
     assert rig.register.client.get_charge(charge_id).status is ChargeStatus.CANCELLED  # type: ignore[arg-type]
 
@@ -112,7 +115,7 @@ def test_void_is_confirmed_with_the_pin_and_asking_twice_sends_nothing(qtbot, ri
     detail.ask_void()
     assert detail.message.text() == "Nothing is left to give back on this sale."
     assert detail.pin_dialog is asked_before
-    assert len(rig.register.journal.reader.operations_for_sale(detail.view.sale.idempotency_key)) == 1  # type: ignore[union-attr]
+    assert len(rig.register.journal.reader.operations_for_sale(detail.view.sale.idempotency_key)) == 2  # type: ignore[union-attr]
 
 
 def test_refunds_are_partial_or_full_and_never_above_what_is_left(qtbot, rig: ManagerRig, sales: list[str],  # type: ignore[no-untyped-def]
