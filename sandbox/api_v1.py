@@ -210,7 +210,10 @@ def cancel(request: Request, charge_id: ChargeId,
         # Voiding an approved charge gives money back: the manager's, unless it is the register's
         # own reversal of a sale it never finished. A charge already cancelled is answered as is
         # (a resend of a void whose answer was lost), and one still in progress moved no money.
-        if row["status"] == "approved" and (
+        # (An approved charge of an earlier day cannot be voided at all: that answer, 409
+        # cancel_window_passed, comes first, so that the register refunds it instead.)
+        voidable = row["business_date"] == charges.business_date(now, device.timezone)
+        if row["status"] == "approved" and voidable and (
                 auth is not None or not managers.unattended_reversal_ok(row, None, sb.knobs.risk, now)):
             refused = managers.check(conn, device.id, auth, "void", (charge_id,), sb.keys.pin_private,
                                      sb.knobs.risk, now)
@@ -230,8 +233,9 @@ def cancel_by_key(request: Request, body: KeyCancelRequest) -> KeyCancelResponse
         now = sb.clock.now()
         found = conn.execute("SELECT * FROM charges WHERE device_id = ? AND idempotency_key = ?",
                              (device.id, body.idempotency_key)).fetchone()
-        late = found is not None and not managers.unattended_reversal_ok(
-            charges.fetch_for_device(conn, device, str(found["id"]), now), None, sb.knobs.risk, now)
+        row = None if found is None else charges.fetch_for_device(conn, device, str(found["id"]), now)
+        late = row is not None and row["business_date"] == charges.business_date(now, device.timezone) \
+            and not managers.unattended_reversal_ok(row, None, sb.knobs.risk, now)
         if late:
             # Only the register's own reversal of a sale it never finished is unattended.
             managers.event(conn, device.id, "refused", now, purpose="cancel_by_key", reason="no_authorization")

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from terminal.config.loader import load_settings
-from terminal.config.model import ManagerSettings
 from terminal.domain.flow import Sale, SaleState
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
@@ -74,9 +73,8 @@ def reset_code(sandbox: RunningSandbox, reg: Register) -> str:
     return str(issued["reset_code"])
 
 
-def set_manager_pin(reg: Register, sandbox: RunningSandbox, pin: str = MANAGER_PIN,
-                    policy: ManagerSettings | None = None) -> ManagerPin:
+def set_manager_pin(reg: Register, sandbox: RunningSandbox, pin: str = MANAGER_PIN) -> ManagerPin:
     """Give ``reg`` a manager PIN at the wallet, as IT does with a reset code."""
-    manager = reg.manager_pin(policy)
+    manager = reg.manager_pin()
     manager.reset(pin, reset_code=reset_code(sandbox, reg), actor="it:test", reason="test register")
     return manager

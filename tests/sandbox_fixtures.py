@@ -8,6 +8,7 @@ exactly as a register would, and checks the wallet's response signatures.
 from __future__ import annotations
 
 import json
+import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from terminal.crypto import (
     verify_response,
 )
 from terminal.crypto.keystore import fingerprint
+from terminal.crypto.pin import manager_binding, seal_manager_pin
 
 
 @dataclass
@@ -167,6 +169,38 @@ class SignedClient:
                reference: str = "R-1") -> Sent:
         body = {"amount": amount, "currency": currency, "payment_code": code, "merchant_reference": reference}
         return self.call("POST", "/v1/charges", body, idempotency_key=key or new_key())
+
+    # -- the manager's authorization (held by the wallet) ----------------------------------------
+
+    manager_pin: str = "2468"
+    _manager_set: bool = False
+
+    def set_manager_pin(self) -> None:
+        """Give this device a manager PIN at the wallet, as IT does: a reset code from the admin side."""
+        issued = self.http.post(f"{self.base_url}/sandbox/devices/{self.device_id}/manager-reset-codes")
+        issued.raise_for_status()
+        nonce = secrets.token_urlsafe(18)
+        new = seal_manager_pin(self.manager_pin, manager_binding(self.device_id or "", "new", nonce),
+                               self.pin_public_key)
+        sent = self.call("POST", "/v1/devices/manager-pin",
+                         {"nonce": nonce, "new_pin_block": new, "reset_code": issued.json()["reset_code"]})
+        if sent.status != 200:
+            raise RuntimeError(f"setting the manager PIN failed: {sent.response.text}")
+        self._manager_set = True
+
+    def manager_auth(self, purpose: str, *fields: str | int, pin: str | None = None) -> dict[str, str]:
+        if not self._manager_set:
+            self.set_manager_pin()
+        nonce = secrets.token_urlsafe(18)
+        block = seal_manager_pin(pin or self.manager_pin,
+                                 manager_binding(self.device_id or "", purpose, *fields, nonce), self.pin_public_key)
+        return {"nonce": nonce, "pin_block": block}
+
+    def refund(self, path: str, body: dict[str, Any], key: str) -> Sent:
+        """POST a refund the manager authorized (path ``/v1/charges/{id}/refunds``)."""
+        charge_id = path.split("/")[3]
+        auth = self.manager_auth("refund", charge_id, key, body["amount"], body["currency"])
+        return self.call("POST", path, {**body, "manager_authorization": auth}, idempotency_key=key)
 
 
 @pytest.fixture

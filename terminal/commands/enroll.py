@@ -70,7 +70,7 @@ def set_manager_pin(loaded: LoadedSettings, pin: str, setup_token: str | None) -
     False when the wallet already holds one for this register (it is kept)."""
     reg = open_register(loaded, receipts=False)
     try:
-        reg.manager_pin(loaded.settings.manager).set_first(pin, setup_token=setup_token, actor="cli:enroll")
+        reg.manager_pin().set_first(pin, setup_token=setup_token, actor="cli:enroll")
     except PinAlreadySet:
         return False
     except PinNotChanged as exc:

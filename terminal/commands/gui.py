@@ -86,7 +86,7 @@ def run_gui(args: argparse.Namespace) -> int:
     except CommandError as exc:
         return fail("gui", exc)
     try:
-        pin = register_.manager_pin(loaded.settings.manager)
+        pin = register_.manager_pin()
         if kiosk and not pin.is_set():
             return fail("gui", CommandError(NO_PIN, Exit.SETUP))
         manager = ManagerServices.for_register(register_, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",

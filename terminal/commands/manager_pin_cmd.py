@@ -41,7 +41,7 @@ def run_reset(args: argparse.Namespace) -> int:
             raise CommandError("no PIN given: use a terminal or --new-pin-stdin", Exit.USAGE)
         reg = open_the_register(loaded)
         try:
-            reg.manager_pin(loaded.settings.manager).reset(pin, reset_code=args.reset_code,
+            reg.manager_pin().reset(pin, reset_code=args.reset_code,
                                                            actor=f"it:{args.by}", reason=args.reason)
         finally:
             reg.close()

@@ -18,7 +18,6 @@ import sys
 
 from terminal.commands.amount_arg import minor_units
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
-from terminal.config.model import ManagerSettings
 from terminal.domain.money import Money, MoneyError
 from terminal.journal.errors import JournalError
 from terminal.journal.states import OperationKind, OperationState
@@ -100,7 +99,7 @@ def _run(command: str, args: argparse.Namespace, refund: bool) -> int:
     except CommandError as exc:
         return fail(command, exc)
     try:
-        return _operate(reg, loaded.settings.manager, command, args, refund)
+        return _operate(reg, command, args, refund)
     except OperationError as exc:
         return fail(command, CommandError(str(exc), Exit.USAGE))
     except CommandError as exc:
@@ -111,12 +110,12 @@ def _run(command: str, args: argparse.Namespace, refund: bool) -> int:
         reg.close()
 
 
-def _operate(reg: Register, policy: ManagerSettings, command: str, args: argparse.Namespace, refund: bool) -> int:
+def _operate(reg: Register, command: str, args: argparse.Namespace, refund: bool) -> int:
     for earlier in reg.operations.resume():
         print(f"earlier {earlier.operation.kind.value} {earlier.operation.idempotency_key}: "
               f"{earlier.state.value}", file=sys.stderr)
     ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, actor=f"cli:{command}",
-                     manager=reg.manager_pin(policy))
+                     manager=reg.manager_pin())
     selector = SaleSelector(reference=args.reference, key=args.key, charge_id=args.charge_id)
     sale = find_sale(reg.journal, reg.client, selector)
     pin = read_manager_pin(args.manager_pin_stdin)

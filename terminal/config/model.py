@@ -248,12 +248,9 @@ class PrinterSettings(_Section):
 
 
 class ManagerSettings(_Section):
-    """Lock-out policy only: the PIN hash itself is kept in the journal, not in config."""
+    """Manager mode at this register. The PIN, the count of wrong ones and the lock-out are the
+    wallet's (docs/keys.md): nothing of them is configured or kept here."""
 
-    max_pin_failures: int = Field(
-        default=5, gt=0, description="wrong PINs in a row before the manager screens lock"
-    )
-    lockout: Seconds = Field(default=300.0, description="how long they stay locked")
     session_timeout: Seconds = Field(
         default=120.0, description="idle time after which the manager is signed out"
     )

@@ -101,7 +101,7 @@ def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> N
     except (KeyStoreError, JournalError) as exc:
         raise PosCommandError(f"cannot open the register: {exc}", SETUP) from None
     try:
-        check = reg.manager_pin(loaded.settings.manager).check(pin, actor=actor)
+        check = reg.manager_pin().check(pin, actor=actor)
     finally:
         reg.close()
     if check.outcome is PinOutcome.WRONG:

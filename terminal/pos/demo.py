@@ -41,7 +41,7 @@ def run(wallet_url: str, enrollment_code: Callable[[], str], home: Path, pairing
     enrollment, _ = enrollment_file.enroll(wallet_url, enrollment_code(), store, trust_on_first_use=True)
     enrollment_file.save(enrollment, enrollment_path(loaded))
     register = open_register(loaded, receipts=False)
-    register.manager_pin(loaded.settings.manager).set_first(
+    register.manager_pin().set_first(
         DEMO_MANAGER_PIN, setup_token=enrollment.manager_setup_token, actor="demo")
     with PosStore.in_data_dir(loaded.paths.data_dir) as pos_store:
         pairing = Pairings(pos_store).pair("demo POS", DEMO_POS)

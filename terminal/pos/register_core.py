@@ -29,7 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from terminal.config.loader import LoadedSettings
@@ -308,7 +307,7 @@ class RegisterPaymentCore:
         reg = self.register
         return Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone,
                           actor=f"pos:{pos.key_identifier}", clock=self._clock, ids=lambda: key,
-                          manager=reg.manager_pin(self.loaded.settings.manager))
+                          manager=reg.manager_pin())
 
     def reverse(self, order: c.ReversalOrder, wait: float) -> c.ReversalOutcome:
         record = self.requests.reversal(order.pos.key_identifier, order.sale_id, order.service_id)

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from terminal.config.model import ManagerSettings
 from terminal.crypto.pin import (
     MANAGER_PIN_MAX_DIGITS, MANAGER_PIN_MIN_DIGITS, manager_binding, seal_manager_pin,
 )
@@ -131,14 +130,12 @@ class ManagerPin:
         journal: Journal,
         client: WalletClient,
         pin_key: bytes,
-        policy: ManagerSettings | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._journal = journal
         self._client = client
         self._pin_key = pin_key
-        self._policy = policy or ManagerSettings()
         self._clock = clock
         self._locked_until: float | None = None
 
@@ -198,7 +195,7 @@ class ManagerPin:
         if result.outcome is PinOutcome.LOCKED:
             self._record(AuditAction.MANAGER_LOCKED_OUT, actor, now,
                          {"after_seq": entry.seq, "locked_until": int(result.locked_until or now),
-                          "failures": self._policy.max_pin_failures, "checked_by": "wallet"})
+                          "checked_by": "wallet"})
 
     # -- setting --------------------------------------------------------------------------------
 

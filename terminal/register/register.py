@@ -25,7 +25,6 @@ from terminal.journal.mapper import to_sale
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
 from terminal.register.anchoring import anchor_audit
-from terminal.config.model import ManagerSettings
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.operations import Operations
 from terminal.register.runner import Hooks, PaymentRunner
@@ -92,9 +91,9 @@ class Register:
         self._ids = ids
         self._sale_reference: str | None = None  # the merchant reference chosen for the coming sale
 
-    def manager_pin(self, policy: ManagerSettings | None = None) -> ManagerPin:
+    def manager_pin(self) -> ManagerPin:
         """This register's manager PIN, as the wallet holds and checks it."""
-        return ManagerPin(self.journal, self.client, self.enrollment.pin_key, policy, clock=self._clock)
+        return ManagerPin(self.journal, self.client, self.enrollment.pin_key, clock=self._clock)
 
     @property
     def hooks(self) -> Hooks:

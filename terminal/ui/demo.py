@@ -109,7 +109,7 @@ def open_demo(backend: DemoBackend, *, camera: int | None = None, language: str 
     phone = PhoneWindow(backend)
     source: FrameSource = (VirtualCamera(WidgetFilm(phone, phone)) if camera is None
                            else CameraSource(CameraSettings(device=camera)))
-    pin = register.manager_pin(loaded.settings.manager)
+    pin = register.manager_pin()
     if not pin.is_set():
         pin.set_first(DEMO_MANAGER_PIN, setup_token=setup_token, actor="demo")
     manager = ManagerServices.for_register(register, pin, ConfigWriter(loaded), loaded.paths.data_dir / "reports",

@@ -22,6 +22,8 @@ _.payments
 _.kem  # Wallet API PinKey fields (HPKE suite, docs/wallet-api.md)
 _.aead
 _.rotated_at  # Wallet API RotateKeyResponse
+_.verified_at  # Wallet API ManagerPinVerifyResponse / ManagerPinSetResponse
+_.set_at
 _.charge_refunded_amount  # Wallet API RefundResponse
 _.cancelled_count  # Wallet API SettlementTotal
 _.cancelled_amount

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from terminal.config.loader import load_settings
-from terminal.config.model import ManagerSettings
 from terminal.config.writer import ConfigWriter
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.register import Register
@@ -51,15 +50,14 @@ class ManagerRig:
     sandbox: RunningSandbox
 
 
-def make_rig(home: Path, sandbox: RunningSandbox, *, system_toml: str = "",
-             policy: ManagerSettings | None = None) -> ManagerRig:
+def make_rig(home: Path, sandbox: RunningSandbox, *, system_toml: str = "") -> ManagerRig:
     (home / "etc").mkdir(parents=True, exist_ok=True)
     if system_toml:
         (home / "etc" / "terminal.toml").write_text(system_toml, encoding="utf-8")
     register = make_register(home, sandbox)
     env = {"PAYTERM_HOME": str(home), **FAST_ENV}
     clock = MovableClock()
-    pin = ManagerPin(register.journal, register.client, register.enrollment.pin_key, policy or ManagerSettings(),
+    pin = ManagerPin(register.journal, register.client, register.enrollment.pin_key,
                      clock=clock)
     if not pin.is_set():
         set_manager_pin(register, sandbox, PIN)  # held by the wallet, as IT sets it

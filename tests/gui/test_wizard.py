@@ -74,7 +74,7 @@ def test_the_wizard_enrolls_with_a_key_file_and_sets_the_manager_pin(qtbot, tmp_
     register = open_register(loaded)
     try:
         assert isinstance(register.enrollment, Enrollment) and register.enrollment.wallet_url == sandbox_server.url
-        pin = register.manager_pin(loaded.settings.manager)  # set at the wallet by the wizard
+        pin = register.manager_pin()  # set at the wallet by the wizard
         assert pin.check("8642").ok and pin.check("1357").outcome is PinOutcome.WRONG
     finally:
         register.close()

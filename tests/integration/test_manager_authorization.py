@@ -11,7 +11,6 @@ import pytest
 
 from terminal.cli import main
 from terminal.config.loader import load_settings
-from terminal.config.model import ManagerSettings
 from terminal.domain.money import Money
 from terminal.journal.db import open_read_connection
 from terminal.journal.states import OperationState
@@ -189,7 +188,7 @@ def test_the_first_pin_needs_the_enrollments_setup_token(reg: Register, sandbox_
     assert reg.manager_pin().check(MANAGER_PIN).ok
     other = make_register(tmp_path / "no-pin", sandbox_server)  # enrolled, its token not used
     try:
-        fresh = other.manager_pin(ManagerSettings())
+        fresh = other.manager_pin()
         assert not fresh.is_set() and fresh.check(MANAGER_PIN).outcome is PinOutcome.NOT_SET
         with pytest.raises(PinNotChanged):
             fresh.set_first("97531", setup_token=None)

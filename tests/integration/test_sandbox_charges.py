@@ -282,27 +282,27 @@ def test_refunds(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None
     c = _ok(enrolled.charge(1000, sandbox_server.payment_code("alice")))
     path = f"/v1/charges/{c['id']}/refunds"
     key = new_key()
-    part = enrolled.call("POST", path, {"amount": 300, "currency": "JPY", "reason": "broken"}, idempotency_key=key)
+    part = enrolled.refund(path, {"amount": 300, "currency": "JPY", "reason": "broken"}, key)
     r = _ok(part)
     assert r["status"] == "succeeded" and r["charge_id"] == c["id"] and r["charge_refunded_amount"] == 300
     enrolled.verify(part)
-    replay = enrolled.call("POST", path, {"amount": 300, "currency": "JPY", "reason": "broken"}, idempotency_key=key)
+    replay = enrolled.refund(path, {"amount": 300, "currency": "JPY", "reason": "broken"}, key)
     assert replay.status == 200 and replay.json() == r
-    _problem(enrolled.call("POST", path, {"amount": 301, "currency": "JPY"}, idempotency_key=key), 409,
+    _problem(enrolled.refund(path, {"amount": 301, "currency": "JPY"}, key), 409,
              "idempotency_conflict")
-    _problem(enrolled.call("POST", path, {"amount": 701, "currency": "JPY"}, idempotency_key=new_key()), 422,
+    _problem(enrolled.refund(path, {"amount": 701, "currency": "JPY"}, new_key()), 422,
              "refund_exceeds_charge")
-    _problem(enrolled.call("POST", path, {"amount": 10, "currency": "USD"}, idempotency_key=new_key()), 422,
+    _problem(enrolled.refund(path, {"amount": 10, "currency": "USD"}, new_key()), 422,
              "currency_mismatch")
-    rest = _ok(enrolled.call("POST", path, {"amount": 700, "currency": "JPY"}, idempotency_key=new_key()))
+    rest = _ok(enrolled.refund(path, {"amount": 700, "currency": "JPY"}, new_key()))
     assert rest["charge_refunded_amount"] == 1000
     assert _ok(enrolled.call("GET", f"/v1/charges/{c['id']}"), 200)["refunded_amount"] == 1000
-    _problem(enrolled.call("POST", path, {"amount": 1, "currency": "JPY"}, idempotency_key=new_key()), 422,
+    _problem(enrolled.refund(path, {"amount": 1, "currency": "JPY"}, new_key()), 422,
              "refund_exceeds_charge")
     assert _balance(sandbox_server, "alice") == 50_000 and _total(sandbox_server) == total
     declined = _ok(enrolled.charge(900, sandbox_server.payment_code("bob")))
-    _problem(enrolled.call("POST", f"/v1/charges/{declined['id']}/refunds", {"amount": 1, "currency": "JPY"},
-                           idempotency_key=new_key()), 409, "invalid_state")
+    _problem(enrolled.refund(f"/v1/charges/{declined['id']}/refunds", {"amount": 1, "currency": "JPY"},
+                             new_key()), 409, "invalid_state")
 
 
 def test_settlement(enrolled: SignedClient, sandbox_server: RunningSandbox) -> None:
@@ -311,8 +311,7 @@ def test_settlement(enrolled: SignedClient, sandbox_server: RunningSandbox) -> N
     b = _ok(enrolled.charge(2000, sandbox_server.payment_code("alice"), reference="S-2"))
     _ok(enrolled.charge(900, sandbox_server.payment_code("bob"), reference="S-3"))
     _ok(enrolled.call("POST", f"/v1/charges/{b['id']}/cancel"), 200)
-    _ok(enrolled.call("POST", f"/v1/charges/{a['id']}/refunds", {"amount": 250, "currency": "JPY"},
-                      idempotency_key=new_key()))
+    _ok(enrolled.refund(f"/v1/charges/{a['id']}/refunds", {"amount": 250, "currency": "JPY"}, new_key()))
     today = datetime.fromtimestamp(sandbox_server.sandbox.clock.now(), ZoneInfo("Asia/Tokyo")).date()
     sent = enrolled.call("GET", f"/v1/settlement?date={today.isoformat()}")
     s = _ok(sent, 200)
@@ -356,9 +355,9 @@ def test_fault_drop_after_commit_covers_refunds(enrolled: SignedClient, sandbox_
     sandbox_server.set_faults(drop_next=1)
     path, key = f"/v1/charges/{charge['id']}/refunds", new_key()
     with pytest.raises(httpx.TransportError):
-        enrolled.call("POST", path, {"amount": 400, "currency": "JPY"}, idempotency_key=key)
+        enrolled.refund(path, {"amount": 400, "currency": "JPY"}, key)
     assert _balance(sandbox_server, "alice") == 50_000 - 900 + 400  # committed although unanswered
-    replay = enrolled.call("POST", path, {"amount": 400, "currency": "JPY"}, idempotency_key=key)
+    replay = enrolled.refund(path, {"amount": 400, "currency": "JPY"}, key)
     assert replay.status == 200 and replay.json()["amount"] == 400
     assert _balance(sandbox_server, "alice") == 50_000 - 500
 

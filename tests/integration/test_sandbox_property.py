@@ -100,8 +100,7 @@ def test_money_is_conserved(sequence: list[tuple]) -> None:
                         sent = client.call("POST", path + "/cancel")
                         assert sent.status in (200, 409), sent.response.text
                     elif kind == "refund":
-                        sent = client.call("POST", path + "/refunds", {"amount": op[2], "currency": "JPY"},
-                                           idempotency_key=new_key())
+                        sent = client.refund(path + "/refunds", {"amount": op[2], "currency": "JPY"}, new_key())
                         assert sent.status in (201, 409, 422), sent.response.text
                     else:
                         sent = client.call("GET", path)

@@ -43,7 +43,7 @@ def test_defaults_under_payterm_home(tmp_path: Path) -> None:
     assert (s.wallet.timeouts.connect, s.wallet.timeouts.charge) == (3.0, 15.0)
     assert (s.wallet.poll_interval, s.wallet.poll_max, s.wallet.step_up_max) == (2.0, 60.0, 120.0)
     assert (s.register.language, s.register.currency, s.register.kiosk) == (Language.JA, "JPY", False)
-    assert s.keys.store is KeyStoreKind.FILE and s.manager.max_pin_failures == 5
+    assert s.keys.store is KeyStoreKind.FILE and s.manager.session_timeout == 120.0
     assert s.journal.path == tmp_path / "data" / "journal.sqlite3"
     assert s.keys.file.parent == tmp_path / "data" / "keys"
     assert loaded.files == () and set(loaded.sources.values()) == {"default"}

@@ -27,10 +27,10 @@ def writer(home: Path, system: str = "", local: str = "", **env: str) -> ConfigW
 
 def test_a_change_is_written_to_the_local_file_and_loads(tmp_path: Path) -> None:
     w = writer(tmp_path, local='[register]\nname = "till-7"\n')
-    loaded = w.write({"register.language": "en", "manager.lockout": 600.0, "scanner.wedge.prefix": 'a"b\\'})
+    loaded = w.write({"register.language": "en", "manager.session_timeout": 600.0, "scanner.wedge.prefix": 'a"b\\'})
     assert loaded.settings.register.language is Language.EN
     assert loaded.settings.register.name == "till-7"  # kept
-    assert loaded.settings.manager.lockout == 600.0
+    assert loaded.settings.manager.session_timeout == 600.0
     assert loaded.settings.scanner.wedge.prefix == 'a"b\\'
     assert loaded.sources["register.language"] == str(tmp_path / "terminal.toml")
     assert not list(tmp_path.glob(".terminal.toml.*")), "no temporary file is left behind"

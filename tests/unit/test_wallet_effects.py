@@ -235,7 +235,8 @@ def test_cancel_refused_on_an_approved_charge_refunds_the_rest(stub: WalletStub,
         actions = [e.action for e in _audit(journal)]
     assert [s.idempotency_key for s in refunds] == [op.idempotency_key]  # one refund at the wallet
     assert op.idempotency_key != KEY
-    assert refunds[0].json() == {"amount": 1000, "currency": "JPY", "reason": "reversal"}
+    # The register's own reversal: the one refund the wallet takes without the manager's PIN.
+    assert refunds[0].json() == {"amount": 1000, "currency": "JPY", "reason": "reversal", "reversal": True}
     assert "reversal.intent" in actions and actions[-1] == "operation.answer"
     assert all(s.error is None for s in stub.seen)
 

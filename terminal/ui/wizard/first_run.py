@@ -85,7 +85,7 @@ def enroll(loaded: LoadedSettings, run: FirstRun, env: Mapping[str, str] | None 
     writer.write(run.config_changes())
     with Journal(settings.journal.path, signer) as journal, \
             wallet_client(settings, enrollment, store, signer=signer) as client:
-        pin = ManagerPin(journal, client, enrollment.pin_key, settings.manager)
+        pin = ManagerPin(journal, client, enrollment.pin_key)
         pin_was_set = not pin.is_set()
         if pin_was_set:
             pin.set_first(run.manager_pin, setup_token=enrollment.manager_setup_token, actor="enrollment")
