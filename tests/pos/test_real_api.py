@@ -100,10 +100,14 @@ def test_partial_refund_authorized_by_the_manager(live: Live) -> None:
     paid = nexo.response_of(client.send(nexo.payment("1", "T1", 1600, code=code)), "Payment")
     charge_id = paid["POIData"]["POITransactionID"]["TransactionID"]
     before = live.balance("alice")
-    live.pad.pin = "0000"  # a wrong PIN: refused, nothing given back
+    live.pad.pin = "1357"  # a wrong PIN: the wallet refuses it, nothing given back
     wrong = result(client.send(nexo.reversal("2", charge_id, 600)), "Reversal")
     assert wrong["Result"] == "Failure" and wrong["ErrorCondition"] == "NotAllowed"
+    assert "Wrong%20manager%20PIN" in wrong["AdditionalResponse"], wrong  # form-encoded, as nexo has it
     assert live.balance("alice") == before
+    device = live.real.register.enrollment.device_id
+    events = live.real.sandbox.admin("GET", f"/sandbox/devices/{device}/manager-events")
+    assert [e["detail"].get("purpose") for e in events if e["action"] == "wrong_pin"] == ["refund"]
     live.pad.pin = MANAGER_PIN
     done = nexo.response_of(client.send(nexo.reversal("3", charge_id, 600)), "Reversal")
     assert done["Response"]["Result"] == "Success" and done["ReversedAmount"] == 600
