@@ -205,6 +205,9 @@ class Operation:
     wallet_ref: str | None = None
     error_code: str | None = None
     error_message: str | None = None
+    # The manager's authorization as sent (the PIN sealed to the wallet for exactly this
+    # operation, opaque here): a resend after a crash carries it again.
+    authorization: str | None = None
 
     def settle(self, outcome: OperationOutcome) -> Operation:
         """The operation after ``outcome``, checked against the table."""

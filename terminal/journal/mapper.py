@@ -82,7 +82,7 @@ def to_operation(record: OperationRecord) -> Operation:
     return Operation(
         key=record.idempotency_key, kind=record.kind, sale_key=record.sale_key, amount=record.money,
         actor=record.actor, reason=record.reason, state=record.state, wallet_ref=record.wallet_ref,
-        error_code=record.error_code, error_message=record.error_message,
+        error_code=record.error_code, error_message=record.error_message, authorization=record.authorization,
     )
 
 

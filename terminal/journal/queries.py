@@ -47,7 +47,7 @@ SALE_COLUMNS = (
 )
 OPERATION_COLUMNS = (
     "o.idempotency_key, o.kind, o.sale_key, s.charge_id, o.amount, o.currency, o.state, o.actor, "
-    "o.reason, o.created_at, o.updated_at, o.wallet_ref, o.error_code, o.error_message"
+    "o.reason, o.created_at, o.updated_at, o.wallet_ref, o.error_code, o.error_message, o.authorization"
 )
 _OPERATIONS_FROM = "FROM operations o JOIN sales s ON s.idempotency_key = o.sale_key"
 
@@ -115,6 +115,7 @@ def operation_from_row(row: tuple[Any, ...]) -> OperationRecord:
         wallet_ref,
         error_code,
         error_message,
+        authorization,
     ) = row
     return OperationRecord(
         idempotency_key=key,
@@ -131,6 +132,7 @@ def operation_from_row(row: tuple[Any, ...]) -> OperationRecord:
         wallet_ref=wallet_ref,
         error_code=error_code,
         error_message=error_message,
+        authorization=authorization,
     )
 
 

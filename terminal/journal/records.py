@@ -77,6 +77,7 @@ class OperationRecord:
     wallet_ref: str | None
     error_code: str | None
     error_message: str | None
+    authorization: str | None = None  # the sealed manager authorization sent with it (opaque JSON)
 
     @property
     def money(self) -> Money:

@@ -177,9 +177,17 @@ def _v7_keyed_audit(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v8_operation_authorization(conn: sqlite3.Connection) -> None:
+    """The manager's authorization sent with a refund or void (issue 10, item 1): the PIN sealed to
+    the wallet's key for exactly that operation (ciphertext the register cannot open), kept so
+    that a resend after a crash is the same request the manager authorized. NULL for the
+    register's own reversals and for operations written before."""
+    conn.execute("ALTER TABLE operations ADD COLUMN authorization TEXT")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested, _v5_final_rows_are_final,
-    _v6_pos_requests, _v7_keyed_audit,
+    _v6_pos_requests, _v7_keyed_audit, _v8_operation_authorization,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

@@ -209,10 +209,10 @@ class Journal:
                     raise OperationRefused(allowed)
                 conn.execute(
                     "INSERT INTO operations (idempotency_key, kind, sale_key, amount, currency, state, actor, "
-                    "reason, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    "reason, created_at, updated_at, authorization) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (key, operation.kind.value, operation.sale_key, operation.amount.amount,
                      operation.amount.currency, operation.state.value, operation.actor, operation.reason,
-                     at_text, at_text),
+                     at_text, at_text, operation.authorization),
                 )
                 self._append(conn, at, operation.actor, INTENT_ACTIONS[operation.kind], _details(
                     key=key, sale=operation.sale_key, amount=operation.amount.amount,

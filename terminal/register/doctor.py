@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Mapping
 from contextlib import closing
@@ -33,10 +34,12 @@ from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader, verify_chain
 from terminal.journal.records import HistoryQuery
+from terminal.journal.rowcheck import PIN_HASH_KEY
 from terminal.journal.states import AuditAction, OperationState, SaleState
 from terminal.journal.schema import LATEST_VERSION, user_version
 from terminal.register.enrollment import Enrollment, NotEnrolled
 from terminal.register.hardening import security_checks
+from terminal.register.manager_pin import AT_WALLET_KEY
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.scan.sources import (
     CameraSettings,
@@ -70,6 +73,7 @@ class Check(StrEnum):
     WALLET = "wallet"
     CLOCK = "clock"
     JOURNAL = "journal"
+    MANAGER_PIN = "manager_pin"
     CAMERA = "camera"
     SERIAL_SCANNER = "serial_scanner"
     FILE_MODES = "file_modes"  # these two: terminal/register/hardening.py
@@ -248,6 +252,26 @@ def check_journal(path: Path, key: VerifyKey | None = None, enrollment: Enrollme
     return _ok(Check.JOURNAL, f"{path} opens; audit log intact ({chain.count} entries)")
 
 
+def check_manager_pin(path: Path) -> CheckResult:
+    """Whether the wallet holds a manager PIN for this register (as the journal last heard): the
+    kiosk does not start without one, and no refund or void can be authorized."""
+    hint = ("IT: ask the wallet's help desk for a reset code for this register, then run "
+            "`payterm manager-pin reset --reset-code CODE --by NAME --reason WHY` as the register's user")
+    if not path.exists():
+        return CheckResult(Check.MANAGER_PIN, CheckStatus.WARN, "no manager PIN yet (no journal)", hint)
+    try:
+        with closing(open_read_connection(path)) as conn:
+            rows = dict(conn.execute("SELECT key, value FROM meta WHERE key LIKE 'manager_pin%'").fetchall())
+    except (JournalError, sqlite3.Error) as exc:
+        return _skip(Check.MANAGER_PIN, f"the journal cannot be read ({exc})")
+    if AT_WALLET_KEY in rows:
+        return _ok(Check.MANAGER_PIN, f"held and checked by the wallet (set {rows[AT_WALLET_KEY]})")
+    older = " (an older version kept one in the journal; it is no longer used)" if PIN_HASH_KEY in rows else ""
+    return CheckResult(Check.MANAGER_PIN, CheckStatus.WARN,
+                       f"no manager PIN at the wallet{older}: kiosk mode will not start and refunds and "
+                       "voids cannot be authorized", hint)
+
+
 def camera_source(settings: ScannerSettings) -> FrameSource:
     """``scanner.camera`` is a camera index or device path, a video file, or an image folder."""
     device = settings.camera
@@ -370,8 +394,10 @@ def diagnose(
     schema, last_sale, unfinished = journal_facts(settings.journal.path)
     facts = replace(facts, journal_schema=schema, last_sale_at=last_sale, unfinished_sales=unfinished)
     verify_key = VerifyKey.from_signer(signer) if signer is not None else None
-    results += [check_journal(settings.journal.path, verify_key, enrollment), check_camera(settings.scanner),
-                check_serial(settings.scanner)]
+    results += [check_journal(settings.journal.path, verify_key, enrollment),
+                check_manager_pin(settings.journal.path) if enrollment is not None
+                else _skip(Check.MANAGER_PIN, "not enrolled"),
+                check_camera(settings.scanner), check_serial(settings.scanner)]
     results += [CheckResult(Check(f.check), CheckStatus(f.level), f.detail, f.hint)
                 for f in security_checks(loaded)]
     return Report(results, facts)

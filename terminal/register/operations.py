@@ -183,11 +183,11 @@ class Operations:
             if op.kind is OperationKind.VOID and op.state is OperationState.SUCCEEDED:
                 return OperationResult(op, sale, repeated=True)
             if op.kind is OperationKind.VOID and not op.state.is_final:
-                return self._send(to_operation(op), sale, manager_pin=manager_pin)
+                return self._send(to_operation(op), sale)  # with the PIN it was authorized with
         allowed = self.can_void(sale)
         if not allowed:
             raise NotAllowed(f"sale {sale.merchant_reference}: {allowed.detail}")
-        return self._send(self._intent(OperationKind.VOID, sale, sale.money, ""), sale, manager_pin=manager_pin)
+        return self._send(self._intent(OperationKind.VOID, sale, sale.money, "", manager_pin=manager_pin), sale)
 
     def refund(self, sale: SaleRecord, amount: Money | None = None, reason: str = "", *,
                manager_pin: str | None = None) -> OperationResult:
@@ -203,7 +203,7 @@ class Operations:
         if not allowed:
             raise NotAllowed(f"sale {sale.merchant_reference} ({sale.money.format()}): {allowed.detail}")
         value = balance.left if amount is None else amount
-        return self._send(self._intent(OperationKind.REFUND, sale, value, reason), sale, manager_pin=manager_pin)
+        return self._send(self._intent(OperationKind.REFUND, sale, value, reason, manager_pin=manager_pin), sale)
 
     def reverse(self, sale_key: str, charge_id: str, amount_left: Money) -> bool:
         """The register's own reversal refund of a sale it is cancelling but can no longer void
@@ -234,23 +234,15 @@ class Operations:
 
     # -- the request and its answer -------------------------------------------------------------
 
-    def _send(self, op: Operation, sale: SaleRecord, charge_id: str | None = None, *,
-              manager_pin: str | None = None) -> OperationResult:
+    def _send(self, op: Operation, sale: SaleRecord, charge_id: str | None = None) -> OperationResult:
         """One request for an operation whose intent is committed; the outcome is committed. A
-        resend (``resume``) carries no PIN: the wallet answers it from its record of the first."""
+        resend (``resume``) carries the same sealed authorization as the first: it is the same
+        request, which the wallet answers from its record if the first arrived."""
         charge_id = charge_id or sale.charge_id
         if charge_id is None:
             return self._settle(op, sale, OperationOutcome(
                 OperationState.FAILED, error_code="no_charge", error_message="the sale has no wallet charge id"))
-        auth = None
-        if manager_pin is not None and self.manager is not None and op.kind is not OperationKind.REVERSAL:
-            fields: tuple[str | int, ...] = (charge_id,) if op.kind is OperationKind.VOID else (
-                charge_id, op.key, op.amount.amount, op.amount.currency)
-            try:
-                auth = self.manager.authorization(manager_pin, op.kind.value, *fields)
-            except ValueError as exc:  # not a PIN at all: nothing is sent
-                return self._settle(op, sale, OperationOutcome(
-                    OperationState.FAILED, error_code="manager_pin_format", error_message=str(exc)))
+        auth = None if op.authorization is None else m.ManagerAuthorization.model_validate_json(op.authorization)
         checked: PinCheck | None = None
         try:
             if op.kind is OperationKind.VOID:
@@ -302,9 +294,18 @@ class Operations:
 
     def _intent(
         self, kind: OperationKind, sale: SaleRecord, amount: Money, reason: str, *, actor: str | None = None,
+        manager_pin: str | None = None,
     ) -> Operation:
-        op = Operation(key=self._ids(), kind=kind, sale_key=sale.idempotency_key, amount=amount,
-                       actor=actor or self._actor, reason=reason)
+        """The operation, committed before it is sent. With the manager's PIN, the authorization
+        is sealed now, for this operation's own key and fields, and kept with it (the PIN is not)."""
+        key = self._ids()
+        authorization = None
+        if manager_pin is not None and self.manager is not None and sale.charge_id is not None:
+            fields: tuple[str | int, ...] = (sale.charge_id,) if kind is OperationKind.VOID else (
+                sale.charge_id, key, amount.amount, amount.currency)
+            authorization = self.manager.authorization(manager_pin, kind.value, *fields).model_dump_json()
+        op = Operation(key=key, kind=kind, sale_key=sale.idempotency_key, amount=amount,
+                       actor=actor or self._actor, reason=reason, authorization=authorization)
         try:
             self.journal.save_operation(op, self._now())
         except OperationRefused as exc:

@@ -31,6 +31,7 @@ from sandbox.state import open_sandbox
 from terminal.config.loader import load_settings
 from terminal.register.setup import load_enrollment, open_keys, wallet_client
 from terminal.wallet import messages as m
+from tests.cli_helpers import MANAGER_PIN
 
 PAYTERM = Path(sys.executable).parent / "payterm"
 FINAL = frozenset({"approved", "declined", "reversed"})
@@ -233,7 +234,8 @@ class Lane:
 
     def _enroll(self) -> None:
         code = str(self.admin("POST", "/sandbox/enrollment-codes")["enrollment_code"])
-        done = subprocess.run([str(PAYTERM), "enroll", "--trust-on-first-use", "--wallet", self.url, "--code", code], env=self.env,
+        done = subprocess.run([str(PAYTERM), "enroll", "--trust-on-first-use", "--wallet", self.url, "--code", code,
+                               "--manager-pin-stdin"], env=self.env, input=MANAGER_PIN + "\n",
                               capture_output=True, text=True, timeout=60, check=False)
         if done.returncode != 0:
             raise LaneError(f"enrollment of {self.name} failed: {done.stderr}")
@@ -266,12 +268,17 @@ class Lane:
         return proc
 
     def give_back(self, command: str, reference: str, *, amount: int | None = None) -> subprocess.Popen[bytes]:
-        """Start `payterm refund` or `payterm cancel` (a void) for the sale ``reference``."""
-        args = [str(PAYTERM), command, "--reference", reference, "--json"]
+        """Start `payterm refund` or `payterm cancel` (a void) for the sale ``reference``, the
+        manager's PIN on its standard input (the wallet checks it)."""
+        args = [str(PAYTERM), command, "--reference", reference, "--json", "--manager-pin-stdin"]
         if amount is not None:
             args += ["--amount", str(amount)]
-        proc = subprocess.Popen(args, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(args, env=self.env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, start_new_session=True)
+        assert proc.stdin is not None
+        proc.stdin.write(f"{MANAGER_PIN}\n".encode())
+        proc.stdin.close()
+        proc.stdin = None
         self.started = [p for p in self.started if p.poll() is None] + [proc]
         return proc
 

@@ -16,7 +16,9 @@ from terminal import __version__
 from terminal.cli import main
 from terminal.config.loader import load_settings
 from terminal.journal.schema import LATEST_VERSION
+from terminal.journal.states import AuditAction
 from terminal.register.setup import load_enrollment
+from tests.cli_helpers import payterm
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -33,7 +35,8 @@ def home(tmp_path: Path, sandbox_server: RunningSandbox, monkeypatch: pytest.Mon
     monkeypatch.setenv("PAYTERM_SCANNER__CAMERA", str(images))
     monkeypatch.setenv("PAYTERM_SCANNER__SERIAL_PORT", "loop://")
     sandbox_server.set_risk(step_up_first_payment=False, velocity_count=1000)
-    assert main(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url, "--code", sandbox_server.enrollment_code()]) == 0
+    assert payterm(["enroll", "--trust-on-first-use", "--wallet", sandbox_server.url,
+                    "--code", sandbox_server.enrollment_code()]) == 0  # with the manager PIN
     assert main(["charge", "--amount", "500", "--code", sandbox_server.payment_code("alice")]) == 0
     return tmp_path / "home"
 
@@ -50,12 +53,13 @@ def test_all_ok(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert {name: c["status"] for name, c in checks.items()} == {
         "config": "ok", "enrollment": "ok", "device_key": "ok", "wallet": "ok", "clock": "ok",
-        "journal": "ok", "camera": "ok", "serial_scanner": "ok", "file_modes": "ok",
+        "journal": "ok", "manager_pin": "ok", "camera": "ok", "serial_scanner": "ok", "file_modes": "ok",
         "key_protection": "warn",  # development mode: the KEK file beside the key
     }
     assert "PAYTERM_SCANNER__CAMERA" in checks["config"]["detail"]
     assert "picture 160x120" in checks["camera"]["detail"]
     assert "audit log intact" in checks["journal"]["detail"]
+    assert "held and checked by the wallet" in checks["manager_pin"]["detail"]
     assert main(["doctor"]) == 0
     assert "FAIL" not in capsys.readouterr().out
 
@@ -121,3 +125,19 @@ def test_not_enrolled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     assert checks["wallet"]["status"] == "skipped"
     assert checks["camera"] == {"check": "camera", "status": "ok", "detail": "none configured", "hint": ""}
     assert "no journal yet" in checks["journal"]["detail"]
+
+
+def test_a_register_without_a_manager_pin_is_told_how_to_get_one(tmp_path: Path) -> None:
+    """Enrolled without one, or upgraded from a version that kept the PIN in its journal."""
+    from terminal.journal.store import Journal
+    from terminal.register.doctor import check_manager_pin
+
+    path = tmp_path / "journal.sqlite3"
+    with Journal(path) as journal:
+        journal.record_manager_action(AuditAction.MANAGER_SETTINGS_CHANGED, actor="manager",
+                                      at=datetime.now(UTC), details={})
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO meta (key, value) VALUES ('manager_pin_hash', '$argon2id$…')")
+    result = check_manager_pin(path)
+    assert result.status.value == "warn" and "no longer used" in result.detail
+    assert "payterm manager-pin reset --reset-code" in result.hint
