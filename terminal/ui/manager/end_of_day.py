@@ -1,6 +1,7 @@
 """End of day: the journal's totals beside the wallet's settlement (differences marked with
 "≠" and colour, never colour alone), the charge-by-charge differences, a CSV export and the
-Z-report PDF. Asking the wallet runs on a worker; the run is recorded in the audit log."""
+comparison as PDF; below, the Z close of the business day and the earlier closes
+(``day_close_view``). Asking the wallet runs on a worker; the run is recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from terminal.journal.states import AuditAction
 from terminal.register.reconcile import Difference, DifferenceKind, Reconciliation
 from terminal.ui.errors import error_text
 from terminal.ui.i18n import current_language, format_money
+from terminal.ui.manager.day_close_view import DayCloseView
 from terminal.ui.manager.day_export import figures, write_csv
 from terminal.ui.manager.history import qdate
 from terminal.ui.manager.services import ManagerServices
@@ -71,11 +73,15 @@ class EndOfDayTab(QWidget):
         self.table.setHorizontalHeaderLabels([self.tr("Figure"), self.tr("Journal"), self.tr("Wallet"), ""])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
+        compared = QHBoxLayout()  # the figures and the differences side by side: room for the Z below
+        compared.addWidget(self.table, 1)
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
         self.differences = QListWidget(self)
         self.differences.setObjectName("eodDifferences")
-        layout.addWidget(self.differences, 1)
+        column.addWidget(self.differences, 1)
+        compared.addLayout(column, 1)
+        layout.addLayout(compared, 1)
         buttons = QHBoxLayout()
         self.csv_button = QPushButton(self.tr("Export CSV"), self)
         self.csv_button.clicked.connect(self.export_csv)
@@ -88,6 +94,11 @@ class EndOfDayTab(QWidget):
         self.saved.setWordWrap(True)
         buttons.addWidget(self.saved, 1)
         layout.addLayout(buttons)
+        heading = QLabel(self.tr("Closing the day"), self)
+        heading.setObjectName("sectionHeading")
+        layout.addWidget(heading)
+        self.z = DayCloseView(services, self.selected_day, self)
+        layout.addWidget(self.z, 1)
 
     def selected_day(self) -> date:
         return qdate(self.day.date())

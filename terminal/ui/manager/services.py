@@ -15,6 +15,7 @@ from terminal.config.writer import ConfigWriter
 from terminal.journal.records import AnchorReceipt
 from terminal.journal.store import Journal
 from terminal.register.anchoring import anchor_audit
+from terminal.register.day_close import DayCloser
 from terminal.register.manager_pin import ManagerPin
 from terminal.register.operations import Operations
 from terminal.register.reconcile import Reconciliation, gather
@@ -59,6 +60,10 @@ class ManagerServices:
     def anchor_audit(self) -> AnchorReceipt | None:
         """Blocking (asks the wallet): anchor the audit head, as every end of day does."""
         return anchor_audit(self.journal, self.client)
+
+    def day_closer(self) -> DayCloser:
+        """Closes the business day (the register decides whether it may) and reads closes back."""
+        return DayCloser(self.journal, self.timezone, actor=ACTOR, client=self.client, clock=self.clock)
 
     def reconcile(self, day: date) -> Reconciliation:
         """Blocking (asks the wallet): run it on a worker."""

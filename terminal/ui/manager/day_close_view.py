@@ -1,0 +1,235 @@
+"""The Z close on the end-of-day screen: "Close the day" (the register decides whether the day
+may be closed; a refusal is shown in words), the earlier closes, the selected one's figures
+exactly as frozen, and its reprint as a PDF marked REPRINT. Closing and reading run on a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from terminal.domain.day_close import DayFigures
+from terminal.domain.money import Money
+from terminal.journal.records import DayCloseRecord
+from terminal.register.day_close import DayCloseRefused
+from terminal.ui.errors import error_text
+from terminal.ui.i18n import format_money
+from terminal.ui.manager import labels
+from terminal.ui.manager.services import ManagerServices
+from terminal.ui.manager.tasks import Tasks
+from terminal.ui.manager.zreport import write_zreport
+
+
+def signed_money(amount: int, currency: str) -> str:
+    shown = format_money(Money(abs(amount), currency))
+    return f"−{shown}" if amount < 0 else shown
+
+
+_FIGURES = (
+    QT_TRANSLATE_NOOP("DayClose", "Approved sales"), QT_TRANSLATE_NOOP("DayClose", "Declined"),
+    QT_TRANSLATE_NOOP("DayClose", "Cancelled (reversed)"), QT_TRANSLATE_NOOP("DayClose", "Refunds"),
+    QT_TRANSLATE_NOOP("DayClose", "Voids"), QT_TRANSLATE_NOOP("DayClose", "Net"),
+)
+
+
+def figure_rows(figures: tuple[DayFigures, ...]) -> list[tuple[str, str, str]]:
+    """(figure, count, amount) rows of a close, currency by currency."""
+    rows: list[tuple[str, str, str]] = []
+    for f in figures:
+        c = f.currency
+        values = ((str(f.approved_count), signed_money(f.approved_amount, c)), (str(f.declined_count), ""),
+                  (str(f.reversed_count), ""), (str(f.refunded_count), signed_money(-f.refunded_amount, c)),
+                  (str(f.voided_count), signed_money(-f.voided_amount, c)), ("", signed_money(f.net_amount, c)))
+        rows += [(f"{c} {QCoreApplication.translate('DayClose', name)}", count, amount)
+                 for name, (count, amount) in zip(_FIGURES, values, strict=True)]
+    return rows
+
+
+def _local(at: datetime, timezone: str) -> str:
+    return at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
+
+
+def close_summary(close: DayCloseRecord) -> str:
+    """"Z 3 · business day 2026-12-03 · closed 2026-12-03 21:04 by manager · 12 sales, from … to …"."""
+    parts = [QCoreApplication.translate("DayClose", "Z %1").replace("%1", str(close.z_number)),
+             QCoreApplication.translate("DayClose", "business day %1").replace("%1", close.business_day.isoformat()),
+             QCoreApplication.translate("DayClose", "closed %1 by %2").replace("%1", _local(close.closed_at, close.timezone))
+             .replace("%2", labels.actor(close.actor)),
+             QCoreApplication.translate("DayClose", "%1 sale(s), %2 refund(s) or void(s)").replace("%1", str(close.sale_count))
+             .replace("%2", str(close.operation_count))]
+    if close.first_sale is not None and close.last_sale is not None:
+        parts.append(QCoreApplication.translate("DayClose", "sales %1 (%2) to %3 (%4)")
+                     .replace("%1", close.first_sale[0]).replace("%2", _local(close.first_sale[1], close.timezone))
+                     .replace("%3", close.last_sale[0]).replace("%4", _local(close.last_sale[1], close.timezone)))
+    return " · ".join(parts)
+
+
+def close_report_lines(close: DayCloseRecord, store: str, register: str, printed: datetime,
+                       *, reprint: bool) -> list[tuple[str, str, str, str]]:
+    """The Z slip's rows (label, count, amount, mark) from the frozen close; a reprint says so."""
+    head = QCoreApplication.translate("DayClose", "Z-report %1").replace("%1", str(close.z_number))
+    rows: list[tuple[str, str, str, str]] = [(head, "", "", "")]
+    if reprint:
+        rows.append((QCoreApplication.translate("DayClose", "REPRINT — printed %1").replace("%1", printed.strftime("%Y-%m-%d %H:%M")), "", "", ""))
+    rows += [(store, "", "", ""),
+             (QCoreApplication.translate("DayClose", "Register: %1").replace("%1", register), "", "", ""),
+             (QCoreApplication.translate("DayClose", "Business day: %1 (%2)").replace("%1", close.business_day.isoformat()).replace("%2", close.timezone),
+              "", "", ""),
+             (QCoreApplication.translate("DayClose", "Closed: %1 by %2").replace("%1", _local(close.closed_at, close.timezone))
+              .replace("%2", labels.actor(close.actor)), "", "", "")]
+    if close.first_sale is not None and close.last_sale is not None:
+        rows.append((QCoreApplication.translate("DayClose", "First sale: %1 (%2)").replace("%1", close.first_sale[0])
+                     .replace("%2", _local(close.first_sale[1], close.timezone)), "", "", ""))
+        rows.append((QCoreApplication.translate("DayClose", "Last sale: %1 (%2)").replace("%1", close.last_sale[0])
+                     .replace("%2", _local(close.last_sale[1], close.timezone)), "", "", ""))
+    rows.append(("", QCoreApplication.translate("DayClose", "Count"), QCoreApplication.translate("DayClose", "Amount"), ""))
+    rows += [(name, count, amount, "") for name, count, amount in figure_rows(close.figures)]
+    if not close.figures:
+        rows.append((QCoreApplication.translate("DayClose", "No sales in this close."), "", "", ""))
+    return rows
+
+
+class DayCloseView(QWidget):
+    closed = Signal(object)  # the DayCloseRecord, or the exception that stopped the close
+    reprinted = Signal(object)  # Path of the PDF written
+
+    def __init__(self, services: ManagerServices, selected_day: Callable[[], date],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dayCloseView")
+        self._services = services
+        self._selected_day = selected_day
+        self._tasks = Tasks(self)
+        self.records: list[DayCloseRecord] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.close_button = QPushButton(self.tr("Close the day (Z)"), self)
+        self.close_button.setObjectName("closeDayButton")
+        self.close_button.clicked.connect(self.close_day)
+        row.addWidget(self.close_button)
+        self.status = QLabel(self)
+        self.status.setObjectName("dayCloseStatus")
+        self.status.setWordWrap(True)
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        body = QHBoxLayout()
+        self.list = QListWidget(self)
+        self.list.setObjectName("dayCloses")
+        self.list.currentRowChanged.connect(self._show_selected)
+        body.addWidget(self.list, 2)
+        right = QVBoxLayout()
+        self.summary = QLabel(self)
+        self.summary.setObjectName("dayCloseSummary")
+        self.summary.setWordWrap(True)
+        right.addWidget(self.summary)
+        self.figures = QTableWidget(0, 3, self)
+        self.figures.setObjectName("dayCloseFigures")
+        self.figures.setHorizontalHeaderLabels([self.tr("Figure"), self.tr("Count"), self.tr("Amount")])
+        self.figures.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.figures.verticalHeader().setVisible(False)
+        self.figures.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        right.addWidget(self.figures, 1)
+        self.reprint_button = QPushButton(self.tr("Reprint this Z-report (PDF)"), self)
+        self.reprint_button.setObjectName("reprintZButton")
+        self.reprint_button.setEnabled(False)
+        self.reprint_button.clicked.connect(self.reprint)
+        right.addWidget(self.reprint_button)
+        body.addLayout(right, 3)
+        layout.addLayout(body, 1)
+        self.load()
+
+    def load(self) -> None:
+        """Read the closes again (a worker: the journal may wait on the disk)."""
+        closer = self._services.day_closer()
+        self._tasks.run(closer.closes, self._fill, lambda exc: self.status.setText(error_text(exc)))
+
+    def _fill(self, records: list[DayCloseRecord]) -> None:
+        self.records = records
+        self.list.clear()
+        for r in records:
+            item = QListWidgetItem(self.tr("Z %1 · %2 · %3 sale(s)").replace("%1", str(r.z_number))
+                                   .replace("%2", r.business_day.isoformat()).replace("%3", str(r.sale_count)))
+            self.list.addItem(item)
+        if records:
+            self.list.setCurrentRow(0)
+        else:
+            self.summary.setText(self.tr("No day has been closed on this register yet."))
+            self.figures.setRowCount(0)
+            self.reprint_button.setEnabled(False)
+
+    def selected(self) -> DayCloseRecord | None:
+        row = self.list.currentRow()
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def _show_selected(self, _row: int) -> None:
+        close = self.selected()
+        self.reprint_button.setEnabled(close is not None)
+        if close is None:
+            return
+        self.summary.setText(close_summary(close))
+        rows = figure_rows(close.figures)
+        self.figures.setRowCount(len(rows))
+        for index, cells in enumerate(rows):
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.figures.setItem(index, column, item)
+
+    def close_day(self) -> None:
+        day = self._selected_day()
+        closer = self._services.day_closer()
+        self.close_button.setEnabled(False)
+        self.status.setText(self.tr("Closing the business day…"))
+        self._tasks.run(lambda: closer.close(day), self._closed, self._refused)
+
+    def _closed(self, record: DayCloseRecord) -> None:
+        self.close_button.setEnabled(True)
+        self.status.setText(self.tr("✔ Business day %1 closed: Z %2. Sales from now on belong to the next "
+                                    "business day.").replace("%1", record.business_day.isoformat())
+                            .replace("%2", str(record.z_number)))
+        self.load()
+        self.closed.emit(record)
+
+    def _refused(self, exc: Exception) -> None:
+        self.close_button.setEnabled(True)
+        if isinstance(exc, DayCloseRefused):
+            text = labels.why_not(exc.allowed)
+            if exc.last is not None:
+                text += " " + self.tr("(Latest close: Z %1, business day %2, closed %3.)") \
+                    .replace("%1", str(exc.last.z_number)).replace("%2", exc.last.business_day.isoformat()) \
+                    .replace("%3", _local(exc.last.closed_at, exc.last.timezone))
+            self.status.setText("✖ " + text)
+        else:
+            self.status.setText("✖ " + error_text(exc))
+        self.closed.emit(exc)
+
+    def reprint(self) -> None:
+        close = self.selected()
+        if close is None:
+            return
+        services = self._services
+        path = services.reports_dir / f"z-{close.z_number:04d}-{close.business_day.isoformat()}.pdf"
+        rows = close_report_lines(close, services.store_name, services.register_name, services.now(), reprint=True)
+        self._tasks.run(lambda: write_zreport(path, rows), self._reprinted,
+                        lambda exc: self.status.setText("✖ " + error_text(exc)))
+
+    def _reprinted(self, path: Path) -> None:
+        self.status.setText(self.tr("Saved: %1").replace("%1", str(path)))
+        self.reprinted.emit(path)
