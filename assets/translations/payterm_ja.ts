@@ -142,8 +142,16 @@
 <context>
     <name>CashierWindow</name>
     <message>
+        <source>No receipt: nothing was printed.</source>
+        <translation>レシート不要: 何も印刷していません。</translation>
+    </message>
+    <message>
         <source>Printing the last receipt again…</source>
         <translation>直前のレシートを再印刷しています…</translation>
+    </message>
+    <message>
+        <source>REPRINT of sale %1 (%2): printing…</source>
+        <translation>再発行: 取引 %1（%2）を印刷しています…</translation>
     </message>
     <message>
         <source>PayTerm register</source>
@@ -714,6 +722,10 @@
         <source>Next sale (Enter)</source>
         <translation>次のお会計 (Enter)</translation>
     </message>
+    <message>
+        <source>No receipt</source>
+        <translation>レシート不要</translation>
+    </message>
 </context>
 <context>
     <name>HistoryTab</name>
@@ -1077,6 +1089,10 @@
     <message>
         <source>business day closed (Z)</source>
         <translation>営業日の締め（Z）</translation>
+    </message>
+    <message>
+        <source>customer declined a receipt</source>
+        <translation>お客様がレシート不要</translation>
     </message>
     <message>
         <source>recovery started</source>

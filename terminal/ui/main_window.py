@@ -27,7 +27,7 @@ from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.customer_display import CustomerDisplay, place_customer_display
 from terminal.ui.errors import error_text
-from terminal.ui.i18n import Languages
+from terminal.ui.i18n import Languages, format_time
 from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
@@ -69,6 +69,7 @@ class CashierWindow(QMainWindow):
         super().__init__()
         self.setObjectName("cashierWindow")
         self.register = register
+        register.hold_receipts()  # an approved sale's receipt waits for "Next sale" or "No receipt"
         self.hub = hub
         self.languages = languages
         self.sounds = sounds or SoundPlayer(self)
@@ -145,6 +146,7 @@ class CashierWindow(QMainWindow):
         self.flow.secret.connect(self.register.step_up_input)
         self.flow.cancel.connect(self._cancel)
         self.flow.next_sale.connect(self._next_sale)
+        self.flow.no_receipt.connect(self._no_receipt)
         self.flow.manual_entry.connect(self.open_manual_entry)
         self.flow.panel_changed.connect(lambda panel: self.camera_column.setVisible(panel.wants_camera))
         if self.customer is not None:
@@ -171,6 +173,12 @@ class CashierWindow(QMainWindow):
         self.register.cancel()
 
     def _next_sale(self) -> None:
+        self.register.next_sale()
+
+    def _no_receipt(self) -> None:
+        """The customer wants no receipt: nothing is printed, the audit log says so, next sale."""
+        if self.register.decline_receipt():
+            self.topbar.show_note(self.tr("No receipt: nothing was printed."))
         self.register.next_sale()
 
     def _wallet_changed(self, health: WalletHealth) -> None:
@@ -227,9 +235,17 @@ class CashierWindow(QMainWindow):
             self.open_manual_entry()
         elif command is Command.REPRINT:
             self.register.reprint_last_receipt()
-            self.topbar.show_note(self.tr("Printing the last receipt again…"))
+            self.topbar.show_note(self.reprint_note())
         else:
             self.open_manager()
+
+    def reprint_note(self) -> str:
+        """What the top bar says on F4: which sale is reprinted ("REPRINT" with its reference and time)."""
+        last = next(iter(self.recent.entries), None)
+        if last is None or not last.sale.reference:
+            return self.tr("Printing the last receipt again…")
+        return self.tr("REPRINT of sale %1 (%2): printing…").replace("%1", last.sale.reference) \
+            .replace("%2", format_time(last.at))
 
     # -- manager, language, kiosk ---------------------------------------------------------------
 

@@ -84,6 +84,7 @@ _ACTIONS = {
     AuditAction.MANAGER_SETTINGS_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "settings changed"),
     AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
     AuditAction.DAY_CLOSED: QT_TRANSLATE_NOOP("ManagerLabels", "business day closed (Z)"),
+    AuditAction.RECEIPT_DECLINED: QT_TRANSLATE_NOOP("ManagerLabels", "customer declined a receipt"),
     AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
     AuditAction.RECOVERY_FINISHED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery finished"),
     AuditAction.AUDIT_KEYED: QT_TRANSLATE_NOOP("ManagerLabels", "audit log signed from here on"),

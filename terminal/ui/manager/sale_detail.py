@@ -225,6 +225,8 @@ class SaleDetailDialog(QDialog):
         self._tasks.run(operation, self._done, self._done)
 
     def _done(self, result: OperationResult | Exception) -> None:
+        if isinstance(result, OperationResult) and result.state is OperationState.SUCCEEDED and not result.repeated:
+            self._services.issue_slip(result.operation.idempotency_key)  # the customer's slip
         self.message.setText(self.describe(result))
         self.refund_amount.clear()
         if self.view is not None:
