@@ -96,6 +96,10 @@
 <context>
     <name>AwaitingCodePanel</name>
     <message>
+        <source>⏳ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet is back. Nothing has been charged yet. To stop, press Cancel (Esc).</source>
+        <translation>⏳ コードを読み取りました。ウォレットに接続できないため、コードを保持し、接続が戻りしだい送ります。まだ請求はされていません。中止するには取消 (Esc) を押してください。</translation>
+    </message>
+    <message>
         <source>Scan the customer&apos;s payment code</source>
         <translation>お客様の支払いコードを読み取ってください</translation>
     </message>

@@ -7,6 +7,7 @@ sale state itself."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -19,9 +20,9 @@ from terminal.config.model import Language
 from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale
 from terminal.domain.money import Money
-from terminal.domain.paymentcode import Symbology
+from terminal.domain.paymentcode import Classification, Symbology
 from terminal.register.register import RegisterStatus
-from terminal.scan.types import ScanResult, SourceState
+from terminal.scan.types import Quad, ScanResult, SourceState
 from terminal.ui.bridge import RegisterBridge
 from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
@@ -45,6 +46,20 @@ if TYPE_CHECKING:
     from terminal.ui.manager.pin_dialog import ManagerPinDialog
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeptCode:
+    """A payment code read while the wallet cannot be reached: held in memory only (a code is a
+    bearer token: never logged or written), sent when the wallet is back, dropped on cancel."""
+
+    text: str
+    symbology: Symbology
+    quad: Quad | None = None
+    verdict: Classification | None = None
+
+    def __repr__(self) -> str:
+        return f"KeptCode(…{self.text[-4:]})"
 
 
 class CashierWindow(QMainWindow):
@@ -79,6 +94,7 @@ class CashierWindow(QMainWindow):
         self._zone = ZoneInfo(timezone) if timezone else None  # the store's: one clock on every screen
         self._may_close = not kiosk
         self.ready = True
+        self._kept: KeptCode | None = None  # read while the wallet was unreachable; memory only
         self.bridge = RegisterBridge(self)
         self.bridge.attach(register.hooks)
         self.reader = CodeReader(register, self)
@@ -156,6 +172,8 @@ class CashierWindow(QMainWindow):
     # -- the sale -------------------------------------------------------------------------------
 
     def show_sale(self, sale: Sale) -> None:
+        if self._kept is not None and not sale.accepts_code():
+            self._kept = None  # cancelled (or over) while kept: the code is dropped, never sent
         self.flow.show_sale(sale)
         if self.customer is not None:
             self.customer.show_page(self.flow.current.customer_page, sale)
@@ -170,6 +188,9 @@ class CashierWindow(QMainWindow):
         return datetime.now(self._zone) if self._zone is not None else datetime.now().astimezone()
 
     def _cancel(self) -> None:
+        if self._kept is not None:  # the cashier stops the sale: a kept code is dropped, never sent
+            self._kept = None
+            self.flow.awaiting.show_waiting(False)
         self.register.cancel()
 
     def _next_sale(self) -> None:
@@ -184,6 +205,8 @@ class CashierWindow(QMainWindow):
     def _wallet_changed(self, health: WalletHealth) -> None:
         self.topbar.show_wallet(health)
         self.flow.set_wallet_reachable(health.reach is not Reach.UNREACHABLE)
+        if health.reach is not Reach.UNREACHABLE and self._kept is not None:
+            self._send_kept()
 
     def set_ready(self, ready: bool, note: str = "") -> None:
         """False while unfinished sales are recovered: no new sale before that."""
@@ -195,7 +218,26 @@ class CashierWindow(QMainWindow):
     def _scanned(self, result: ScanResult) -> None:
         if not self.register.sale.accepts_code():
             return  # between sales the camera may see anything; only a waiting sale takes a code
-        self.reader.read(result.text, result.symbology, result.quad, result.verdict)
+        self._read_code(KeptCode(result.text, result.symbology, result.quad, result.verdict))
+
+    def _read_code(self, code: KeptCode) -> None:
+        """To the register, or, while the wallet cannot be reached, kept in memory (never written
+        anywhere) until it is back: then sent, unless the cashier cancelled the sale meanwhile."""
+        if self.watch is not None and not self.watch.reachable:
+            self._kept = code  # a newer read replaces an older one: the customer's latest code
+            self.flow.awaiting.show_waiting(True)
+            return
+        self.reader.read(code.text, code.symbology, code.quad, code.verdict)
+
+    def _send_kept(self) -> None:
+        code, self._kept = self._kept, None
+        self.flow.awaiting.show_waiting(False)
+        if code is not None and self.register.sale.accepts_code():
+            self.reader.read(code.text, code.symbology, code.quad, code.verdict)
+
+    @property
+    def keeps_code(self) -> bool:
+        return self._kept is not None
 
     def _read_answered(self, answer: ReadAnswer) -> None:
         self.camera.highlight(answer.quad, answer.rejection is None)
@@ -209,7 +251,7 @@ class CashierWindow(QMainWindow):
         if not self.register.sale.accepts_code():
             return
         dialog = ManualEntryDialog(self)
-        dialog.code_entered.connect(lambda text: self.reader.read(text, Symbology.KEYED))
+        dialog.code_entered.connect(lambda text: self._read_code(KeptCode(text, Symbology.KEYED)))
         self._open(dialog)
 
     def _camera_state(self, state: SourceState) -> None:
