@@ -96,8 +96,8 @@
 <context>
     <name>AwaitingCodePanel</name>
     <message>
-        <source>⏳ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet is back. Nothing has been charged yet. To stop, press Cancel (Esc).</source>
-        <translation>⏳ コードを読み取りました。ウォレットに接続できないため、コードを保持し、接続が戻りしだい送ります。まだ請求はされていません。中止するには取消 (Esc) を押してください。</translation>
+        <source>⚠ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet is back. Nothing has been charged yet. To stop, press Cancel (Esc).</source>
+        <translation>⚠ コードを読み取りました。ウォレットに接続できないため、コードを保持し、接続が戻りしだい送ります。まだ請求はされていません。中止するには取消 (Esc) を押してください。</translation>
     </message>
     <message>
         <source>Scan the customer&apos;s payment code</source>
@@ -504,8 +504,8 @@
         <translation>CSV 出力</translation>
     </message>
     <message>
-        <source>Z-report (PDF)</source>
-        <translation>Z レポート (PDF)</translation>
+        <source>Comparison (PDF)</source>
+        <translation>照合結果 (PDF)</translation>
     </message>
     <message>
         <source>Closing the day</source>
@@ -1303,8 +1303,8 @@
         <translation>CSV</translation>
     </message>
     <message>
-        <source>Z-report (PDF)</source>
-        <translation>Z レポート (PDF)</translation>
+        <source>comparison (PDF)</source>
+        <translation>照合結果 (PDF)</translation>
     </message>
     <message>
         <source>the wallet agrees</source>
@@ -2084,8 +2084,8 @@
         <translation>差引合計</translation>
     </message>
     <message>
-        <source>Z-report</source>
-        <translation>Z レポート</translation>
+        <source>End of day: journal and wallet</source>
+        <translation>締め処理: ジャーナルとウォレットの照合</translation>
     </message>
     <message>
         <source>Register: %1</source>

@@ -72,6 +72,9 @@ class EndOfDayTab(QWidget):
         self.table.setObjectName("eodTotals")
         self.table.setHorizontalHeaderLabels([self.tr("Figure"), self.tr("Journal"), self.tr("Wallet"), ""])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         compared = QHBoxLayout()  # the figures and the differences side by side: room for the Z below
         compared.addWidget(self.table, 1)
@@ -79,13 +82,15 @@ class EndOfDayTab(QWidget):
         column.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
         self.differences = QListWidget(self)
         self.differences.setObjectName("eodDifferences")
+        self.differences.setWordWrap(True)  # a difference is a sentence: read whole, never scrolled sideways
+        self.differences.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column.addWidget(self.differences, 1)
         compared.addLayout(column, 1)
         layout.addLayout(compared, 1)
         buttons = QHBoxLayout()
         self.csv_button = QPushButton(self.tr("Export CSV"), self)
         self.csv_button.clicked.connect(self.export_csv)
-        self.pdf_button = QPushButton(self.tr("Z-report (PDF)"), self)
+        self.pdf_button = QPushButton(self.tr("Comparison (PDF)"), self)
         self.pdf_button.clicked.connect(self.export_pdf)
         for button in (self.csv_button, self.pdf_button):
             button.setEnabled(False)
@@ -98,7 +103,7 @@ class EndOfDayTab(QWidget):
         heading.setObjectName("sectionHeading")
         layout.addWidget(heading)
         self.z = DayCloseView(services, self.selected_day, self)
-        layout.addWidget(self.z, 1)
+        layout.addWidget(self.z)
 
     def selected_day(self) -> date:
         return qdate(self.day.date())
@@ -165,7 +170,7 @@ class EndOfDayTab(QWidget):
         if rec is None:
             return
         services = self._services
-        path = services.reports_dir / f"z-report-{rec.day.isoformat()}.pdf"
+        path = services.reports_dir / f"comparison-{rec.day.isoformat()}.pdf"
         self._export(lambda: write_zreport(path, report_lines(
             rec, services.store_name, services.register_name, services.now(), services.journal.audit_head())), "pdf")
 

@@ -207,7 +207,7 @@ _VALUE_WORDS = {
     "pin": QT_TRANSLATE_NOOP("ManagerLabels", "PIN"),
     "otp": QT_TRANSLATE_NOOP("ManagerLabels", "one-time code"),
     "csv": QT_TRANSLATE_NOOP("ManagerLabels", "CSV"),
-    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "Z-report (PDF)"),
+    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "comparison (PDF)"),
 }
 _YES_NO = {
     "agree": (QT_TRANSLATE_NOOP("ManagerLabels", "the wallet agrees"),

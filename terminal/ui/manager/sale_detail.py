@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -85,6 +85,10 @@ class SaleDetailDialog(QDialog):
         self.timeline = QListWidget(timeline_box)
         self.timeline.setObjectName("saleTimeline")
         self.timeline.setMinimumHeight(150)
+        # a step is a sentence: wrapped to the dialog's width, never scrolled sideways
+        self.timeline.setWordWrap(True)
+        self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner.addWidget(self.timeline)
         layout.addWidget(timeline_box, 2)
         actions = QGroupBox(self.tr("Give money back"), self)

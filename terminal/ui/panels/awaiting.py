@@ -39,7 +39,7 @@ class AwaitingCodePanel(Panel):
         """True: a code was read while the wallet cannot be reached, and is kept to be sent."""
         self.waiting.setVisible(kept)
         self.waiting.setText(self.tr(
-            "⏳ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet "
+            "⚠ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet "
             "is back. Nothing has been charged yet. To stop, press Cancel (Esc).") if kept else "")
 
     def show_problem(self, text: str | None) -> None:
