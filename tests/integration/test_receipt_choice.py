@@ -8,6 +8,7 @@ import json
 import sqlite3
 import time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from terminal.domain.flow import SaleState
 from terminal.domain.money import Money
@@ -56,3 +57,32 @@ def test_no_receipt_prints_nothing_and_is_in_the_audit_log(sandbox_server: Runni
     assert [(actor, json.loads(d)) for actor, d in rows] == [
         ("cashier", {"key": declined.idempotency_key, "reference": declined.reference})]
     assert verify_chain(reg.journal.path).ok
+
+
+def test_payterm_receipt_prints_slips_and_names_the_sale_it_reprints(
+        sandbox_server: RunningSandbox, tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from terminal.cli import main
+
+    home = tmp_path / "register"
+    monkeypatch.setenv("PAYTERM_HOME", str(home))
+    monkeypatch.setenv("PAYTERM_KEYS__DEVELOPMENT_MODE", "true")
+    reg = make_register(home, sandbox_server)
+    try:
+        sale = pay(reg, 1200, sandbox_server.payment_code("alice"))
+        record = reg.journal.sale(sale.idempotency_key or "")
+        assert record is not None
+        when = record.created_at.astimezone(ZoneInfo(reg.enrollment.timezone)).strftime("%Y-%m-%d %H:%M")
+        assert main(["receipt", "--reference", sale.reference or "", "--slips"]) == 4  # nothing given back yet
+        assert "no refund or void" in capsys.readouterr().err
+        reg.operations.refund(record, Money(200, "JPY"), reason="damaged")
+    finally:
+        reg.close()
+    assert main(["receipt", "--reference", sale.reference or "", "--slips"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"refund slip of sale {sale.reference}: ¥200"
+    assert sorted(line.split(": ")[0] for line in out[1:]) == ["saved customer copy", "saved merchant copy"]
+    assert all(f"{sale.reference}-refund-" in line for line in out[1:])
+    assert main(["receipt", "--reprint-last", "--pdf", str(tmp_path / "again.pdf")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"REPRINT of sale {sale.reference} ({when})"
+    assert (tmp_path / "again.pdf").read_bytes().startswith(b"%PDF")
