@@ -226,7 +226,8 @@ def _slip(values: SaleValues, given: GivenBackValues, copy: ReceiptCopy, store: 
     ]
     if given.wallet_ref and given.kind is OperationKind.REFUND:  # a void's is the charge id
         rows.append(Row(t["wallet_ref"], given.wallet_ref))
-    rows += [RULE, Row(t[f"given_back_{given.kind.value}"], "-" + Money(given.amount, values.currency).format(), style=Style.LARGE), RULE]
+    back = "-" + Money(given.amount, values.currency).format()
+    rows += [RULE, Row(t[f"given_back_{given.kind.value}"], back, style=Style.LARGE), RULE]
     footer = [Row(t["thanks"], align=Align.CENTER)]
     if store.training:
         footer.insert(0, Row(t["training"], align=Align.CENTER, style=Style.BOLD))

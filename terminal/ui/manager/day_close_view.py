@@ -55,8 +55,7 @@ def figure_rows(figures: tuple[DayFigures, ...]) -> list[tuple[str, str, str]]:
         values = ((str(f.approved_count), signed_money(f.approved_amount, c)), (str(f.declined_count), ""),
                   (str(f.reversed_count), ""), (str(f.refunded_count), signed_money(-f.refunded_amount, c)),
                   (str(f.voided_count), signed_money(-f.voided_amount, c)), ("", signed_money(f.net_amount, c)))
-        rows += [(f"{c} {QCoreApplication.translate('DayClose', name)}", count, amount)
-                 for name, (count, amount) in zip(_FIGURES, values, strict=True)]
+        rows += [(f"{c} {_tr(name)}", count, amount) for name, (count, amount) in zip(_FIGURES, values, strict=True)]
     return rows
 
 
@@ -64,40 +63,58 @@ def _local(at: datetime, timezone: str) -> str:
     return at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+def _fill(text: str, *values: str) -> str:
+    """``text`` (already translated) with %1, %2, … replaced by ``values``."""
+    for index, value in enumerate(values, start=1):
+        text = text.replace(f"%{index}", value)
+    return text
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("DayClose", text)
+
+
 def close_summary(close: DayCloseRecord) -> str:
     """"Z 3 · business day 2026-12-03 · closed 2026-12-03 21:04 by manager · 12 sales, from … to …"."""
-    parts = [QCoreApplication.translate("DayClose", "Z %1").replace("%1", str(close.z_number)),
-             QCoreApplication.translate("DayClose", "business day %1").replace("%1", close.business_day.isoformat()),
-             QCoreApplication.translate("DayClose", "closed %1 by %2").replace("%1", _local(close.closed_at, close.timezone))
-             .replace("%2", labels.actor(close.actor)),
-             QCoreApplication.translate("DayClose", "%1 sale(s), %2 refund(s) or void(s)").replace("%1", str(close.sale_count))
-             .replace("%2", str(close.operation_count))]
+    tz = close.timezone
+    parts = [
+        _fill(QCoreApplication.translate("DayClose", "Z %1"), str(close.z_number)),
+        _fill(QCoreApplication.translate("DayClose", "business day %1"), close.business_day.isoformat()),
+        _fill(QCoreApplication.translate("DayClose", "closed %1 by %2"), _local(close.closed_at, tz),
+              labels.actor(close.actor)),
+        _fill(QCoreApplication.translate("DayClose", "%1 sale(s), %2 refund(s) or void(s)"), str(close.sale_count),
+              str(close.operation_count)),
+    ]
     if close.first_sale is not None and close.last_sale is not None:
-        parts.append(QCoreApplication.translate("DayClose", "sales %1 (%2) to %3 (%4)")
-                     .replace("%1", close.first_sale[0]).replace("%2", _local(close.first_sale[1], close.timezone))
-                     .replace("%3", close.last_sale[0]).replace("%4", _local(close.last_sale[1], close.timezone)))
+        parts.append(_fill(QCoreApplication.translate("DayClose", "sales %1 (%2) to %3 (%4)"),
+                           close.first_sale[0], _local(close.first_sale[1], tz),
+                           close.last_sale[0], _local(close.last_sale[1], tz)))
     return " · ".join(parts)
 
 
 def close_report_lines(close: DayCloseRecord, store: str, register: str, printed: datetime,
                        *, reprint: bool) -> list[tuple[str, str, str, str]]:
     """The Z slip's rows (label, count, amount, mark) from the frozen close; a reprint says so."""
-    head = QCoreApplication.translate("DayClose", "Z-report %1").replace("%1", str(close.z_number))
-    rows: list[tuple[str, str, str, str]] = [(head, "", "", "")]
+    tz = close.timezone
+    notes = [_fill(QCoreApplication.translate("DayClose", "Z-report %1"), str(close.z_number))]
     if reprint:
-        rows.append((QCoreApplication.translate("DayClose", "REPRINT — printed %1").replace("%1", printed.strftime("%Y-%m-%d %H:%M")), "", "", ""))
-    rows += [(store, "", "", ""),
-             (QCoreApplication.translate("DayClose", "Register: %1").replace("%1", register), "", "", ""),
-             (QCoreApplication.translate("DayClose", "Business day: %1 (%2)").replace("%1", close.business_day.isoformat()).replace("%2", close.timezone),
-              "", "", ""),
-             (QCoreApplication.translate("DayClose", "Closed: %1 by %2").replace("%1", _local(close.closed_at, close.timezone))
-              .replace("%2", labels.actor(close.actor)), "", "", "")]
+        notes.append(_fill(QCoreApplication.translate("DayClose", "REPRINT — printed %1"),
+                           printed.strftime("%Y-%m-%d %H:%M")))
+    notes += [
+        store,
+        _fill(QCoreApplication.translate("DayClose", "Register: %1"), register),
+        _fill(QCoreApplication.translate("DayClose", "Business day: %1 (%2)"), close.business_day.isoformat(), tz),
+        _fill(QCoreApplication.translate("DayClose", "Closed: %1 by %2"), _local(close.closed_at, tz),
+              labels.actor(close.actor)),
+    ]
     if close.first_sale is not None and close.last_sale is not None:
-        rows.append((QCoreApplication.translate("DayClose", "First sale: %1 (%2)").replace("%1", close.first_sale[0])
-                     .replace("%2", _local(close.first_sale[1], close.timezone)), "", "", ""))
-        rows.append((QCoreApplication.translate("DayClose", "Last sale: %1 (%2)").replace("%1", close.last_sale[0])
-                     .replace("%2", _local(close.last_sale[1], close.timezone)), "", "", ""))
-    rows.append(("", QCoreApplication.translate("DayClose", "Count"), QCoreApplication.translate("DayClose", "Amount"), ""))
+        notes += [_fill(QCoreApplication.translate("DayClose", "First sale: %1 (%2)"), close.first_sale[0],
+                        _local(close.first_sale[1], tz)),
+                  _fill(QCoreApplication.translate("DayClose", "Last sale: %1 (%2)"), close.last_sale[0],
+                        _local(close.last_sale[1], tz))]
+    rows: list[tuple[str, str, str, str]] = [(note, "", "", "") for note in notes]
+    rows.append(("", QCoreApplication.translate("DayClose", "Count"), QCoreApplication.translate("DayClose", "Amount"),
+                 ""))
     rows += [(name, count, amount, "") for name, count, amount in figure_rows(close.figures)]
     if not close.figures:
         rows.append((QCoreApplication.translate("DayClose", "No sales in this close."), "", "", ""))
@@ -170,8 +187,8 @@ class DayCloseView(QWidget):
         self.records = records
         self.list.clear()
         for r in records:
-            item = QListWidgetItem(self.tr("Z %1 · %2 · %3 sale(s)").replace("%1", str(r.z_number))
-                                   .replace("%2", r.business_day.isoformat()).replace("%3", str(r.sale_count)))
+            item = QListWidgetItem(_fill(self.tr("Z %1 · %2 · %3 sale(s)"), str(r.z_number),
+                                         r.business_day.isoformat(), str(r.sale_count)))
             self.list.addItem(item)
         if records:
             self.list.setCurrentRow(0)
@@ -208,9 +225,8 @@ class DayCloseView(QWidget):
 
     def _closed(self, record: DayCloseRecord) -> None:
         self.close_button.setEnabled(True)
-        self.status.setText(self.tr("✔ Business day %1 closed: Z %2. Sales from now on belong to the next "
-                                    "business day.").replace("%1", record.business_day.isoformat())
-                            .replace("%2", str(record.z_number)))
+        self.status.setText(_fill(self.tr("✔ Business day %1 closed: Z %2. Sales from now on belong to the next "
+                                          "business day."), record.business_day.isoformat(), str(record.z_number)))
         self.load()
         self.closed.emit(record)
 
@@ -219,9 +235,9 @@ class DayCloseView(QWidget):
         if isinstance(exc, DayCloseRefused):
             text = labels.why_not(exc.allowed)
             if exc.last is not None:
-                text += " " + self.tr("(Latest close: Z %1, business day %2, closed %3.)") \
-                    .replace("%1", str(exc.last.z_number)).replace("%2", exc.last.business_day.isoformat()) \
-                    .replace("%3", _local(exc.last.closed_at, exc.last.timezone))
+                last = exc.last
+                text += " " + _fill(self.tr("(Latest close: Z %1, business day %2, closed %3.)"), str(last.z_number),
+                                    last.business_day.isoformat(), _local(last.closed_at, last.timezone))
             self.status.setText("✖ " + text)
         else:
             self.status.setText("✖ " + error_text(exc))
