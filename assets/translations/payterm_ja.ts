@@ -359,6 +359,14 @@
         <translation>このレジではまだ締めていません。</translation>
     </message>
     <message>
+        <source>Press again to close %1</source>
+        <translation>もう一度押すと %1 を締めます</translation>
+    </message>
+    <message>
+        <source>Closing %1 cannot be undone: its figures are frozen and every later sale belongs to the next business day. Press again to close it.</source>
+        <translation>%1 の締めは取り消せません。集計は確定され、これ以降の売上はすべて次の営業日に入ります。締めるにはもう一度押してください。</translation>
+    </message>
+    <message>
         <source>Closing the business day…</source>
         <translation>営業日を締めています…</translation>
     </message>

@@ -111,6 +111,8 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
 
     # The Z close: closed in the English run; the Japanese run shows it and a second close refused.
     z = manager.end_of_day.z
+    z.close_day()  # the first press asks to press again
+    save(app, manager, f"manager-day-close-confirm-{suffix}")
     z.close_day()
     until(app, lambda: z.close_button.isEnabled() and z.list.count() > 0)
     manager.end_of_day.verdict.setFocus()

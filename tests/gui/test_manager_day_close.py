@@ -15,8 +15,13 @@ from tests.register_fixtures import pay
 
 
 def close(qtbot, view: DayCloseView) -> object:  # type: ignore[no-untyped-def]
+    """Press twice, as the manager does: the first press only says what a close means."""
+    view.close_button.click()
+    assert view.armed is not None and view.close_button.text().startswith("Press again to close ")
+    assert "cannot be undone" in view.status.text()
     with qtbot.waitSignal(view.closed, timeout=15_000) as blocker:
         view.close_button.click()
+    assert view.armed is None and view.close_button.text() == "Close the day (Z)"
     return blocker.args[0]
 
 
@@ -33,6 +38,10 @@ def test_closing_the_day_on_the_end_of_day_screen(qtbot, rig: ManagerRig,  # typ
     view = manager.end_of_day.z
     qtbot.waitUntil(lambda: view.summary.text() != "", timeout=10_000)
     assert view.summary.text() == "No day has been closed on this register yet."
+    view.close_button.click()  # one press closes nothing, and picking another day asks again
+    manager.end_of_day.day.setDate(manager.end_of_day.day.date().addDays(-1))
+    assert view.armed is None and rig.register.journal.reader.day_closes() == []
+    manager.end_of_day.day.setDate(manager.end_of_day.day.date().addDays(1))
 
     z1 = close(qtbot, view)
     assert isinstance(z1, DayCloseRecord) and z1.z_number == 1 and z1.sale_count == 2

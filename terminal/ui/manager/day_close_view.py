@@ -133,6 +133,7 @@ class DayCloseView(QWidget):
         self._selected_day = selected_day
         self._tasks = Tasks(self)
         self.records: list[DayCloseRecord] = []
+        self._armed: date | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -216,8 +217,26 @@ class DayCloseView(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.figures.setItem(index, column, item)
 
+    @property
+    def armed(self) -> date | None:
+        """The day the next press closes (a first press arms it: a close cannot be undone)."""
+        return self._armed
+
+    def disarm(self) -> None:
+        self._armed = None
+        self.close_button.setText(self.tr("Close the day (Z)"))
+
     def close_day(self) -> None:
+        """First press: say what closing means and arm; second press (same day): close."""
         day = self._selected_day()
+        if self._armed != day:
+            self._armed = day
+            self.close_button.setText(_fill(self.tr("Press again to close %1"), day.isoformat()))
+            self.status.setText(_fill(self.tr("Closing %1 cannot be undone: its figures are frozen and every later "
+                                              "sale belongs to the next business day. Press again to close it."),
+                                      day.isoformat()))
+            return
+        self.disarm()
         closer = self._services.day_closer()
         self.close_button.setEnabled(False)
         self.status.setText(self.tr("Closing the business day…"))

@@ -103,6 +103,7 @@ class EndOfDayTab(QWidget):
         heading.setObjectName("sectionHeading")
         layout.addWidget(heading)
         self.z = DayCloseView(services, self.selected_day, self)
+        self.day.dateChanged.connect(lambda _: self.z.disarm())  # another day: ask again before closing it
         layout.addWidget(self.z)
 
     def selected_day(self) -> date:
