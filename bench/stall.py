@@ -8,7 +8,8 @@ two PDF copies per sale, no printer set) and the real cashier window run here, o
 video of a blank counter as the camera, so the scan pipeline decodes frames all along. A driver
 thread plays the cashier: types the amount key by key at a person's pace, then hands a fresh
 payment code to the window the way the camera's scanner thread does (``ScannerHub.scanned``),
-waits for the verdict and for both receipts to be written, and presses Enter for the next sale.
+waits for the verdict, presses Enter for the next sale (which issues the receipt that waited for
+the cashier's choice) and waits for both receipts to be written.
 
 A 2 ms precise ``QTimer`` on the UI thread notes every turn of the event loop; a stall is the
 longest gap between two turns minus 2 ms. Each sale is measured from the code read to its
@@ -150,10 +151,10 @@ def main() -> None:
                         window.hub.scanned.emit(ScanResult(payment_code, Symbology.QR_CODE, None, "bench",
                                                            time.monotonic(), 1.0, DecoderName.ZXING))
                         wait(lambda: register.sale.state is SaleState.APPROVED)
+                        key(Qt.Key.Key_Return)  # next sale: the receipt that waited for the cashier is issued
                         wait(lambda n=before + 2: len(list(receipts.glob("*.pdf"))) >= n, timeout=120)
                         end = time.perf_counter()
                         time.sleep(0.05)  # the last file is written: let the window settle
-                        key(Qt.Key.Key_Return)  # next sale
                         wait(lambda: register.sale.state is SaleState.IDLE)
                         idle_start = time.perf_counter()
                         time.sleep(end - start)  # the floor: the window idle for as long

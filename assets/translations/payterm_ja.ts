@@ -96,6 +96,10 @@
 <context>
     <name>AwaitingCodePanel</name>
     <message>
+        <source>⚠ Code read. The wallet cannot be reached, so the code is kept and sent as soon as the wallet is back. Nothing has been charged yet. To stop, press Cancel (Esc).</source>
+        <translation>⚠ コードを読み取りました。ウォレットに接続できないため、コードを保持し、接続が戻りしだい送ります。まだ請求はされていません。中止するには取消 (Esc) を押してください。</translation>
+    </message>
+    <message>
         <source>Scan the customer&apos;s payment code</source>
         <translation>お客様の支払いコードを読み取ってください</translation>
     </message>
@@ -142,8 +146,16 @@
 <context>
     <name>CashierWindow</name>
     <message>
+        <source>No receipt: nothing was printed.</source>
+        <translation>レシート不要: 何も印刷していません。</translation>
+    </message>
+    <message>
         <source>Printing the last receipt again…</source>
         <translation>直前のレシートを再印刷しています…</translation>
+    </message>
+    <message>
+        <source>REPRINT of sale %1 (%2): printing…</source>
+        <translation>再発行: 取引 %1（%2）を印刷しています…</translation>
     </message>
     <message>
         <source>PayTerm register</source>
@@ -227,6 +239,148 @@
     <message>
         <source>PayTerm customer display</source>
         <translation>PayTerm お客様用画面</translation>
+    </message>
+</context>
+<context>
+    <name>DayClose</name>
+    <message>
+        <source>Approved sales</source>
+        <translation>承認された売上</translation>
+    </message>
+    <message>
+        <source>Declined</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>Cancelled (reversed)</source>
+        <translation>取消（返金済み）</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>返金</translation>
+    </message>
+    <message>
+        <source>Voids</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>純売上</translation>
+    </message>
+    <message>
+        <source>Z %1</source>
+        <translation>Z %1</translation>
+    </message>
+    <message>
+        <source>business day %1</source>
+        <translation>営業日 %1</translation>
+    </message>
+    <message>
+        <source>closed %1 by %2</source>
+        <translation>%1 締め（%2）</translation>
+    </message>
+    <message>
+        <source>%1 sale(s), %2 refund(s) or void(s)</source>
+        <translation>売上 %1 件、返金・取消 %2 件</translation>
+    </message>
+    <message>
+        <source>sales %1 (%2) to %3 (%4)</source>
+        <translation>対象の売上 %1（%2）〜 %3（%4）</translation>
+    </message>
+    <message>
+        <source>Z-report %1</source>
+        <translation>Zレポート %1</translation>
+    </message>
+    <message>
+        <source>REPRINT — printed %1</source>
+        <translation>再発行 — %1 印刷</translation>
+    </message>
+    <message>
+        <source>Register: %1</source>
+        <translation>レジ: %1</translation>
+    </message>
+    <message>
+        <source>Business day: %1 (%2)</source>
+        <translation>営業日: %1（%2）</translation>
+    </message>
+    <message>
+        <source>Closed: %1 by %2</source>
+        <translation>締め: %1（%2）</translation>
+    </message>
+    <message>
+        <source>First sale: %1 (%2)</source>
+        <translation>最初の売上: %1（%2）</translation>
+    </message>
+    <message>
+        <source>Last sale: %1 (%2)</source>
+        <translation>最後の売上: %1（%2）</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>No sales in this close.</source>
+        <translation>この締めに売上はありません。</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseView</name>
+    <message>
+        <source>Close the day (Z)</source>
+        <translation>締める（Z）</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金額</translation>
+    </message>
+    <message>
+        <source>Reprint this Z-report (PDF)</source>
+        <translation>このZレポートを再発行（PDF）</translation>
+    </message>
+    <message>
+        <source>Z %1 · %2 · %3 sale(s)</source>
+        <translation>Z %1 · %2 · 売上 %3 件</translation>
+    </message>
+    <message>
+        <source>No day has been closed on this register yet.</source>
+        <translation>このレジではまだ締めていません。</translation>
+    </message>
+    <message>
+        <source>Press again to close %1</source>
+        <translation>もう一度押すと %1 を締めます</translation>
+    </message>
+    <message>
+        <source>Closing %1 cannot be undone: its figures are frozen and every later sale belongs to the next business day. Press again to close it.</source>
+        <translation>%1 の締めは取り消せません。集計は確定され、これ以降の売上はすべて次の営業日に入ります。締めるにはもう一度押してください。</translation>
+    </message>
+    <message>
+        <source>Closing the business day…</source>
+        <translation>営業日を締めています…</translation>
+    </message>
+    <message>
+        <source>✔ Business day %1 closed: Z %2. Sales from now on belong to the next business day.</source>
+        <translation>✔ 営業日 %1 を締めました: Z %2。これからの売上は次の営業日に入ります。</translation>
+    </message>
+    <message>
+        <source>(Latest close: Z %1, business day %2, closed %3.)</source>
+        <translation>（最後の締め: Z %1、営業日 %2、%3 に締め）</translation>
+    </message>
+    <message>
+        <source>Saved: %1</source>
+        <translation>保存しました: %1</translation>
     </message>
 </context>
 <context>
@@ -358,8 +512,12 @@
         <translation>CSV 出力</translation>
     </message>
     <message>
-        <source>Z-report (PDF)</source>
-        <translation>Z レポート (PDF)</translation>
+        <source>Comparison (PDF)</source>
+        <translation>照合結果 (PDF)</translation>
+    </message>
+    <message>
+        <source>Closing the day</source>
+        <translation>締め（Z）</translation>
     </message>
     <message>
         <source>Asking the wallet for its settlement…</source>
@@ -575,6 +733,10 @@
     <message>
         <source>Next sale (Enter)</source>
         <translation>次のお会計 (Enter)</translation>
+    </message>
+    <message>
+        <source>No receipt</source>
+        <translation>レシート不要</translation>
     </message>
 </context>
 <context>
@@ -861,6 +1023,22 @@
         <translation>この売上の返金または取消が処理中です。</translation>
     </message>
     <message>
+        <source>This business day is already closed. Sales from now on belong to the next business day.</source>
+        <translation>この営業日はすでに締めています。これからの売上は次の営業日に入ります。</translation>
+    </message>
+    <message>
+        <source>A later business day is already closed, so this day cannot be closed after it.</source>
+        <translation>これより後の営業日をすでに締めているため、この日は締められません。</translation>
+    </message>
+    <message>
+        <source>This business day has not begun. Choose today or an earlier day.</source>
+        <translation>この営業日はまだ始まっていません。今日かそれより前の日を選んでください。</translation>
+    </message>
+    <message>
+        <source>A sale, refund or void is still waiting for the wallet. Wait until it has finished, then close the day.</source>
+        <translation>ウォレットの応答を待っている売上・返金・取消があります。終わるのを待ってから締めてください。</translation>
+    </message>
+    <message>
         <source>sale started</source>
         <translation>取引開始</translation>
     </message>
@@ -919,6 +1097,14 @@
     <message>
         <source>end of day</source>
         <translation>締め処理</translation>
+    </message>
+    <message>
+        <source>business day closed (Z)</source>
+        <translation>営業日の締め（Z）</translation>
+    </message>
+    <message>
+        <source>customer declined a receipt</source>
+        <translation>お客様がレシート不要</translation>
     </message>
     <message>
         <source>recovery started</source>
@@ -1077,6 +1263,18 @@
         <translation>ファイル</translation>
     </message>
     <message>
+        <source>Z number</source>
+        <translation>Z番号</translation>
+    </message>
+    <message>
+        <source>sales</source>
+        <translation>売上件数</translation>
+    </message>
+    <message>
+        <source>refunds and voids</source>
+        <translation>返金・取消</translation>
+    </message>
+    <message>
         <source>wrong PIN</source>
         <translation>PIN の間違い</translation>
     </message>
@@ -1125,8 +1323,8 @@
         <translation>CSV</translation>
     </message>
     <message>
-        <source>Z-report (PDF)</source>
-        <translation>Z レポート (PDF)</translation>
+        <source>comparison (PDF)</source>
+        <translation>照合結果 (PDF)</translation>
     </message>
     <message>
         <source>the wallet</source>
@@ -1953,8 +2151,8 @@
         <translation>差引合計</translation>
     </message>
     <message>
-        <source>Z-report</source>
-        <translation>Z レポート</translation>
+        <source>End of day: journal and wallet</source>
+        <translation>締め処理: ジャーナルとウォレットの照合</translation>
     </message>
     <message>
         <source>Register: %1</source>

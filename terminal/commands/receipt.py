@@ -1,7 +1,9 @@
-"""`payterm receipt`: print a sale's receipt (or save it as PDF/PNG), or reprint the last one.
+"""`payterm receipt`: print a sale's receipt (or save it as PDF/PNG), or reprint the last one;
+`--slips` prints the refund and void slips of a sale instead.
 
 With no printer set (printer.kind = none) the copies are saved as PDF files under the data
-directory's receipts/ folder, and their paths printed.
+directory's receipts/ folder, and their paths printed. A reprint says on paper and here which
+sale it reprints (REPRINT / 再発行, the sale's reference and time).
 """
 
 from __future__ import annotations
@@ -9,14 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from terminal.commands.common import CommandError, Exit, settings
 from terminal.config import ConfigError, configured_journal_path
 from terminal.journal import JournalError, Reader
+from terminal.config.loader import LoadedSettings
+from terminal.journal.records import SaleRecord
+from terminal.journal.states import OperationKind, OperationState
 from terminal.receipts import (
+    Issued,
     JapaneseMode,
     ReceiptCopy,
     ReceiptError,
+    SaleValues,
+    StoreInfo,
     issue_receipts,
     last_final_sale,
     receipt_pdf,
@@ -41,6 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="only this copy (default: the copies printer.customer_copy asks for; "
                         "customer for --pdf/--png)")
     p.add_argument("--reprint", action="store_true", help="mark the receipt as a reprint")
+    p.add_argument("--slips", action="store_true",
+                   help="the sale's refund and void slips (each one that succeeded) instead of its receipt")
     p.add_argument("--kanji", action="store_true",
                    help="Japanese as Shift_JIS text in Kanji mode (Japanese-model printers) instead of pictures "
                         "(default: printer.japanese)")
@@ -61,6 +72,13 @@ def run(args: argparse.Namespace) -> int:
         store = store_info(cfg, enrollment)
         reprint = args.reprint or args.reprint_last
         target: Path | None = args.pdf or args.png
+        if args.slips:
+            if target is not None:
+                raise CommandError("--slips prints, or saves PDFs in the receipts folder: no --pdf/--png", Exit.USAGE)
+            return _slips(reader, sale, store, loaded, reprint)
+        if reprint:
+            zone = ZoneInfo(store.timezone)
+            print(f"REPRINT of sale {sale.merchant_reference} ({sale.created_at.astimezone(zone):%Y-%m-%d %H:%M})")
         if target is not None:
             receipt = render_receipt(sale, args.copy or ReceiptCopy.CUSTOMER, store,
                                      language=cfg.register.language, reprint=reprint)
@@ -76,6 +94,25 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, JournalError, ReceiptError) as exc:
         print(f"payterm receipt: {exc}", file=sys.stderr)
         return int(Exit.FAILED)
+    _report(issued)
+    return int(Exit.OK)
+
+
+def _report(issued: list[Issued]) -> None:
     for item in issued:
         print(f"printed {item.copy.value} copy" if item.printed else f"saved {item.copy.value} copy: {item.path}")
+
+
+def _slips(reader: Reader, sale: SaleRecord, store: StoreInfo, loaded: LoadedSettings, reprint: bool) -> int:
+    cfg = loaded.settings
+    done = [op for op in reader.operations_for_sale(sale.idempotency_key)
+            if op.state is OperationState.SUCCEEDED and op.kind is not OperationKind.REVERSAL]
+    if not done:
+        raise CommandError(f"sale {sale.merchant_reference} has no refund or void: no slip", Exit.FAILED)
+    for op in done:
+        print(f"{op.kind.value} slip of sale {sale.merchant_reference}: {op.money.format()}"
+              + (" (REPRINT)" if reprint else ""))
+        _report(issue_receipts(SaleValues.for_operation(sale, op), store, cfg.printer,
+                               pdf_dir=loaded.paths.data_dir / "receipts", language=cfg.register.language,
+                               reprint=reprint, mode=JapaneseMode(cfg.printer.japanese.value)))
     return int(Exit.OK)

@@ -3,11 +3,14 @@ charge by charge. Exit 0 when both agree, 1 with the differences listed.
 
 The day is the store's business day (the store's time zone from enrollment), as the wallet
 counts it.
+
+`payterm report --close` closes the business day (the Z close): the next Z number, the day's
+figures frozen in the journal, and every later sale belonging to the next close. A day already
+closed is refused (exit 4). `payterm report --z N` (or `--z last`) shows a close again exactly as
+frozen; `payterm report --closes` lists them.
 """
 
 from __future__ import annotations
-
-from terminal.domain.money import Money
 
 import argparse
 import json
@@ -16,12 +19,15 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from terminal.commands.common import CommandError, Exit, fail, settings
+from terminal.commands.zreport_text import close_as_json, close_as_text
+from terminal.domain.money import Money
 from terminal.crypto.keystore import KeyStoreError
 from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader
 from terminal.register.enrollment import NotEnrolled
+from terminal.register.day_close import DayCloser, DayCloseRefused
 from terminal.register.reconcile import Reconciliation, gather
-from terminal.register.setup import load_enrollment, open_keys, wallet_client
+from terminal.register.setup import load_enrollment, open_journal, open_keys, wallet_client
 from terminal.wallet.errors import WalletError
 
 DIFFERENT = 1
@@ -31,11 +37,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("report", help="reconcile a day's journal with the wallet's settlement",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD, store-local (default: today)")
-    p.add_argument("--json", action="store_true", help="print the reconciliation as JSON")
+    p.add_argument("--json", action="store_true", help="print the reconciliation (or the close) as JSON")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--close", action="store_true",
+                      help="close the business day (--date, default today): Z number, figures frozen")
+    what.add_argument("--z", metavar="N", help="show the Z close number N (or 'last') exactly as frozen")
+    what.add_argument("--closes", action="store_true", help="list the Z closes, newest first")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.close or args.z or args.closes:
+        return _closes(args)
     try:
         loaded = settings()
         enrollment = load_enrollment(loaded)
@@ -92,3 +105,44 @@ def as_text(result: Reconciliation) -> str:
             where = " ".join(x for x in (d.reference, d.charge_id) if x)
             lines.append(f"  {d.kind.value:<19} {where + ': ' if where else ''}{d.message}")
     return "\n".join(lines)
+
+
+def _closes(args: argparse.Namespace) -> int:
+    try:
+        loaded = settings()
+        enrollment = load_enrollment(loaded)
+        if args.close:
+            store = open_keys(loaded.settings)
+            with open_journal(loaded.settings) as journal, \
+                    wallet_client(loaded.settings, enrollment, store) as client:
+                closed = DayCloser(journal, enrollment.timezone, actor="manager", client=client).close(args.date)
+            print(json.dumps(close_as_json(closed), ensure_ascii=False) if args.json else close_as_text(closed))
+            return int(Exit.OK)
+        reader = Reader(loaded.settings.journal.path)
+        if args.closes:
+            found = reader.day_closes()
+            if args.json:
+                print(json.dumps([close_as_json(c) for c in found], ensure_ascii=False))
+            else:
+                print("\n".join(f"Z {c.z_number:>5}  {c.business_day.isoformat()}  {c.sale_count} sale(s)"
+                                for c in found) or "no day has been closed yet")
+            return int(Exit.OK)
+        wanted = reader.day_closes(1) if args.z == "last" else (
+            [c] if args.z.isdigit() and (c := reader.day_close(int(args.z))) is not None else [])
+        if not wanted:
+            raise CommandError(f"no Z close {args.z}", Exit.USAGE if not args.z.isdigit() and args.z != "last"
+                               else Exit.FAILED)
+        print(json.dumps(close_as_json(wanted[0]), ensure_ascii=False) if args.json else close_as_text(wanted[0]))
+        return int(Exit.OK)
+    except NotEnrolled as exc:
+        return fail("report", CommandError(str(exc), Exit.SETUP))
+    except KeyStoreError as exc:
+        return fail("report", CommandError(f"cannot use the device key: {exc}", Exit.SETUP))
+    except DayCloseRefused as exc:
+        last = exc.last
+        said = f" (Z {last.z_number} closed {last.business_day.isoformat()})" if last is not None else ""
+        return fail("report", CommandError(f"cannot close the day: {exc}{said}", Exit.FAILED))
+    except JournalError as exc:
+        return fail("report", CommandError(f"cannot use the journal: {exc}", Exit.FAILED))
+    except (CommandError, WalletError) as exc:
+        return fail("report", exc)

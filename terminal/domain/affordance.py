@@ -29,6 +29,10 @@ class Why(StrEnum):
     HAS_REFUNDS = "has_refunds"  # a sale with refunds cannot be voided: refund the rest
     NOT_SAME_DAY = "not_same_day"  # a void is only possible on the day of the sale
     OPERATION_OPEN = "operation_open"  # a refund or void of this sale is still being settled
+    ALREADY_CLOSED = "already_closed"  # this business day has its Z close already
+    LATER_DAY_CLOSED = "later_day_closed"  # a later business day is closed: an earlier one cannot be
+    FUTURE_DAY = "future_day"  # the business day has not begun
+    PAYMENT_OPEN = "payment_open"  # a sale, refund or void still waits for the wallet
 
 
 @dataclass(frozen=True)

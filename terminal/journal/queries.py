@@ -18,6 +18,7 @@ from terminal.domain.flow import FINAL_STATES
 from terminal.crypto.keys import VerifyKey
 from terminal.journal.anchor import check_anchor
 from terminal.journal.audit import read_head, verify
+from terminal.journal.closes import get_close, has_day_closes, list_closes
 from terminal.journal.rowcheck import check_rows
 from terminal.journal.db import open_read_connection
 from terminal.journal.errors import JournalError
@@ -25,6 +26,7 @@ from terminal.journal.records import (
     AnchorReceipt,
     ChainVerification,
     CurrencyTotals,
+    DayCloseRecord,
     HistoryQuery,
     OperationRecord,
     SaleEntry,
@@ -284,6 +286,15 @@ class Reader:
     def totals(self, since: datetime, until: datetime) -> list[CurrencyTotals]:
         with self._connect() as conn:
             return totals(conn, since, until)
+
+    def day_closes(self, limit: int = 1000) -> list[DayCloseRecord]:
+        """The Z closes, newest first, exactly as frozen (none on a journal from before v8)."""
+        with self._connect() as conn:
+            return list_closes(conn, limit) if has_day_closes(conn) else []
+
+    def day_close(self, z_number: int) -> DayCloseRecord | None:
+        with self._connect() as conn:
+            return get_close(conn, z_number) if has_day_closes(conn) else None
 
     def signed_head(self) -> tuple[int, str, str] | None:
         """(seq, hash, signature) of the last audit entry when it is signed."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
+from terminal.domain.day_close import DayFigures
 from terminal.domain.money import Money
 from terminal.domain.operation import GivenBack, SaleBalance
 from terminal.journal.errors import InvalidRecordError
@@ -193,3 +194,21 @@ class ChainVerification:
     @property
     def ok(self) -> bool:
         return self.broken is None
+
+
+@dataclass(frozen=True)
+class DayCloseRecord:
+    """A Z close as frozen in the journal: read back (and reprinted) exactly as it was closed.
+    ``first_sale`` / ``last_sale`` are (merchant reference, time) of the oldest and newest sale it
+    took: the range of sales covered."""
+
+    z_number: int
+    business_day: date
+    closed_at: datetime
+    timezone: str
+    actor: str
+    sale_count: int
+    operation_count: int
+    first_sale: tuple[str, datetime] | None
+    last_sale: tuple[str, datetime] | None
+    figures: tuple[DayFigures, ...]

@@ -1,6 +1,7 @@
 """Rows against the audit chain: each sale's and operation's current row must agree with its
 latest audit entry (state, amount, currency, charge id / wallet reference), and the manager PIN's
-hash, failure count and lock-out time with their latest entries. The chain (signed since v6)
+hash, failure count and lock-out time with their latest entries, and each Z close's frozen
+figures and the rows it took with the entry that recorded the close. The chain (signed since v6)
 cannot be rewritten without the device key, so a row edited by raw SQL is found here.
 
 The manager PIN's argon2 hash is never copied into the log: entries carry ``pin_hash_sha256``, a
@@ -15,7 +16,8 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from terminal.journal.audit import JsonValue
+from terminal.journal.audit import JsonValue, canonical_json
+from terminal.journal.closes import members_digest
 from terminal.journal.records import BreakKind, ChainBreak
 from terminal.journal.states import INTENT_ACTIONS, AuditAction, OperationState, SaleState
 
@@ -108,6 +110,7 @@ def check_rows(conn: sqlite3.Connection) -> ChainBreak | None:
     sales: dict[str, _Expected] = {}
     operations: dict[str, _Expected] = {}
     pin: dict[str, tuple[int, object]] = {}
+    closes: dict[int, tuple[int, dict[str, object]]] = {}
     for seq, action, details in conn.execute("SELECT seq, action, details FROM audit ORDER BY seq"):
         d = json.loads(details)
         if not isinstance(d, dict):
@@ -117,6 +120,8 @@ def check_rows(conn: sqlite3.Connection) -> ChainBreak | None:
             sales[key] = _sale_expectation(sales.get(key), seq, action, d)
         elif (action in OPERATION_INTENTS or action == AuditAction.OPERATION_ANSWER.value) and isinstance(key, str):
             operations[key] = _operation_expectation(operations.get(key), seq, action, d)
+        if action == AuditAction.DAY_CLOSED.value and isinstance(d.get("z"), int):
+            closes[int(d["z"])] = (seq, d)
         for name in PIN_FIELDS:
             if name in d:
                 pin[name] = (seq, d[name])
@@ -134,7 +139,43 @@ def check_rows(conn: sqlite3.Connection) -> ChainBreak | None:
             broken = _compare("refund/void", key, operations.get(key), op_rows.get(key))
             if broken is not None:
                 return broken
-    return _check_pin(conn, pin)
+    return _check_closes(conn, closes) or _check_pin(conn, pin)
+
+
+def _close_row(conn: sqlite3.Connection, z: int) -> dict[str, object] | None:
+    row = conn.execute("SELECT business_day, closed_at, timezone, sale_count, operation_count, first_sale, "
+                       "last_sale, figures, members_sha256 FROM day_closes WHERE z_number = ?", (z,)).fetchone()
+    if row is None:
+        return None
+    members = [(str(k), str(v)) for k, v in conn.execute(
+        "SELECT kind, key FROM day_close_members WHERE z_number = ?", (z,))]
+    return {"day": row[0], "closed_at": row[1], "timezone": row[2], "sales": row[3], "operations": row[4],
+            "first_sale": row[5], "last_sale": row[6], "figures": canonical_json(json.loads(row[7])),
+            "members_sha256": row[8], "members": members_digest(members)}
+
+
+def _check_closes(conn: sqlite3.Connection, closes: dict[int, tuple[int, dict[str, object]]]) -> ChainBreak | None:
+    """Each Z close's frozen row (and the rows it took) against the audit entry that recorded it."""
+    if not _table_exists(conn, "day_closes"):
+        return None
+    stored = {int(r[0]) for r in conn.execute("SELECT z_number FROM day_closes")}
+    for z in sorted(set(closes) | stored):
+        if z not in closes:
+            return ChainBreak(0, BreakKind.ROW_MISMATCH, f"Z {z} is in the journal but no audit entry records it")
+        seq, d = closes[z]
+        row = _close_row(conn, z)
+        if row is None:
+            return ChainBreak(seq, BreakKind.ROW_MISMATCH, f"Z {z} (audit entry {seq}) was deleted from the journal")
+        expected = {name: d.get(name) for name in ("day", "closed_at", "timezone", "sales", "operations",
+                                                     "first_sale", "last_sale", "members_sha256")}
+        expected["figures"] = canonical_json(d.get("figures"))
+        expected["members"] = d.get("members_sha256")
+        for name, value in expected.items():
+            if row[name] != value:
+                what = "the sales and refunds it took" if name == "members" else name
+                return ChainBreak(seq, BreakKind.ROW_MISMATCH,
+                                  f"Z {z}: {what} differ(s) from its audit entry ({seq}): the closed day was edited")
+    return None
 
 
 def _check_pin(conn: sqlite3.Connection, pin: dict[str, tuple[int, object]]) -> ChainBreak | None:

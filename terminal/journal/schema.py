@@ -177,7 +177,45 @@ def _v7_keyed_audit(conn: sqlite3.Connection) -> None:
     )
 
 
-def _v8_operation_authorization(conn: sqlite3.Connection) -> None:
+def _v8_day_closes(conn: sqlite3.Connection) -> None:
+    """The Z close (issue 12): each close of a business day with its Z number (consecutive, never
+    reused) and its figures frozen as canonical JSON, and which sales and refunds/voids it took
+    (a row belongs to at most one close; rows no close took belong to the next). Neither table is
+    ever updated or deleted from; the audit entry of each close carries the same values, so an edit
+    by raw SQL is found by ``payterm audit verify``."""
+    conn.execute(
+        """CREATE TABLE day_closes (
+            z_number INTEGER PRIMARY KEY CHECK (z_number > 0),
+            business_day TEXT NOT NULL UNIQUE,
+            closed_at TEXT NOT NULL,
+            timezone TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            sale_count INTEGER NOT NULL,
+            operation_count INTEGER NOT NULL,
+            first_sale TEXT,
+            last_sale TEXT,
+            figures TEXT NOT NULL,
+            members_sha256 TEXT NOT NULL
+        ) STRICT"""
+    )
+    conn.execute(
+        """CREATE TABLE day_close_members (
+            kind TEXT NOT NULL CHECK (kind IN ('sale', 'operation')),
+            key TEXT NOT NULL,
+            z_number INTEGER NOT NULL REFERENCES day_closes (z_number),
+            PRIMARY KEY (kind, key)
+        ) STRICT"""
+    )
+    conn.execute("CREATE INDEX day_close_members_z ON day_close_members (z_number)")
+    for table in ("day_closes", "day_close_members"):
+        for verb in ("UPDATE", "DELETE"):
+            conn.execute(
+                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'a closed day never changes'); END"
+            )
+
+
+def _v9_operation_authorization(conn: sqlite3.Connection) -> None:
     """The manager's authorization sent with a refund or void (issue 10, item 1): the PIN sealed to
     the wallet's key for exactly that operation (ciphertext the register cannot open), kept so
     that a resend after a crash is the same request the manager authorized. NULL for the
@@ -187,7 +225,7 @@ def _v8_operation_authorization(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_core, _v2_operations, _v3_used_codes_and_indexes, _v4_cancel_requested, _v5_final_rows_are_final,
-    _v6_pos_requests, _v7_keyed_audit, _v8_operation_authorization,
+    _v6_pos_requests, _v7_keyed_audit, _v8_day_closes, _v9_operation_authorization,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

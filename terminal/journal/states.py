@@ -46,6 +46,8 @@ class AuditAction(StrEnum):
     MANAGER_PIN_RESET = "manager.pin_reset"  # by IT, without the old PIN (`payterm manager-pin reset`)
     MANAGER_SETTINGS_CHANGED = "manager.settings_changed"
     MANAGER_END_OF_DAY = "manager.end_of_day"
+    DAY_CLOSED = "day.closed"  # a Z close: its number, business day and frozen figures
+    RECEIPT_DECLINED = "receipt.declined"  # the customer wanted no receipt: none was printed
     RECOVERY_STARTED = "recovery.started"
     RECOVERY_FINISHED = "recovery.finished"
     POS_PAYMENT_REQUEST = "pos.payment_request"  # a paired POS asked for a payment

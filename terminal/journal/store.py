@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 
@@ -19,6 +19,7 @@ from terminal.crypto.keys import KeySigner, VerifyKey
 from terminal.domain.flow import Sale
 from terminal.domain.operation import Operation
 from terminal.journal.audit import JsonValue, append, append_key_rotation, has_signed_entry
+from terminal.journal.day_close import close_day
 from terminal.journal.db import Writer
 from terminal.journal.errors import FinalStateError, InvalidRecordError, OperationRefused, UnknownRecordError
 from terminal.journal.queries import Reader, get_operation, get_sale, operations_for_sale, verify_chain
@@ -28,6 +29,7 @@ from terminal.journal.records import (
     ChainVerification,
     CodeFingerprint,
     CurrencyTotals,
+    DayCloseRecord,
     HistoryQuery,
     OperationRecord,
     SaleRecord,
@@ -260,6 +262,20 @@ class Journal:
         def write(conn: sqlite3.Connection) -> AuditEntry:
             after = apply(conn) if apply is not None else None
             return self._append(conn, at, actor, action, {**details, **(after or {})})
+
+        return self._writer.transaction(write)
+
+    # --- closing the business day (Z) -------------------------------------------------------
+
+    def close_day(self, day: date, today: date, at: datetime, timezone: str, actor: str = "manager") -> DayCloseRecord:
+        """The Z close of ``day``: the rule (``terminal.domain.day_close.can_close``), the frozen
+        figures, the next Z number, the rows it takes and its audit entry, in one transaction.
+        Raises ``DayCloseRefused`` (with the latest close) when the day may not be closed."""
+
+        def write(conn: sqlite3.Connection) -> DayCloseRecord:
+            record, details = close_day(conn, day=day, today=today, at=at, timezone=timezone, actor=actor)
+            self._append(conn, at, actor, AuditAction.DAY_CLOSED, details)
+            return record
 
         return self._writer.transaction(write)
 

@@ -39,7 +39,9 @@ def issue_receipts(
     for copy in (only,) if only is not None else copies(printer):
         receipt = render_receipt(sale, copy, store, language=language, reprint=reprint)
         if printer.kind is PrinterKind.NONE:
-            name = f"{_safe(receipt.sale.reference)}-{copy.value}{'-reprint' if reprint else ''}.pdf"
+            given = receipt.sale.given_back
+            what = "" if given is None else f"-{given.kind.value}-{given.at:%Y%m%dT%H%M%S%f}"
+            name = f"{_safe(receipt.sale.reference)}{what}-{copy.value}{'-reprint' if reprint else ''}.pdf"
             issued.append(Issued(copy, False, receipt_pdf(receipt, pdf_dir / name, printer.width_chars)))
         else:
             print_receipt(receipt, printer, mode)

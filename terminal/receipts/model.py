@@ -1,5 +1,6 @@
 """A receipt as data: what it says, in which language, for whom. Printers, PDF and PNG all draw
-the same ``Receipt``, so the copies cannot disagree."""
+the same ``Receipt``, so the copies cannot disagree. A refund or void slip is a receipt too: the
+sale's values with what was given back (``GivenBackValues``), naming the original sale."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from terminal.config.model import Language
 from terminal.domain.flow import FINAL_STATES, SaleState
 from terminal.domain.money import Money
-from terminal.journal.records import SaleRecord
+from terminal.journal.records import OperationRecord, SaleRecord
+from terminal.journal.states import OperationKind, OperationState
 from terminal.receipts.errors import NoReceiptForSale
 
 
@@ -59,6 +61,16 @@ class StoreInfo:
 
 
 @dataclass(frozen=True)
+class GivenBackValues:
+    """A refund or void that succeeded, for its slip."""
+
+    kind: OperationKind  # REFUND or VOID (a reversal refund is the register's own: no slip)
+    amount: int  # minor units of the sale's currency
+    at: datetime
+    wallet_ref: str | None = None
+
+
+@dataclass(frozen=True)
 class SaleValues:
     """What a receipt needs of a sale: from a journal ``SaleRecord`` or given directly."""
 
@@ -70,11 +82,22 @@ class SaleValues:
     wallet: str
     last4: str
     approval_code: str | None = None
+    given_back: GivenBackValues | None = None  # set: this is the slip of a refund or void of the sale
 
     @classmethod
     def from_record(cls, sale: SaleRecord) -> SaleValues:
         return cls(sale.merchant_reference, sale.amount, sale.currency, sale.state, sale.created_at,
                    sale.wallet, sale.code_last4, sale.approval_code)
+
+    @classmethod
+    def for_operation(cls, sale: SaleRecord, operation: OperationRecord) -> SaleValues:
+        """The slip of a refund or void of ``sale``; only one that succeeded has a slip."""
+        if operation.state is not OperationState.SUCCEEDED or operation.kind is OperationKind.REVERSAL:
+            raise NoReceiptForSale(f"the {operation.kind.value} {operation.idempotency_key} is "
+                                   f"{operation.state.value}: no slip")
+        return cls(sale.merchant_reference, sale.amount, sale.currency, sale.state, sale.created_at, sale.wallet,
+                   sale.code_last4, sale.approval_code,
+                   GivenBackValues(operation.kind, operation.amount, operation.created_at, operation.wallet_ref))
 
 
 @dataclass(frozen=True)
@@ -111,6 +134,10 @@ _LABELS: dict[Language, dict[str, str]] = {
         "approval": "承認番号", "reference": "取引番号", "total": "合計",
         "training": "トレーニング: 実際の支払いではありません", "thanks": "ありがとうございました",
         SaleState.APPROVED: "承認", SaleState.DECLINED: "不承認", SaleState.REVERSED: "取消",
+        "reprint_of": "再発行の取引", "sale_time": "取引日時",
+        OperationKind.REFUND: "返金", OperationKind.VOID: "取消", "original": "元の取引",
+        "original_time": "元の取引日時", "original_amount": "元の金額", "wallet_ref": "返金番号",
+        "given_back_refund": "返金額", "given_back_void": "取消金額",
     },
     Language.EN: {
         "customer": "CUSTOMER COPY", "merchant": "MERCHANT COPY", "reprint": "REPRINT", "time": "Date",
@@ -118,6 +145,10 @@ _LABELS: dict[Language, dict[str, str]] = {
         "approval": "Approval code", "reference": "Reference", "total": "TOTAL",
         "training": "TRAINING: no money was moved", "thanks": "Thank you",
         SaleState.APPROVED: "APPROVED", SaleState.DECLINED: "DECLINED", SaleState.REVERSED: "REVERSED",
+        "reprint_of": "Reprint of sale", "sale_time": "Sale time",
+        OperationKind.REFUND: "REFUND", OperationKind.VOID: "VOID", "original": "Original sale",
+        "original_time": "Sale date", "original_amount": "Sale amount", "wallet_ref": "Refund no.",
+        "given_back_refund": "REFUNDED", "given_back_void": "VOIDED",
     },
 }
 
@@ -148,8 +179,15 @@ def render_receipt(
         Row(store.store_name, align=Align.CENTER),
         Row(t[copy.value], align=Align.CENTER, style=Style.BOLD),
     ]
+    given = values.given_back
+    if given is not None:
+        rows.append(Row(t[given.kind], align=Align.CENTER, style=Style.LARGE))
     if reprint:
-        rows.append(Row(f"** {t['reprint']} **", align=Align.CENTER, style=Style.BOLD))
+        rows += [Row(f"** {t['reprint']} **", align=Align.CENTER, style=Style.BOLD),
+                 Row(t["reprint_of"], values.reference),
+                 Row(t["sale_time"], f"{_local_time(values.at, store.timezone):%Y-%m-%d %H:%M}")]
+    if given is not None:
+        return _slip(values, given, copy, store, language, reprint, rows)
     rows += [
         RULE,
         Row(t["time"], f"{_local_time(values.at, store.timezone):%Y-%m-%d %H:%M}"),
@@ -166,6 +204,30 @@ def render_receipt(
         Row(t["total"], Money(values.amount, values.currency).format(), style=Style.LARGE),
         RULE,
     ]
+    footer = [Row(t["thanks"], align=Align.CENTER)]
+    if store.training:
+        footer.insert(0, Row(t["training"], align=Align.CENTER, style=Style.BOLD))
+    return Receipt(copy, language, tuple(rows), values.reference, tuple(footer), values, store, reprint)
+
+
+def _slip(values: SaleValues, given: GivenBackValues, copy: ReceiptCopy, store: StoreInfo, language: Language,
+          reprint: bool, rows: list[Row]) -> Receipt:
+    """A refund or void slip: when, the original sale (reference, time, amount) and what was given back."""
+    t = _LABELS[language]
+    rows += [
+        RULE,
+        Row(t["time"], f"{_local_time(given.at, store.timezone):%Y-%m-%d %H:%M}"),
+        Row(t["register"], store.register_name),
+        Row(t["original"], values.reference),
+        Row(t["original_time"], f"{_local_time(values.at, store.timezone):%Y-%m-%d %H:%M}"),
+        Row(t["original_amount"], Money(values.amount, values.currency).format()),
+        Row(t["wallet"], values.wallet),
+        Row(t["code"], f"****{values.last4}"),
+    ]
+    if given.wallet_ref and given.kind is OperationKind.REFUND:  # a void's is the charge id
+        rows.append(Row(t["wallet_ref"], given.wallet_ref))
+    back = "-" + Money(given.amount, values.currency).format()
+    rows += [RULE, Row(t[f"given_back_{given.kind.value}"], back, style=Style.LARGE), RULE]
     footer = [Row(t["thanks"], align=Align.CENTER)]
     if store.training:
         footer.insert(0, Row(t["training"], align=Align.CENTER, style=Style.BOLD))

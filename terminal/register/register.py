@@ -22,6 +22,7 @@ from terminal.domain.paymentcode import (
     Classification, PaymentCode, PaymentCodeClassifier, RejectReason, Rejection, Symbology,
 )
 from terminal.journal.mapper import to_sale
+from terminal.journal.states import AuditAction
 from terminal.journal.store import Journal
 from terminal.register.enrollment import Enrollment
 from terminal.register.anchoring import anchor_audit
@@ -179,10 +180,33 @@ class Register:
         return allowed
 
     def next_sale(self) -> Allowed:
+        """The next sale; a receipt waiting for the cashier's choice is printed."""
         allowed = self.sale.can_start_over()
         if allowed:
+            if self.receipts is not None:
+                self.receipts.release_pending()
             self.runner.new_sale()
         return allowed
+
+    def hold_receipts(self) -> None:
+        """A cashier window offers "No receipt": an approved sale's receipt waits for its choice."""
+        if self.receipts is not None:
+            self.receipts.hold_for_choice()
+
+    def decline_receipt(self) -> bool:
+        """The customer wants no receipt for the sale just approved: nothing is printed and the
+        audit log says so. False when no receipt was waiting (none configured, or printed)."""
+        if self.receipts is None:
+            return False
+        sale = self.sale
+
+        def record(key: str) -> None:
+            reference = sale.reference if sale.idempotency_key == key else None
+            self.journal.record_manager_action(
+                AuditAction.RECEIPT_DECLINED, actor="cashier",
+                at=datetime.fromtimestamp(self._clock(), UTC),
+                details={"key": key, **({"reference": reference} if reference else {})})
+        return self.receipts.decline_pending(record)
 
     def wait_final(self, timeout: float | None = None) -> Sale:
         return self.runner.wait_final(timeout)

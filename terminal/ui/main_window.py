@@ -7,6 +7,7 @@ sale state itself."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -19,15 +20,15 @@ from terminal.config.model import Language
 from terminal.domain.amount_guard import AmountLimits
 from terminal.domain.flow import Sale
 from terminal.domain.money import Money
-from terminal.domain.paymentcode import Symbology
+from terminal.domain.paymentcode import Classification, Symbology
 from terminal.register.register import RegisterStatus
-from terminal.scan.types import ScanResult, SourceState
+from terminal.scan.types import Quad, ScanResult, SourceState
 from terminal.ui.bridge import RegisterBridge
 from terminal.ui.camera_view import CameraColumn, CameraView
 from terminal.ui.code_reader import CodeReader, ReadAnswer
 from terminal.ui.customer_display import CustomerDisplay, place_customer_display
 from terminal.ui.errors import error_text
-from terminal.ui.i18n import Languages
+from terminal.ui.i18n import Languages, format_time
 from terminal.ui.keyboard import Command, KeyRouter
 from terminal.ui.manager.services import ManagerServices
 from terminal.ui.manual_entry import ManualEntryDialog
@@ -45,6 +46,20 @@ if TYPE_CHECKING:
     from terminal.ui.manager.pin_dialog import ManagerPinDialog
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KeptCode:
+    """A payment code read while the wallet cannot be reached: held in memory only (a code is a
+    bearer token: never logged or written), sent when the wallet is back, dropped on cancel."""
+
+    text: str
+    symbology: Symbology
+    quad: Quad | None = None
+    verdict: Classification | None = None
+
+    def __repr__(self) -> str:
+        return f"KeptCode(…{self.text[-4:]})"
 
 
 class CashierWindow(QMainWindow):
@@ -69,6 +84,7 @@ class CashierWindow(QMainWindow):
         super().__init__()
         self.setObjectName("cashierWindow")
         self.register = register
+        register.hold_receipts()  # an approved sale's receipt waits for "Next sale" or "No receipt"
         self.hub = hub
         self.languages = languages
         self.sounds = sounds or SoundPlayer(self)
@@ -78,6 +94,7 @@ class CashierWindow(QMainWindow):
         self._zone = ZoneInfo(timezone) if timezone else None  # the store's: one clock on every screen
         self._may_close = not kiosk
         self.ready = True
+        self._kept: KeptCode | None = None  # read while the wallet was unreachable; memory only
         self.bridge = RegisterBridge(self)
         self.bridge.attach(register.hooks)
         self.reader = CodeReader(register, self)
@@ -145,6 +162,7 @@ class CashierWindow(QMainWindow):
         self.flow.secret.connect(self.register.step_up_input)
         self.flow.cancel.connect(self._cancel)
         self.flow.next_sale.connect(self._next_sale)
+        self.flow.no_receipt.connect(self._no_receipt)
         self.flow.manual_entry.connect(self.open_manual_entry)
         self.flow.panel_changed.connect(lambda panel: self.camera_column.setVisible(panel.wants_camera))
         if self.customer is not None:
@@ -154,6 +172,8 @@ class CashierWindow(QMainWindow):
     # -- the sale -------------------------------------------------------------------------------
 
     def show_sale(self, sale: Sale) -> None:
+        if self._kept is not None and not sale.accepts_code():
+            self._kept = None  # cancelled (or over) while kept: the code is dropped, never sent
         self.flow.show_sale(sale)
         if self.customer is not None:
             self.customer.show_page(self.flow.current.customer_page, sale)
@@ -168,14 +188,25 @@ class CashierWindow(QMainWindow):
         return datetime.now(self._zone) if self._zone is not None else datetime.now().astimezone()
 
     def _cancel(self) -> None:
+        if self._kept is not None:  # the cashier stops the sale: a kept code is dropped, never sent
+            self._kept = None
+            self.flow.awaiting.show_waiting(False)
         self.register.cancel()
 
     def _next_sale(self) -> None:
         self.register.next_sale()
 
+    def _no_receipt(self) -> None:
+        """The customer wants no receipt: nothing is printed, the audit log says so, next sale."""
+        if self.register.decline_receipt():
+            self.topbar.show_note(self.tr("No receipt: nothing was printed."))
+        self.register.next_sale()
+
     def _wallet_changed(self, health: WalletHealth) -> None:
         self.topbar.show_wallet(health)
         self.flow.set_wallet_reachable(health.reach is not Reach.UNREACHABLE)
+        if health.reach is not Reach.UNREACHABLE and self._kept is not None:
+            self._send_kept()
 
     def set_ready(self, ready: bool, note: str = "") -> None:
         """False while unfinished sales are recovered: no new sale before that."""
@@ -187,7 +218,26 @@ class CashierWindow(QMainWindow):
     def _scanned(self, result: ScanResult) -> None:
         if not self.register.sale.accepts_code():
             return  # between sales the camera may see anything; only a waiting sale takes a code
-        self.reader.read(result.text, result.symbology, result.quad, result.verdict)
+        self._read_code(KeptCode(result.text, result.symbology, result.quad, result.verdict))
+
+    def _read_code(self, code: KeptCode) -> None:
+        """To the register, or, while the wallet cannot be reached, kept in memory (never written
+        anywhere) until it is back: then sent, unless the cashier cancelled the sale meanwhile."""
+        if self.watch is not None and not self.watch.reachable:
+            self._kept = code  # a newer read replaces an older one: the customer's latest code
+            self.flow.awaiting.show_waiting(True)
+            return
+        self.reader.read(code.text, code.symbology, code.quad, code.verdict)
+
+    def _send_kept(self) -> None:
+        code, self._kept = self._kept, None
+        self.flow.awaiting.show_waiting(False)
+        if code is not None and self.register.sale.accepts_code():
+            self.reader.read(code.text, code.symbology, code.quad, code.verdict)
+
+    @property
+    def keeps_code(self) -> bool:
+        return self._kept is not None
 
     def _read_answered(self, answer: ReadAnswer) -> None:
         self.camera.highlight(answer.quad, answer.rejection is None)
@@ -201,7 +251,7 @@ class CashierWindow(QMainWindow):
         if not self.register.sale.accepts_code():
             return
         dialog = ManualEntryDialog(self)
-        dialog.code_entered.connect(lambda text: self.reader.read(text, Symbology.KEYED))
+        dialog.code_entered.connect(lambda text: self._read_code(KeptCode(text, Symbology.KEYED)))
         self._open(dialog)
 
     def _camera_state(self, state: SourceState) -> None:
@@ -227,9 +277,17 @@ class CashierWindow(QMainWindow):
             self.open_manual_entry()
         elif command is Command.REPRINT:
             self.register.reprint_last_receipt()
-            self.topbar.show_note(self.tr("Printing the last receipt again…"))
+            self.topbar.show_note(self.reprint_note())
         else:
             self.open_manager()
+
+    def reprint_note(self) -> str:
+        """What the top bar says on F4: which sale is reprinted ("REPRINT" with its reference and time)."""
+        last = next(iter(self.recent.entries), None)
+        if last is None or not last.sale.reference:
+            return self.tr("Printing the last receipt again…")
+        return self.tr("REPRINT of sale %1 (%2): printing…").replace("%1", last.sale.reference) \
+            .replace("%2", format_time(last.at))
 
     # -- manager, language, kiosk ---------------------------------------------------------------
 

@@ -25,6 +25,7 @@ class FakeRegister:
     calls: list[tuple[str, Any]] = field(default_factory=list)
     rejection: Rejection | None = None  # what code_read answers
     status_value: RegisterStatus = STATUS
+    holds_receipts: bool = False
     _sale: Sale = field(default_factory=Sale)
 
     @property
@@ -74,6 +75,13 @@ class FakeRegister:
 
     def reprint_last_receipt(self) -> None:
         self.calls.append(("reprint_last_receipt", None))
+
+    def hold_receipts(self) -> None:
+        self.holds_receipts = True  # a flag, not a call: tests compare ``calls`` with the cashier's requests
+
+    def decline_receipt(self) -> bool:
+        self.calls.append(("decline_receipt", None))
+        return True
 
     def status(self) -> RegisterStatus:
         return self.status_value

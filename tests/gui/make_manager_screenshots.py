@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sandbox.server import SandboxServer
@@ -25,6 +26,8 @@ from terminal.ui.app import application
 from terminal.ui.i18n import Languages
 from terminal.ui.main_window import CashierWindow
 from terminal.ui.manager import ManagerDialog, ManagerPinDialog
+from terminal.ui.manager.day_close_view import close_report_lines
+from terminal.ui.manager.zreport import draw_rows
 from terminal.ui.scanning import ScannerHub
 from terminal.ui.sounds import SoundPlayer
 from terminal.ui.wizard import EnrollmentWizard
@@ -106,6 +109,26 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
     until(app, lambda: manager.end_of_day.result is not None)
     save(app, manager, f"manager-end-of-day-{suffix}")
 
+    # The Z close: closed in the English run; the Japanese run shows it and a second close refused.
+    z = manager.end_of_day.z
+    z.close_day()  # the first press asks to press again
+    save(app, manager, f"manager-day-close-confirm-{suffix}")
+    z.close_day()
+    until(app, lambda: z.close_button.isEnabled() and z.list.count() > 0)
+    manager.end_of_day.verdict.setFocus()
+    save(app, manager, f"manager-day-close-{suffix}")
+    close = z.selected()
+    assert close is not None
+    image = QImage(1240, 1754, QImage.Format.Format_RGB32)  # the Z slip as printed (A4 at 150 dpi)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.translate(60, 60)
+    draw_rows(painter, 1240 - 120, 1754 - 120, close_report_lines(
+        close, rig.services.store_name, rig.services.register_name, rig.services.now(), reprint=True), lambda: None)
+    painter.end()
+    image.copy(0, 0, 1240, 560).save(str(OUT / f"manager-z-report-{suffix}.png"))
+    print(OUT / f"manager-z-report-{suffix}.png")
+
     if manager.settings is not None:
         manager.tabs.setCurrentWidget(manager.settings)
         manager.settings.fields["scanner.fps"].setText("0")  # type: ignore[union-attr]
@@ -137,6 +160,24 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
     until(app, lambda: locked.field.isEnabled())
     locked.reject()
     window.quit_by_manager()
+
+
+def slips(rig: ManagerRig) -> None:
+    """The refund slip and a reprinted receipt as printed (58 mm paper), in both languages."""
+    from terminal.receipts import ReceiptCopy, SaleValues, receipt_png, render_receipt
+    from terminal.register.setup import store_info
+
+    journal = rig.register.journal
+    refunded = next(s for s in journal.history(HistoryQuery()) if s.amount == 3000)
+    [refund] = journal.reader.operations_for_sale(refunded.idempotency_key)
+    store = store_info(rig.services.config.loaded.settings, rig.register.enrollment)  # type: ignore[union-attr]
+    for language in (Language.JA, Language.EN):
+        suffix = language.value
+        slip = render_receipt(SaleValues.for_operation(refunded, refund), ReceiptCopy.CUSTOMER, store,
+                              language=language)
+        print(receipt_png(slip, OUT / f"slip-refund-{suffix}.png"))
+        again = render_receipt(refunded, ReceiptCopy.CUSTOMER, store, language=language, reprint=True)
+        print(receipt_png(again, OUT / f"receipt-reprint-{suffix}.png"))
 
 
 def wizard_shots(app: QApplication, home: Path, sandbox: RunningSandbox, suffix: str) -> None:
@@ -182,6 +223,7 @@ def main() -> None:
                                              "damaged box")
             voided = next(s for s in sales if s.amount == 480)
             rig.register.client.cancel_charge(voided.charge_id or "")  # a mismatch for the end of day
+            slips(rig)
             for language, suffix in ((Language.EN, "en"), (Language.JA, "ja")):
                 languages.switch(language)
                 shots(app, rig, languages, suffix)

@@ -9,6 +9,7 @@ Manager mode and the first-run wizard: tests/gui/make_manager_screenshots.py."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -98,6 +99,23 @@ def cashier(app: QApplication, languages: Languages, language: Language) -> None
     window.flow.current.type_text("2468")
     window.flow.current.enter()
     save(app, window, f"step-up-pin-wallet-away-{suffix}")
+    # a code read while the wallet is away: kept in memory, and said so
+    register.move_to(sale_in(SaleState.AWAITING_CODE))
+    still = replace(camera_frame(), seq=2)  # a new frame number: the view draws it again
+    window.camera.set_frames(lambda: still)
+    settle(app)
+    window.flow.awaiting.show_waiting(True)
+    save(app, window, f"awaiting-code-wallet-away-{suffix}")
+    window.camera.set_frames(lambda: None)
+    window.camera.clear_picture()
+    window.flow.set_wallet_reachable(True)
+    window.topbar.show_wallet(WalletHealth(Reach.CONNECTED, 0.015))
+    # F4 on the next sale's screen: the top bar names the sale reprinted
+    register.move_to(Sale())
+    settle(app)
+    window.topbar.show_note(window.reprint_note())
+    save(app, window, f"reprint-note-{suffix}")
+    window.topbar.show_note("")
     window.customer = customer
     register.move_to(sale_in(SaleState.AWAITING_CODE))
     settle(app)

@@ -72,7 +72,7 @@ def test_end_of_day_agrees_then_shows_a_deliberate_mismatch(qtbot, rig: ManagerR
     assert any(r["kind"] == "difference" and r["reference"] == second.reference for r in table)
 
     pdf = export(qtbot, tab, tab.pdf_button)
-    assert pdf.name == f"z-report-{differing.day.isoformat()}.pdf"
+    assert pdf.name == f"comparison-{differing.day.isoformat()}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 1000
 
     actions = sqlite3.connect(rig.register.journal.path).execute(

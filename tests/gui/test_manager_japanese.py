@@ -58,6 +58,18 @@ def test_no_english_in_japanese_manager_mode(qtbot, rig: ManagerRig, languages: 
     manager.end_of_day.run()
     qtbot.waitUntil(lambda: manager.end_of_day.result is not None, timeout=10_000)
     check("end of day", manager)
+    z = manager.end_of_day.z
+    z.close_button.click()  # the first press asks to press again
+    check("end of day, asked to confirm the close", manager)
+    with qtbot.waitSignal(z.closed, timeout=15_000):
+        z.close_button.click()
+    qtbot.waitUntil(lambda: z.list.count() == 1, timeout=10_000)
+    z.close_button.click()  # the same day again: the refusal in words
+    with qtbot.waitSignal(z.closed, timeout=15_000):
+        z.close_button.click()
+    qtbot.waitUntil(lambda: z.list.count() == 1, timeout=10_000)
+    assert z.status.text().startswith("✖ "), z.status.text()
+    check("end of day, closed", manager)
     if manager.settings is not None:
         manager.tabs.setCurrentWidget(manager.settings)
         manager.settings.fields["scanner.fps"].setText("0")  # type: ignore[union-attr]

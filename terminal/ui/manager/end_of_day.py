@@ -1,6 +1,7 @@
 """End of day: the journal's totals beside the wallet's settlement (differences marked with
 "≠" and colour, never colour alone), the charge-by-charge differences, a CSV export and the
-Z-report PDF. Asking the wallet runs on a worker; the run is recorded in the audit log."""
+comparison as PDF; below, the Z close of the business day and the earlier closes
+(``day_close_view``). Asking the wallet runs on a worker; the run is recorded in the audit log."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from terminal.journal.states import AuditAction
 from terminal.register.reconcile import Difference, DifferenceKind, Reconciliation
 from terminal.ui.errors import error_text
 from terminal.ui.i18n import current_language, format_money
+from terminal.ui.manager.day_close_view import DayCloseView
 from terminal.ui.manager.day_export import figures, write_csv
 from terminal.ui.manager.history import qdate
 from terminal.ui.manager.services import ManagerServices
@@ -70,16 +72,25 @@ class EndOfDayTab(QWidget):
         self.table.setObjectName("eodTotals")
         self.table.setHorizontalHeaderLabels([self.tr("Figure"), self.tr("Journal"), self.tr("Wallet"), ""])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
+        compared = QHBoxLayout()  # the figures and the differences side by side: room for the Z below
+        compared.addWidget(self.table, 1)
+        column = QVBoxLayout()
+        column.addWidget(QLabel(self.tr("Differences, charge by charge"), self))
         self.differences = QListWidget(self)
         self.differences.setObjectName("eodDifferences")
-        layout.addWidget(self.differences, 1)
+        self.differences.setWordWrap(True)  # a difference is a sentence: read whole, never scrolled sideways
+        self.differences.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column.addWidget(self.differences, 1)
+        compared.addLayout(column, 1)
+        layout.addLayout(compared, 1)
         buttons = QHBoxLayout()
         self.csv_button = QPushButton(self.tr("Export CSV"), self)
         self.csv_button.clicked.connect(self.export_csv)
-        self.pdf_button = QPushButton(self.tr("Z-report (PDF)"), self)
+        self.pdf_button = QPushButton(self.tr("Comparison (PDF)"), self)
         self.pdf_button.clicked.connect(self.export_pdf)
         for button in (self.csv_button, self.pdf_button):
             button.setEnabled(False)
@@ -88,6 +99,12 @@ class EndOfDayTab(QWidget):
         self.saved.setWordWrap(True)
         buttons.addWidget(self.saved, 1)
         layout.addLayout(buttons)
+        heading = QLabel(self.tr("Closing the day"), self)
+        heading.setObjectName("sectionHeading")
+        layout.addWidget(heading)
+        self.z = DayCloseView(services, self.selected_day, self)
+        self.day.dateChanged.connect(lambda _: self.z.disarm())  # another day: ask again before closing it
+        layout.addWidget(self.z)
 
     def selected_day(self) -> date:
         return qdate(self.day.date())
@@ -154,7 +171,7 @@ class EndOfDayTab(QWidget):
         if rec is None:
             return
         services = self._services
-        path = services.reports_dir / f"z-report-{rec.day.isoformat()}.pdf"
+        path = services.reports_dir / f"comparison-{rec.day.isoformat()}.pdf"
         self._export(lambda: write_zreport(path, report_lines(
             rec, services.store_name, services.register_name, services.now(), services.journal.audit_head())), "pdf")
 

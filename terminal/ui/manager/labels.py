@@ -55,6 +55,14 @@ _WHY_NOT = {
     Why.NOT_SAME_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "A void is only possible on the day of the sale: "
                                                          "refund it instead."),
     Why.OPERATION_OPEN: QT_TRANSLATE_NOOP("ManagerLabels", "A refund or void of this sale is still being settled."),
+    Why.ALREADY_CLOSED: QT_TRANSLATE_NOOP("ManagerLabels", "This business day is already closed. Sales from now on "
+                                                           "belong to the next business day."),
+    Why.LATER_DAY_CLOSED: QT_TRANSLATE_NOOP("ManagerLabels", "A later business day is already closed, so this day "
+                                                             "cannot be closed after it."),
+    Why.FUTURE_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "This business day has not begun. Choose today or an "
+                                                       "earlier day."),
+    Why.PAYMENT_OPEN: QT_TRANSLATE_NOOP("ManagerLabels", "A sale, refund or void is still waiting for the wallet. "
+                                                         "Wait until it has finished, then close the day."),
 }
 _ACTIONS = {
     AuditAction.SALE_INTENT: QT_TRANSLATE_NOOP("ManagerLabels", "sale started"),
@@ -75,6 +83,8 @@ _ACTIONS = {
     AuditAction.MANAGER_PIN_RESET: QT_TRANSLATE_NOOP("ManagerLabels", "manager PIN reset by IT"),
     AuditAction.MANAGER_SETTINGS_CHANGED: QT_TRANSLATE_NOOP("ManagerLabels", "settings changed"),
     AuditAction.MANAGER_END_OF_DAY: QT_TRANSLATE_NOOP("ManagerLabels", "end of day"),
+    AuditAction.DAY_CLOSED: QT_TRANSLATE_NOOP("ManagerLabels", "business day closed (Z)"),
+    AuditAction.RECEIPT_DECLINED: QT_TRANSLATE_NOOP("ManagerLabels", "customer declined a receipt"),
     AuditAction.RECOVERY_STARTED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery started"),
     AuditAction.RECOVERY_FINISHED: QT_TRANSLATE_NOOP("ManagerLabels", "recovery finished"),
     AuditAction.AUDIT_KEYED: QT_TRANSLATE_NOOP("ManagerLabels", "audit log signed from here on"),
@@ -158,6 +168,9 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "checked_by": QT_TRANSLATE_NOOP("ManagerLabels", "checked by"),
     "held_by": QT_TRANSLATE_NOOP("ManagerLabels", "PIN kept by"),
     "file": QT_TRANSLATE_NOOP("ManagerLabels", "file"),
+    "z": QT_TRANSLATE_NOOP("ManagerLabels", "Z number"),
+    "sales": QT_TRANSLATE_NOOP("ManagerLabels", "sales"),
+    "operations": QT_TRANSLATE_NOOP("ManagerLabels", "refunds and voids"),
     "key": None,
     "currency": None,
     "sale": None,
@@ -174,6 +187,13 @@ _DETAIL_LABELS: dict[str, str | None] = {
     "new_public_key": None,
     "new_key_proof": None,
     "unsigned_before": None,
+    # a Z close's frozen values: the end-of-day screen shows them as a table
+    "closed_at": None,
+    "timezone": None,
+    "first_sale": None,
+    "last_sale": None,
+    "figures": None,
+    "members_sha256": None,
 }
 # Values that are codes, in words (free text, such as IT's reason for a PIN reset, stays as typed).
 _VALUE_WORDS = {
@@ -190,7 +210,7 @@ _VALUE_WORDS = {
     "pin": QT_TRANSLATE_NOOP("ManagerLabels", "PIN"),
     "otp": QT_TRANSLATE_NOOP("ManagerLabels", "one-time code"),
     "csv": QT_TRANSLATE_NOOP("ManagerLabels", "CSV"),
-    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "Z-report (PDF)"),
+    "pdf": QT_TRANSLATE_NOOP("ManagerLabels", "comparison (PDF)"),
     # the manager's authorization, checked by the wallet
     "wallet": QT_TRANSLATE_NOOP("ManagerLabels", "the wallet"),
     "verify": QT_TRANSLATE_NOOP("ManagerLabels", "opening manager mode"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -86,6 +86,10 @@ class SaleDetailDialog(QDialog):
         self.timeline = QListWidget(timeline_box)
         self.timeline.setObjectName("saleTimeline")
         self.timeline.setMinimumHeight(150)
+        # a step is a sentence: wrapped to the dialog's width, never scrolled sideways
+        self.timeline.setWordWrap(True)
+        self.timeline.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.timeline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         inner.addWidget(self.timeline)
         layout.addWidget(timeline_box, 2)
         actions = QGroupBox(self.tr("Give money back"), self)
@@ -232,6 +236,8 @@ class SaleDetailDialog(QDialog):
         dialog.open()
 
     def _done(self, result: OperationResult | Exception) -> None:
+        if isinstance(result, OperationResult) and result.state is OperationState.SUCCEEDED and not result.repeated:
+            self._services.issue_slip(result.operation.idempotency_key)  # the customer's slip
         self.message.setText(self.describe(result))
         self.refund_amount.clear()
         if self.view is not None:

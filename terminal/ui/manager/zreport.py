@@ -1,5 +1,6 @@
-"""The Z-report (end-of-day slip) as a PDF, drawn with Qt's QPdfWriter: the receipts package
-has no PDF function for it, and Qt already renders Japanese text with the system's fonts."""
+"""End-of-day papers as PDF, drawn with Qt's QPdfWriter (the receipts package has no PDF function
+for them, and Qt already renders Japanese text with the system's fonts): the comparison with the
+wallet (``report_lines``) and, from ``day_close_view``, the Z close as frozen."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def report_lines(rec: Reconciliation, store: str, register: str, printed: dateti
                  audit_head: tuple[int, str] | None) -> list[tuple[str, str, str, str]]:
     """(label, journal, wallet, mark) rows; a heading has empty value columns."""
     rows: list[tuple[str, str, str, str]] = [
-        (QCoreApplication.translate("ZReport", "Z-report"), "", "", ""),
+        (QCoreApplication.translate("ZReport", "End of day: journal and wallet"), "", "", ""),
         (store, "", "", ""),
         (QCoreApplication.translate("ZReport", "Register: %1").replace("%1", register), "", "", ""),
         (QCoreApplication.translate("ZReport", "Business day: %1 (%2)").replace("%1", rec.day.isoformat()).replace("%2", rec.timezone), "", "", ""),
@@ -68,7 +69,7 @@ def write_zreport(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                      QMarginsF(15, 15, 15, 15), QPageLayout.Unit.Millimeter))
     writer.setResolution(300)
-    writer.setTitle("PayTerm Z-report")
+    writer.setTitle(rows[0][0] if rows else "PayTerm")
     painter = QPainter(writer)
     try:
         draw_rows(painter, writer.width(), writer.height(), rows, writer.newPage)

@@ -25,6 +25,7 @@ class Panel(QWidget):
     secret = Signal(str)  # PIN or one-time code, passed straight on
     cancel = Signal()
     next_sale = Signal()
+    no_receipt = Signal()  # the customer wants no receipt for the sale just approved
     manual_entry = Signal()
 
     def __init__(self, name: str, parent: QWidget | None = None, *, shape: Shape | None = None,

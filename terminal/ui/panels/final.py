@@ -1,7 +1,7 @@
 """The final panels: APPROVED, DECLINED, REVERSED. The verdict owns the screen: the panel's colour
 runs across the whole width, and a large icon shape, words, the amount and what to do next are
 readable from two metres (and heard: a sound), never colour alone. Enter (or the button) starts
-the next sale."""
+the next sale and prints an approved sale's receipt; "No receipt" starts it printing nothing."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from terminal.ui.widgets.verdict_icon import Shape
 
 
 class FinalPanel(Panel):
-    def __init__(self, name: str, shape: Shape, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, shape: Shape, parent: QWidget | None = None, *,
+                 offer_no_receipt: bool = False) -> None:
         super().__init__(name, parent, shape=shape, icon_size=132)
         self.setProperty("verdict", True)
         self.amount.setProperty("scale", "verdict")
@@ -24,6 +25,8 @@ class FinalPanel(Panel):
         self.detail.setObjectName("detail")
         self.detail.setWordWrap(True)
         self.layout_.addWidget(self.detail)
+        self.no_receipt_button = self.add_button("noReceiptButton", self.no_receipt.emit) if offer_no_receipt \
+            else None
         self.next_button = self.add_button("nextButton", self.next_sale.emit)
         self.finish_layout()
 
@@ -33,13 +36,15 @@ class FinalPanel(Panel):
     def retranslate(self) -> None:
         super().retranslate()
         self.next_button.setText(QCoreApplication.translate("FinalPanel", "Next sale (Enter)"))
+        if self.no_receipt_button is not None:
+            self.no_receipt_button.setText(QCoreApplication.translate("FinalPanel", "No receipt"))
 
 
 class ApprovedPanel(FinalPanel):
     customer_page = CustomerPage.APPROVED
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("approvedPanel", Shape.TICK, parent)
+        super().__init__("approvedPanel", Shape.TICK, parent, offer_no_receipt=True)
 
     def show_sale(self, sale: Sale) -> None:
         super().show_sale(sale)

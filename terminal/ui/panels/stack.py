@@ -37,6 +37,7 @@ class FlowView(QStackedWidget):
     secret = Signal(str)
     cancel = Signal()
     next_sale = Signal()
+    no_receipt = Signal()
     manual_entry = Signal()
     panel_changed = Signal(object)  # the Panel now on screen
 
@@ -65,6 +66,7 @@ class FlowView(QStackedWidget):
             panel.secret.connect(self.secret)
             panel.cancel.connect(self.cancel)
             panel.next_sale.connect(self.next_sale)
+            panel.no_receipt.connect(self.no_receipt)
             panel.manual_entry.connect(self.manual_entry)
         self.addWidget(self.confirm)
         self.confirm.charge.connect(self.charge)
