@@ -33,7 +33,7 @@ from terminal.ui.sounds import SoundPlayer
 from terminal.ui.wizard import EnrollmentWizard
 from tests.gui.fakes import FakeRegister
 from tests.gui.manager_support import PIN, ManagerRig, make_rig
-from tests.register_fixtures import pay
+from tests.register_fixtures import pay, reset_code
 from tests.sandbox_fixtures import RunningSandbox
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -83,7 +83,7 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
     window.open_manager()
     pin = window.dialog
     assert isinstance(pin, ManagerPinDialog)
-    pin.field.setText("1111")
+    pin.field.setText("1357")  # a wrong one: the wallet says how many tries are left
     pin.submit()
     until(app, lambda: pin.field.isEnabled())
     save(app, pin, f"manager-pin-{suffix}")
@@ -151,14 +151,14 @@ def shots(app: QApplication, rig: ManagerRig, languages: Languages, suffix: str)
     locked = window.dialog
     assert isinstance(locked, ManagerPinDialog)
     for _ in range(5):
-        locked.field.setText("0000")
+        locked.field.setText("1357")
         locked.submit()
         until(app, lambda: locked.field.isEnabled() or locked.locked)
     save(app, locked, f"manager-locked-{suffix}")
-    rig.clock.offset += 400
-    locked.field.setText(PIN)
-    until(app, lambda: locked.field.isEnabled())
     locked.reject()
+    # IT's reset code from the wallet lifts the lock-out
+    rig.services.pin.reset(PIN, reset_code=reset_code(rig.sandbox, rig.register), actor="it:screenshots",
+                           reason="after the lock-out picture")
     window.quit_by_manager()
 
 
@@ -220,7 +220,7 @@ def main() -> None:
             pay(rig.register, 5000, sandbox.payment_code("bob"))
             sales = rig.register.journal.history(HistoryQuery())
             rig.services.operations().refund(next(s for s in sales if s.amount == 3000), Money(500, "JPY"),
-                                             "damaged box")
+                                             "damaged box", manager_pin=PIN)
             voided = next(s for s in sales if s.amount == 480)
             rig.register.client.cancel_charge(voided.charge_id or "")  # a mismatch for the end of day
             slips(rig)
