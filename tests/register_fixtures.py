@@ -12,7 +12,9 @@ from terminal.domain.flow import Sale, SaleState
 from terminal.domain.money import Money
 from terminal.domain.paymentcode import Symbology
 from terminal.register import enrollment as enrollment_file
+from terminal.journal.records import SaleRecord
 from terminal.register.manager_pin import ManagerPin
+from terminal.register.operations import OperationResult, Operations
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
 from tests.sandbox_fixtures import RunningSandbox
@@ -78,3 +80,12 @@ def set_manager_pin(reg: Register, sandbox: RunningSandbox, pin: str = MANAGER_P
     manager = reg.manager_pin()
     manager.reset(pin, reset_code=reset_code(sandbox, reg), actor="it:test", reason="test register")
     return manager
+
+
+def manager_refund(reg: Register, sandbox: RunningSandbox, sale: SaleRecord, amount: Money,
+                   reason: str = "") -> OperationResult:
+    """A refund as the store manager makes it: with the manager's PIN, which the wallet checks
+    (set at the wallet first if this register has none yet)."""
+    manager = reg.manager_pin() if reg.manager_pin().is_set() else set_manager_pin(reg, sandbox)
+    ops = Operations(reg.journal, reg.client, timezone=reg.enrollment.timezone, manager=manager)
+    return ops.refund(sale, amount, reason, manager_pin=MANAGER_PIN)

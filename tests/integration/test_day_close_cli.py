@@ -15,7 +15,7 @@ import pytest
 
 from terminal.cli import main
 from terminal.domain.money import Money
-from tests.register_fixtures import make_register, pay
+from tests.register_fixtures import make_register, manager_refund, pay
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -55,7 +55,8 @@ def test_closing_the_day_from_the_command_line(sandbox_server: RunningSandbox, t
         pay(reg, 500, sandbox_server.payment_code("alice"))  # after the close: the next Z's
         record = reg.journal.sale(first.idempotency_key or "")
         assert record is not None  # a closed day's sale, refunded today
-        assert reg.operations.refund(record, Money(300, "JPY"), reason="damaged").state.value == "succeeded"
+        refunded = manager_refund(reg, sandbox_server, record, Money(300, "JPY"), reason="damaged")
+        assert refunded.state.value == "succeeded"
     finally:
         reg.close()
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from terminal.domain.flow import SaleState
 from terminal.domain.money import Money
 from terminal.journal import verify_chain
-from tests.register_fixtures import make_register, pay
+from tests.register_fixtures import make_register, manager_refund, pay
 from tests.sandbox_fixtures import RunningSandbox
 
 
@@ -44,7 +44,7 @@ def test_no_receipt_prints_nothing_and_is_in_the_audit_log(sandbox_server: Runni
 
         record = reg.journal.sale(kept.idempotency_key or "")
         assert record is not None
-        refund = reg.operations.refund(record, Money(300, "JPY"), reason="damaged")
+        refund = manager_refund(reg, sandbox_server, record, Money(300, "JPY"), reason="damaged")
         issued = reg.receipts.issue_slip(refund.operation.idempotency_key).result(timeout=20)
         assert [i.path.name.split("-refund-")[0] for i in issued if i.path] == [kept.reference, kept.reference]
         assert all(i.path is not None and i.path.read_bytes().startswith(b"%PDF") for i in issued)
@@ -74,7 +74,7 @@ def test_payterm_receipt_prints_slips_and_names_the_sale_it_reprints(
         when = record.created_at.astimezone(ZoneInfo(reg.enrollment.timezone)).strftime("%Y-%m-%d %H:%M")
         assert main(["receipt", "--reference", sale.reference or "", "--slips"]) == 4  # nothing given back yet
         assert "no refund or void" in capsys.readouterr().err
-        reg.operations.refund(record, Money(200, "JPY"), reason="damaged")
+        manager_refund(reg, sandbox_server, record, Money(200, "JPY"), reason="damaged")
     finally:
         reg.close()
     assert main(["receipt", "--reference", sale.reference or "", "--slips"]) == 0
