@@ -24,6 +24,7 @@ from terminal.journal.states import OperationKind, OperationState
 from terminal.register.operations import (
     NotAllowed, OperationError, OperationResult, Operations, SaleSelector, find_sale,
 )
+from terminal.receipts.errors import ReceiptError
 from terminal.register.register import Register
 from terminal.wallet.errors import WalletError
 
@@ -36,6 +37,11 @@ def _sale_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
     p.add_argument("--manager-pin-stdin", action="store_true",
                    help="read the manager PIN from stdin (otherwise it is asked on the terminal)")
+    p.add_argument("--slip", action="store_true",
+                   help="issue the customer's slip once done (printer, or PDF in the data directory)")
+
+
+SLIP_WAIT = 30.0  # seconds for the slip to be drawn and printed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -95,7 +101,7 @@ def read_manager_pin(from_stdin: bool) -> str:
 def _run(command: str, args: argparse.Namespace, refund: bool) -> int:
     try:
         loaded = settings()
-        reg = open_the_register(loaded)
+        reg = open_the_register(loaded, receipts=args.slip)
     except CommandError as exc:
         return fail(command, exc)
     try:
@@ -131,12 +137,27 @@ def _operate(reg: Register, command: str, args: argparse.Namespace, refund: bool
         result = ops.void(sale, manager_pin=pin)
     del pin
     left = ops.left_to_refund(sale)
+    slips = _slips(reg, result) if args.slip else []
     if args.json:
-        print(json.dumps(result_json(result, left), ensure_ascii=False))
+        print(json.dumps({**result_json(result, left), "slips": slips}, ensure_ascii=False))
     else:
         print(describe(result, left))
+        for slip in slips:
+            print(f"slip: {slip}")
     # Refused by the wallet and outcome unknown are both "failed" here; the text says which.
     return int(Exit.OK if result.state is OperationState.SUCCEEDED else Exit.FAILED)
+
+
+def _slips(reg: Register, result: OperationResult) -> list[str]:
+    """The slip of a refund or void that went through: printed, or the PDF files written."""
+    if reg.receipts is None or result.state is not OperationState.SUCCEEDED or result.repeated:
+        return []
+    try:
+        issued = reg.receipts.issue_slip(result.operation.idempotency_key).result(timeout=SLIP_WAIT)
+    except (ReceiptError, TimeoutError) as exc:
+        print(f"no slip: {exc}", file=sys.stderr)
+        return []
+    return [str(i.path) if i.path is not None else f"printed ({i.copy.value})" for i in issued]
 
 
 def run_cancel(args: argparse.Namespace) -> int:

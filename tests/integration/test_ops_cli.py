@@ -193,3 +193,12 @@ def test_history_shows_each_operation_and_what_is_left(home: Path, sandbox_serve
     # A void after a refund is refused before anything is sent, with the reason.
     assert main(["cancel", "--reference", "R-part"]) == 2
     assert "has refunds" in capsys.readouterr().err
+
+
+def test_a_refund_from_the_command_line_issues_its_slip(home: Path, sandbox_server: RunningSandbox,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    charge(sandbox_server, 900, "R-slip")
+    status, out = run_json(capsys, "refund", "--reference", "R-slip", "--amount", "400", "--slip")
+    assert status == 0 and out["status"] == "succeeded"
+    slips = [Path(p) for p in out["slips"]]  # type: ignore[union-attr]
+    assert slips and all(p.exists() and "R-slip-refund-" in p.name for p in slips)
