@@ -133,7 +133,8 @@ def describe_outcome(outcome: c.PaymentOutcome) -> str:
                 f"(code …{outcome.code_last4})")
     if outcome.status is c.PaymentStatus.DECLINED:
         return f"DECLINED {amount}: {outcome.message or outcome.decline_code or 'declined'}"
-    return f"NOT CHARGED {amount}: the payment was cancelled{f' ({outcome.message})' if outcome.message else ''}"
+    why = f" ({outcome.message})" if outcome.message else ""
+    return f"NOT CHARGED {amount}: the payment was cancelled{why}"
 
 
 def describe(sale: Sale) -> str:
@@ -224,12 +225,12 @@ def _charge(
     # --reference is the sale: a charge repeating it is answered with the first one's result.
     ref = c.SaleRef(CLI, CLI_SALE, args.reference or f"cli-{secrets.token_hex(8)}")
     try:
-        outcome = core.start_payment(c.PaymentOrder(ref, amount, code=code, merchant_reference=args.reference),
-                                     wait=0)
+        order = c.PaymentOrder(ref, amount, code=code, merchant_reference=args.reference)
+        outcome = core.start_payment(order, wait=0)
     except c.PaymentCoreError as exc:
         status = Exit.USAGE if isinstance(exc, c.NotAllowed) else Exit.FAILED
         raise ChargeError(exc.code or _CORE_ERRORS[type(exc)], str(exc), status) from None
-    del code
+    del code, order
     if outcome.rejected is not None:
         raise ChargeError(outcome.rejected, outcome.message or outcome.rejected, Exit.USAGE)
 

@@ -42,7 +42,9 @@ def test_a_repeated_reference_is_the_same_sale_and_never_charged_twice(
     assert asked is not None and asked.pos_name == "payterm charge" and asked.merchant_reference == "SALE-7"
 
 
-def test_a_declined_reference_repeats_its_decline(env: dict[str, str], sandbox_server: RunningSandbox) -> None:  # noqa: F811
+def test_a_declined_reference_repeats_its_decline(
+    env: dict[str, str], sandbox_server: RunningSandbox,  # noqa: F811
+) -> None:
     first = charge(env, "--amount", "1101", "--code-stdin", "--reference", "SALE-D", "--json",
                    stdin=sandbox_server.payment_code("alice"))
     again = charge(env, "--amount", "1101", "--code-stdin", "--reference", "SALE-D", "--json",
