@@ -45,7 +45,7 @@ OUTCOME_EXIT = {
     c.PaymentStatus.REVERSED: Exit.REVERSED, c.PaymentStatus.CANCELLED: Exit.REVERSED,
 }
 _CORE_ERRORS: dict[type[c.PaymentCoreError], str] = {
-    c.Busy: "busy", c.NotAllowed: "refused", c.NotFound: "not_found", c.Unavailable: "not_ready",
+    c.Busy: "busy", c.NotAllowed: "refused", c.NotFound: "not_found", c.Unavailable: "journal",
     c.PaymentCoreError: "failed",
 }
 
@@ -228,7 +228,7 @@ def _charge(
         order = c.PaymentOrder(ref, amount, code=code, merchant_reference=args.reference)
         outcome = core.start_payment(order, wait=0)
     except c.PaymentCoreError as exc:
-        status = Exit.USAGE if isinstance(exc, c.NotAllowed) else Exit.FAILED
+        status = Exit.USAGE if isinstance(exc, (c.NotAllowed, c.Busy)) else Exit.FAILED
         raise ChargeError(exc.code or _CORE_ERRORS[type(exc)], str(exc), status) from None
     del code, order
     if outcome.rejected is not None:

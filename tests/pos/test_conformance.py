@@ -29,6 +29,14 @@ def test_the_reference_client_passes_every_case() -> None:
     assert details["abort_before_start"] == "paid, 1 charge(s)"
 
 
+def test_the_worked_example_of_the_docs_passes_the_recovery_cases() -> None:
+    example = f"{sys.executable} {ROOT / 'tests' / 'pos' / 'docs_example_pos.py'} {{pairing}} {{amount}}"
+    chosen = ("approve", "decline", "lost_answer", "dropped_request", "duplicated_request", "reordered_status",
+              "status_after_restart")
+    results = conformance.run(example, timeout=60, only=chosen, jobs=len(chosen))
+    assert [(r.name, r.passed) for r in results] == [(name, True) for name in chosen], results
+
+
 def test_a_pos_that_never_asks_transaction_status_fails_the_recovery_cases() -> None:
     results = {r.name: r for r in conformance.run(NAIVE, timeout=60)}
     failed = {name for name, r in results.items() if not r.passed}
