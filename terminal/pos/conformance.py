@@ -40,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Final, Protocol
+from typing import Final
 
 from terminal.pos import core as c
 from terminal.pos.gateway import Gateway, Reply
@@ -48,7 +48,7 @@ from terminal.pos.handlers import Handlers, HandlerSettings
 from terminal.pos.ledger import Ledger
 from terminal.pos.pairing import Pairings
 from terminal.pos.replay import ReplayGuard
-from terminal.pos.server import PosServer, tls_context
+from terminal.pos.server import PosServer, Processor, tls_context
 from terminal.pos.store import PosStore
 from terminal.pos.tls import ensure_certificate
 
@@ -199,10 +199,6 @@ class KitCore:
 
 
 # -- faults: between the HTTP server and the register -----------------------------------------------
-
-
-class Processor(Protocol):
-    def process(self, raw: bytes, *, peer_is_loopback: bool) -> Reply: ...
 
 
 def _category(raw: bytes) -> str:
@@ -440,7 +436,7 @@ class _Register:
         wait = self.case.payment_wait
         handlers = Handlers(self.core, Ledger(store), HandlerSettings(POI_ID, "JPY", "", wait, wait))
         self.fault.gateway = Gateway(handlers, Pairings(store), ReplayGuard(time.monotonic), POI_ID)
-        self._server = PosServer(self.fault, "127.0.0.1", self.port,  # type: ignore[arg-type]
+        self._server = PosServer(self.fault, "127.0.0.1", self.port,
                                  tls_context(self.cert.cert_path, self.cert.key_path))
         self._server.start(poll_interval=0.1)
 
