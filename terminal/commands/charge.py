@@ -224,6 +224,7 @@ def _charge(
         print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
     # --reference is the sale: a charge repeating it is answered with the first one's result.
     ref = c.SaleRef(CLI, CLI_SALE, args.reference or f"cli-{secrets.token_hex(8)}")
+    repeat = args.reference is not None and _known(core, ref)
     try:
         order = c.PaymentOrder(ref, amount, code=code, merchant_reference=args.reference)
         outcome = core.start_payment(order, wait=0)
@@ -232,7 +233,10 @@ def _charge(
         raise ChargeError(exc.code or _CORE_ERRORS[type(exc)], str(exc), status) from None
     del code, order
     if outcome.rejected is not None:
-        raise ChargeError(outcome.rejected, outcome.message or outcome.rejected, Exit.USAGE)
+        message = outcome.message or outcome.rejected
+        if repeat:
+            message += f" (sale {args.reference} was refused so before any charge: use a new --reference)"
+        raise ChargeError(outcome.rejected, message, Exit.USAGE)
 
     interrupted = {"count": 0}
 
@@ -260,6 +264,14 @@ def _charge(
     else:
         print(describe_outcome(outcome))
     return int(OUTCOME_EXIT[outcome.status])
+
+
+def _known(core: RegisterPaymentCore, ref: c.SaleRef) -> bool:
+    try:
+        core.status(ref)
+    except c.NotFound:
+        return False
+    return True
 
 
 def _follow(

@@ -61,3 +61,19 @@ def test_the_cores_refusals_are_one_json_object_with_a_stable_code(env: dict[str
         assert done.returncode == 2, done.stderr
         out = json.loads(done.stdout)
         assert out["status"] == "error" and out["error"] == error and out["message"], out
+
+
+def test_a_reference_refused_before_any_charge_says_to_use_a_new_one(
+    env: dict[str, str], sandbox_server: RunningSandbox,  # noqa: F811
+) -> None:
+    first = charge(env, "--amount", "500", "--code-stdin", "--reference", "SALE-R", "--json",
+                   stdin="https://x.example")
+    assert first.returncode == 2 and json.loads(first.stdout)["error"] == "not_a_payment_code"
+    again = charge(env, "--amount", "500", "--code-stdin", "--reference", "SALE-R", "--json",
+                   stdin=sandbox_server.payment_code("alice"))
+    assert again.returncode == 2
+    out = json.loads(again.stdout)
+    assert out["error"] == "not_a_payment_code" and "use a new --reference" in out["message"]
+    fresh = charge(env, "--amount", "500", "--code-stdin", "--reference", "SALE-R2", "--json",
+                   stdin=sandbox_server.payment_code("alice"))
+    assert fresh.returncode == 0 and json.loads(fresh.stdout)["status"] == "approved"
