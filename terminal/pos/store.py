@@ -3,8 +3,9 @@ POS systems (their derived keys, never a passphrase) and the ledger of POS messa
 money, which makes SaleID + ServiceID unique and lets a POS ask for a result after a restart.
 
 One connection behind a lock (the API's traffic is a handful of messages a minute); WAL with
-``synchronous=FULL`` so that a recorded answer survives a power cut; schema versioned with
-``PRAGMA user_version`` and migrated step by step.
+``synchronous=FULL``, so that a claimed request survives a power cut (an answer is written
+without a sync of its own and rebuilt from the payment core if lost: ``Ledger.answer``); schema
+versioned with ``PRAGMA user_version`` and migrated step by step.
 """
 
 from __future__ import annotations
