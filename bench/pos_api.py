@@ -6,10 +6,12 @@ to the verdict, on top of the payment core's time.
 A register's POS API runs in this process on 127.0.0.1 (a free port) with an instant in-memory
 payment core (tests/pos/fake_core.py: every payment approved at once), so what is measured is
 the API alone: TLS, HTTP, the envelope (JSON, HMAC, AES), the replay check, the handler and the
-ledger's two synchronous commits (the request before the core is asked, the answer before it is
-sent). The POS side is a Python client on one keep-alive HTTPS connection. Floors measured in the
+ledger's two commits (the request before the core is asked, synced to disk; the answer before it
+is sent, not synced on its own: terminal/pos/ledger.py). The POS side is a Python client on one keep-alive HTTPS connection. Floors measured in the
 same run: an HTTPS round trip on the same connection that the server answers at once (a body
-that is not JSON: 400), and one ledger commit alone. Prints a Markdown table (docs/PERFORMANCE.md, "POS API").
+that is not JSON: 400), and one synced ledger commit alone. Prints a Markdown table per run
+(``--runs N``: N sittings, then one table of them all with the load average of each) for
+docs/PERFORMANCE.md, "POS API".
 
     .venv/bin/python bench/pos_api.py --real [--payments 100]
 
@@ -88,13 +90,8 @@ def real_core(tmp: Path) -> tuple[Any, Callable[[], str | None], Callable[[], No
     return core, lambda: wallet.payment_code("alice"), close
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--payments", type=int, default=300)
-    parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--real", action="store_true", help="the register's real core over a sandbox wallet")
-    args = parser.parse_args()
-
+def one_run(args: argparse.Namespace) -> tuple[list[tuple[str, list[float]]], tuple[float, ...]]:
+    """One sitting: the measured rows, and the load average (1, 5, 15 min) at its end."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         store = PosStore.in_data_dir(data)
@@ -156,21 +153,42 @@ def main() -> int:
         ("of it, in the register (gateway minus core)", server_side),
         ("the core (register + sandbox wallet)" if args.real else "the core (instant fake)", core_times),
         ("floor: HTTPS round trip answered at once (400, not JSON)", floor),
-        ("floor: one synchronous SQLite commit (the ledger makes 2)", commit_times),
+        ("floor: one synced SQLite commit (the ledger's claim; its answer is not synced)", commit_times),
     ]
-    load = os.getloadavg()
+    return rows, os.getloadavg()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--payments", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=1, help="sittings, each with its own register and table")
+    parser.add_argument("--real", action="store_true", help="the register's real core over a sandbox wallet")
+    args = parser.parse_args()
     kind = "the register's real core, sandbox wallet on 127.0.0.1" if args.real else "an instant fake core"
-    print(f"POS API with {kind}, {args.payments} payments after {args.warmup} warm-up, "
-          "one keep-alive HTTPS connection")
-    print(
-        f"load average during the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs "
-        "(other work on this machine)\n"
-    )
-    print("| measure | p50 ms | p99 ms | mean ms |")
-    print("|---|---:|---:|---:|")
-    for name, values in rows:
-        ms = [v * 1000 for v in values]
-        print(f"| {name} | {pct(ms, 0.5):.2f} | {pct(ms, 0.99):.2f} | {statistics.fmean(ms):.2f} |")
+    summary: list[tuple[tuple[float, ...], dict[str, list[float]]]] = []
+    for run in range(1, args.runs + 1):
+        rows, load = one_run(args)
+        summary.append((load, dict(rows)))
+        print(f"Run {run} of {args.runs}: POS API with {kind}, {args.payments} payments after {args.warmup} "
+              "warm-up, one keep-alive HTTPS connection")
+        print(f"load average at the end of the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on "
+              f"{os.cpu_count()} CPUs (other work on this machine)\n")
+        print("| measure | p50 ms | p99 ms | mean ms |")
+        print("|---|---:|---:|---:|")
+        for name, values in rows:
+            ms = [v * 1000 for v in values]
+            print(f"| {name} | {pct(ms, 0.5):.2f} | {pct(ms, 0.99):.2f} | {statistics.fmean(ms):.2f} |")
+        print()
+    if args.runs > 1:
+        names = list(summary[0][1])
+        short = ("API overhead", "in the register", "core", "floor: HTTPS", "floor: commit")
+        print(f"All runs ({kind}; p50 / p99 ms; the load average, 1 min, at the end of each run):\n")
+        print("| run | load | " + " | ".join(short) + " |")
+        print("|---:|---:|" + "---|" * len(short))
+        for run, (load, by_name) in enumerate(summary, 1):
+            cells = [f"{pct(by_name[n], 0.5) * 1000:.2f} / {pct(by_name[n], 0.99) * 1000:.2f}" for n in names]
+            print(f"| {run} | {load[0]:.2f} | " + " | ".join(cells) + " |")
     return 0
 
 

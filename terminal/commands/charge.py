@@ -1,6 +1,12 @@
 """`payterm charge`: one whole sale from the command line (for scripts and for registers driven
 by other POS software), and `payterm recover`: resolve unfinished sales after a crash.
 
+A thin client of the payment core the POS API uses (terminal/pos/register_core.py): the sale is
+submitted to it as the POS ``cli:charge`` (the journal records that the command line asked), with
+``--reference`` as its SaleTransactionID, so a charge repeating a reference never charges again
+and prints the first one's result. The command decides no payment rule: it prints the core's
+answer, and in between asks for the step-up input the sale says it needs.
+
 Before a new sale, every unfinished sale in the journal is resolved with the wallet. On a
 terminal, a PIN or one-time code is asked for at the prompt (the PIN is not echoed) and an in-app
 confirmation is waited for with a countdown. Ctrl-C cancels the sale (at the wallet when needed).
@@ -12,6 +18,7 @@ import argparse
 import getpass
 import json
 import queue
+import secrets
 import signal
 import sys
 from types import FrameType
@@ -19,15 +26,28 @@ from typing import NoReturn, TextIO
 
 from terminal.commands.amount_arg import minor_units
 from terminal.commands.common import CommandError, Exit, fail, open_the_register, settings
+from terminal.config.loader import LoadedSettings
 from terminal.domain.flow import Sale, SaleState, StepUpMethod
 from terminal.domain.money import Money, MoneyError
-from terminal.domain.paymentcode import Symbology
 from terminal.journal.errors import JournalError
+from terminal.pos import core as c
+from terminal.pos.register_core import RegisterPaymentCore
 from terminal.register.register import Register
 from terminal.register.runner import Hooks
 from terminal.wallet.errors import WalletError
 
-FINAL_EXIT = {SaleState.APPROVED: Exit.OK, SaleState.DECLINED: Exit.DECLINED, SaleState.REVERSED: Exit.REVERSED}
+# The command line's place in the payment core (terminal/pos/core.py): the journal records it as
+# the asker of its sales, as it records each POS (a key identifier no pairing can have).
+CLI = c.PosIdentity("cli:charge", "payterm charge")
+CLI_SALE = "payterm-charge"
+OUTCOME_EXIT = {
+    c.PaymentStatus.APPROVED: Exit.OK, c.PaymentStatus.DECLINED: Exit.DECLINED,
+    c.PaymentStatus.REVERSED: Exit.REVERSED, c.PaymentStatus.CANCELLED: Exit.REVERSED,
+}
+_CORE_ERRORS: dict[type[c.PaymentCoreError], str] = {
+    c.Busy: "busy", c.NotAllowed: "refused", c.NotFound: "not_found", c.Unavailable: "journal",
+    c.PaymentCoreError: "failed",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,6 +111,32 @@ def sale_json(sale: Sale) -> dict[str, object]:
     }
 
 
+def outcome_json(outcome: c.PaymentOutcome) -> dict[str, object]:
+    """The one JSON object of a charge that got its verdict (docs/cli.md)."""
+    declined = outcome.status is c.PaymentStatus.DECLINED
+    return {
+        "status": outcome.status.value,
+        "error": None,
+        "amount": outcome.amount.amount,
+        "currency": outcome.amount.currency,
+        "reference": outcome.reference, "wallet": outcome.wallet, "last4": outcome.code_last4,
+        "charge_id": outcome.charge_id, "approval_code": outcome.approval_code,
+        "decline": {"code": outcome.decline_code, "message": outcome.message} if declined else None,
+        "idempotency_key": outcome.idempotency_key,
+    }
+
+
+def describe_outcome(outcome: c.PaymentOutcome) -> str:
+    amount = outcome.amount.format()
+    if outcome.status is c.PaymentStatus.APPROVED:
+        return (f"APPROVED {amount} {outcome.wallet or ''} approval {outcome.approval_code} "
+                f"(code …{outcome.code_last4})")
+    if outcome.status is c.PaymentStatus.DECLINED:
+        return f"DECLINED {amount}: {outcome.message or outcome.decline_code or 'declined'}"
+    why = f" ({outcome.message})" if outcome.message else ""
+    return f"NOT CHARGED {amount}: the payment was cancelled{why}"
+
+
 def describe(sale: Sale) -> str:
     amount = sale.amount.format() if sale.amount else ""
     if sale.state is SaleState.APPROVED:
@@ -150,7 +196,7 @@ def _run_charge(args: argparse.Namespace) -> int:
     except CommandError as exc:
         raise ChargeError("not_ready", str(exc), exc.status) from None
     try:
-        return _charge(reg, amount, code, args, updates)
+        return _charge(reg, loaded, amount, code, args, updates)
     except ChargeError:
         raise
     except CommandError as exc:
@@ -164,28 +210,33 @@ def _run_charge(args: argparse.Namespace) -> int:
 
 
 def _charge(
-    reg: Register, amount: Money, code: str, args: argparse.Namespace, updates: queue.Queue[Sale | BaseException],
+    reg: Register, loaded: LoadedSettings, amount: Money, code: str, args: argparse.Namespace,
+    updates: queue.Queue[Sale | BaseException],
 ) -> int:
+    """The sale goes to the same payment core as the POS API's; this prints what it answers and,
+    while it runs, asks for the customer's step-up input the sale says it needs."""
     err = sys.stderr
+    core = RegisterPaymentCore(reg, loaded)
     waiting = reg.unfinished()
     if waiting:
         print(f"resolving {len(waiting)} unfinished earlier sale(s) with the wallet first…", file=err)
-    for sale in reg.recover():
+    for sale in core.recover():
         print(f"recovered an earlier sale {sale.reference}: {describe(sale)}", file=err)
-    allowed = reg.start_sale(amount)
-    if not allowed:
-        raise ChargeError(allowed.why.value if allowed.why else "refused", allowed.detail, Exit.USAGE)
-    sale = reg.sale
-    while not sale.accepts_code():
-        changed = reg.wait_change(sale, timeout=5)
-        if changed is sale:
-            raise ChargeError("register_failed", "the register did not start the sale", Exit.FAILED)
-        sale = changed
-    rejection = reg.code_read(code, Symbology.KEYED, reference=args.reference)
-    del code
-    if rejection is not None:
-        reg.cancel()
-        raise ChargeError(rejection.reason.value, rejection.message, Exit.USAGE)
+    # --reference is the sale: a charge repeating it is answered with the first one's result.
+    ref = c.SaleRef(CLI, CLI_SALE, args.reference or f"cli-{secrets.token_hex(8)}")
+    repeat = args.reference is not None and _known(core, ref)
+    try:
+        order = c.PaymentOrder(ref, amount, code=code, merchant_reference=args.reference)
+        outcome = core.start_payment(order, wait=0)
+    except c.PaymentCoreError as exc:
+        status = Exit.USAGE if isinstance(exc, (c.NotAllowed, c.Busy)) else Exit.FAILED
+        raise ChargeError(exc.code or _CORE_ERRORS[type(exc)], str(exc), status) from None
+    del code, order
+    if outcome.rejected is not None:
+        message = outcome.message or outcome.rejected
+        if repeat:
+            message += f" (sale {args.reference} was refused so before any charge: use a new --reference)"
+        raise ChargeError(outcome.rejected, message, Exit.USAGE)
 
     interrupted = {"count": 0}
 
@@ -194,21 +245,33 @@ def _charge(
         if interrupted["count"] > 1:
             raise KeyboardInterrupt
         print("\ncancelling…", file=err)
-        reg.cancel()
+        reg.cancel()  # as the cashier's cancel: at the wallet when needed
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        sale = _follow(reg, updates, args, err)
+        if not outcome.final:
+            _follow(reg, updates, args, err)
+        outcome = core.status(ref)
     except KeyboardInterrupt:
         raise ChargeError("interrupted", "interrupted; the sale stays in the journal and is resolved on the "
                           "next run", Exit.INTERRUPTED) from None
     finally:
         signal.signal(signal.SIGINT, previous)
+    if not outcome.final:
+        raise ChargeError("register_failed", "the register ended the sale without a verdict", Exit.FAILED)
     if args.json:
-        print(json.dumps(sale_json(sale), ensure_ascii=False))
+        print(json.dumps(outcome_json(outcome), ensure_ascii=False))
     else:
-        print(describe(sale))
-    return int(FINAL_EXIT[sale.state])
+        print(describe_outcome(outcome))
+    return int(OUTCOME_EXIT[outcome.status])
+
+
+def _known(core: RegisterPaymentCore, ref: c.SaleRef) -> bool:
+    try:
+        core.status(ref)
+    except c.NotFound:
+        return False
+    return True
 
 
 def _follow(

@@ -57,11 +57,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     conformance = actions.add_parser(
         "conformance", help="drive a POS implementation through the exactly-once cases, case by case")
     conformance.add_argument("--pos-command", required=True,
-                             help="the POS under test: one sale, {pairing} and {amount} substituted; "
-                                  "exit 0 when paid (e.g. 'python examples/reference_pos.py --pairing "
-                                  "{pairing} --amount {amount}')")
+                             help="the POS under test: one sale, {pairing}, {amount} and {abort_after} "
+                                  "(seconds; 0: the cashier never cancels) substituted; exit 0 when paid "
+                                  "(e.g. 'python examples/reference_pos.py --pairing {pairing} --amount "
+                                  "{amount} --abort-after {abort_after}'); docs/pos-integration.md")
     conformance.add_argument("--case", action="append", default=[], help="run only this case (repeatable)")
     conformance.add_argument("--timeout", type=float, default=60.0, help="seconds per case")
+    conformance.add_argument("--jobs", type=int, default=4, help="cases run at once (default 4)")
     conformance.set_defaults(func=run_conformance)
 
     serve = sub.add_parser("serve", help="serve the local Terminal API headless (POS owns the screen)")
@@ -269,9 +271,18 @@ def _interrupt() -> None:
 def run_conformance(args: argparse.Namespace) -> int:
     from terminal.pos import conformance
 
-    results = conformance.run(args.pos_command, timeout=args.timeout, only=tuple(args.case))
+    try:
+        results = conformance.run(args.pos_command, timeout=args.timeout, only=tuple(args.case),
+                                  jobs=args.jobs)
+    except ValueError as exc:
+        print(f"payterm pos conformance: {exc} (cases: {', '.join(c.name for c in conformance.CASES)})",
+              file=sys.stderr)
+        return USAGE
+    what = {case.name: case.what for case in conformance.CASES}
     for r in results:
-        print(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<12} {r.detail}", flush=True)
+        print(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<20} {r.detail}", flush=True)
+        if not r.passed:
+            print(f"      the register {what[r.name]}")
         if not r.passed and r.output:
             print("      " + r.output.strip().replace("\n", "\n      ")[-1500:])
     failed = sum(not r.passed for r in results)

@@ -29,7 +29,13 @@ from terminal.domain.money import Money
 
 
 class PaymentCoreError(Exception):
-    """Base of the refusals a PaymentCore may raise; the message is short and may be shown."""
+    """Base of the refusals a PaymentCore may raise; the message is short and may be shown.
+    ``code``: a stable word for why, where there is one (``Why`` values: ``zero_amount``,
+    ``over_maximum``, ``wrong_currency``, ``busy``), for surfaces that print codes."""
+
+    def __init__(self, message: str = "", code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Busy(PaymentCoreError):
@@ -71,11 +77,12 @@ class PaymentOrder:
     amount: Money
     sale_reference_id: str | None = None
     code: str | None = None  # a payment code the POS's own scanner read; None: PayTerm scans
+    merchant_reference: str | None = None  # the sale's reference at the wallet; None: the core makes one
 
     def __repr__(self) -> str:  # never show a payment code
         return (
             f"PaymentOrder({self.ref!r}, {self.amount!r}, {self.sale_reference_id!r}, "
-            f"code={'<given>' if self.code else None})"
+            f"code={'<given>' if self.code else None}, {self.merchant_reference!r})"
         )
 
 
@@ -102,6 +109,9 @@ class PaymentOutcome:
     code_last4: str | None = None
     aborted: bool = False  # CANCELLED because the POS asked (AbortRequest)
     receipt_lines: tuple[str, ...] = ()  # the customer receipt, Japanese and English lines
+    rejected: str | None = None  # DECLINED by the register before any request: the RejectReason value
+    reference: str | None = None  # the sale's merchant reference
+    idempotency_key: str | None = None  # the sale's key at the wallet, once its intent is committed
 
     @property
     def final(self) -> bool:

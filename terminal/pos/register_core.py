@@ -32,6 +32,7 @@ from datetime import time as dtime
 from zoneinfo import ZoneInfo
 
 from terminal.config.loader import LoadedSettings
+from terminal.domain.affordance import Why
 from terminal.domain.flow import Sale, check_amount
 from terminal.domain.paymentcode import Rejection, RejectReason, Symbology
 from terminal.journal.errors import JournalError
@@ -39,7 +40,6 @@ from terminal.journal.pos_requests import PosRequestRecord, PosRequests, PosReve
 from terminal.journal.records import OperationRecord, SaleRecord
 from terminal.journal.states import OperationState, SaleState
 from terminal.pos import core as c
-from terminal.register import doctor
 from terminal.register.operations import NotAllowed as OperationNotAllowed
 from terminal.register.operations import Operations
 from terminal.register.register import Register
@@ -54,6 +54,7 @@ LOCAL_DECLINES: dict[RejectReason, str] = {
     RejectReason.NOT_ACCEPTED: "wallet_not_accepted",
     RejectReason.ALREADY_USED: "code_used",
 }
+_REJECTIONS: dict[str, RejectReason] = {r.value: r for r in RejectReason}
 ABORTED = "aborted"
 CANCELLED = "cancelled"  # the cashier cancelled before any code was read
 INTERRUPTED = "interrupted"
@@ -100,12 +101,13 @@ class RegisterPaymentCore:
 
     # -- start-up -------------------------------------------------------------------------------
 
-    def recover(self) -> None:
-        """Resolve every sale and operation left unfinished by an earlier run; payments are
-        refused as Busy meanwhile, and status reports such a sale IN_PROGRESS until it ends."""
+    def recover(self) -> list[Sale]:
+        """Resolve every sale and operation left unfinished by an earlier run (returned, as they
+        ended); payments are refused as Busy meanwhile, and status reports such a sale
+        IN_PROGRESS until it ends."""
         self._recovering.set()
         try:
-            self.register.recover()
+            return self.register.recover()
         finally:
             self._recovering.clear()
 
@@ -136,17 +138,21 @@ class RegisterPaymentCore:
             if not allowed:
                 raise c.Busy(allowed.detail)
             if order.amount.currency != self.loaded.settings.register.currency:
-                raise c.NotAllowed(f"this register takes {self.loaded.settings.register.currency} only")
+                raise c.NotAllowed(f"this register takes {self.loaded.settings.register.currency} only",
+                                   Why.WRONG_CURRENCY.value)
             amount_ok = check_amount(order.amount)
             if not amount_ok:
-                raise c.NotAllowed(amount_ok.detail)
+                raise c.NotAllowed(amount_ok.detail, amount_ok.why.value if amount_ok.why else None)
             record = self._record(order)
             self.register.next_sale()  # a finished sale makes way for an empty one (else: no-op)
             before = self.register.sale
             started = self.register.start_sale(order.amount, reference=record.merchant_reference)
-            if not started:  # the cashier began a payment in between
-                self.requests.mark_refused(record, "busy", started.detail, self._now())
-                raise c.Busy(started.detail)
+            if not started:  # the cashier began a payment in between, or the register's maximum
+                why = started.why.value if started.why else "busy"
+                self.requests.mark_refused(record, why, started.detail, self._now())
+                if started.why is Why.BUSY:
+                    raise c.Busy(started.detail, why)
+                raise c.NotAllowed(started.detail, why)
             running = self._running = _Running(record)
             # Once the register has taken the amount (whatever came after: a code, the cashier's
             # cancel), what the sale answers is about this payment.
@@ -160,7 +166,8 @@ class RegisterPaymentCore:
         try:
             record, _ = self.requests.record_request(
                 pos_key_id=ref.pos.key_identifier, pos_name=ref.pos.name, sale_id=ref.sale_id,
-                sale_transaction_id=ref.sale_transaction_id, merchant_reference=self._new_reference(),
+                sale_transaction_id=ref.sale_transaction_id,
+                merchant_reference=order.merchant_reference or self._new_reference(),
                 amount=order.amount, sale_reference_id=order.sale_reference_id, at=self._now(),
             )
         except JournalError as exc:
@@ -180,8 +187,8 @@ class RegisterPaymentCore:
         self._end_before_charge(record, rejection)
 
     def _end_before_charge(self, record: PosRequestRecord, rejection: Rejection) -> None:
-        code = LOCAL_DECLINES.get(rejection.reason, rejection.reason.value)
-        self.requests.mark_refused(record, code, rejection.message, self._now())
+        # Kept as the register's own reason; ``_outcome`` gives the POS its decline code.
+        self.requests.mark_refused(record, rejection.reason.value, rejection.message, self._now())
         self.register.cancel()  # nothing was sent: the sale goes back to idle
 
     def _wait(self, record: PosRequestRecord, wait: float) -> c.PaymentOutcome:
@@ -244,7 +251,8 @@ class RegisterPaymentCore:
         """Where the request stands, from the sale made for it (whose verdict always wins), else
         from what the journal says ended it before any charge."""
         record = self.requests.request(record.pos_key_id, record.sale_id, record.sale_transaction_id) or record
-        base = c.PaymentOutcome(c.PaymentStatus.IN_PROGRESS, record.money, record.created_at)
+        base = c.PaymentOutcome(c.PaymentStatus.IN_PROGRESS, record.money, record.created_at,
+                                reference=record.merchant_reference)
         sale = self._sale_for(record)
         if sale is None:
             if record.refused_code == ABORTED:
@@ -253,8 +261,10 @@ class RegisterPaymentCore:
             if record.refused_code == CANCELLED:
                 return _replace(base, status=c.PaymentStatus.CANCELLED, message=record.refused_message)
             if record.refused_code is not None:
-                return _replace(base, status=c.PaymentStatus.DECLINED, decline_code=record.refused_code,
-                                message=record.refused_message)
+                reason = _REJECTIONS.get(record.refused_code)
+                local = LOCAL_DECLINES.get(reason, record.refused_code) if reason else record.refused_code
+                return _replace(base, status=c.PaymentStatus.DECLINED, decline_code=local,
+                                message=record.refused_message, rejected=reason.value if reason else None)
             running = self._running
             if running is not None and running.record.merchant_reference == record.merchant_reference:
                 if running.ready and not self.register.sale.accepts_code() and self._sale_for(record) is None:
@@ -270,7 +280,8 @@ class RegisterPaymentCore:
         state = sale.state
         wallet = sale.wallet
         last4 = sale.last4 if isinstance(sale, Sale) else sale.code_last4
-        base = _replace(base, wallet=wallet, code_last4=last4, charge_id=sale.charge_id)
+        base = _replace(base, wallet=wallet, code_last4=last4, charge_id=sale.charge_id,
+                        idempotency_key=sale.idempotency_key)
         if not state.is_final:
             return base
         if state is SaleState.APPROVED:
@@ -389,6 +400,8 @@ class RegisterPaymentCore:
         return c.Totals(the_day, tuple(lines), the_day.strftime("%Y%m%d"))
 
     def diagnosis(self) -> c.Diagnosis:
+        from terminal.register import doctor  # its camera check loads OpenCV: not on a sale's path
+
         settings = self.loaded.settings
         key = doctor.check_device_key(settings)[0]
         wallet, probe = doctor.check_wallet(settings, self.register.enrollment)

@@ -14,14 +14,21 @@ import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from terminal.pos.gateway import Gateway
+from terminal.pos.gateway import Reply
 from terminal.pos.messages import MAX_BODY
 
 log = logging.getLogger(__name__)
 
 PATHS: Final = frozenset({"/nexo", "/nexo/"})
+
+
+class Processor(Protocol):
+    """What answers a request body: the ``Gateway`` (or the conformance kit's faults around it)."""
+
+    def process(self, raw: bytes, *, peer_is_loopback: bool) -> Reply: ...
+
 READ_TIMEOUT: Final = 30.0
 MAX_CONNECTIONS: Final = 32
 
@@ -107,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    gateway: Gateway
+    gateway: Processor
     loopback_only: bool
     context: ssl.SSLContext
     slots: threading.BoundedSemaphore
@@ -150,7 +157,7 @@ class PosServer:
 
     def __init__(
         self,
-        gateway: Gateway,
+        gateway: Processor,
         host: str,
         port: int,
         context: ssl.SSLContext,

@@ -3,8 +3,9 @@ POS systems (their derived keys, never a passphrase) and the ledger of POS messa
 money, which makes SaleID + ServiceID unique and lets a POS ask for a result after a restart.
 
 One connection behind a lock (the API's traffic is a handful of messages a minute); WAL with
-``synchronous=FULL`` so that a recorded answer survives a power cut; schema versioned with
-``PRAGMA user_version`` and migrated step by step.
+``synchronous=FULL``, so that a claimed request survives a power cut (an answer is written
+without a sync of its own and rebuilt from the payment core if lost: ``Ledger.answer``); schema
+versioned with ``PRAGMA user_version`` and migrated step by step.
 """
 
 from __future__ import annotations
@@ -75,17 +76,25 @@ class PosStore:
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self._conn.executescript(f"BEGIN IMMEDIATE; {script}; PRAGMA user_version = {number}; COMMIT;")
 
-    def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """One transaction, committed to disk before this returns."""
+    def write(self, fn: Callable[[sqlite3.Connection], T], *, sync: bool = True) -> T:
+        """One transaction, committed to disk before this returns. ``sync=False``: committed for
+        every reader and safe from a crash of the process, but on disk only with the next synced
+        write (WAL, ``synchronous=NORMAL``): for what can be rebuilt after a power cut."""
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            if not sync:
+                self._conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                result = fn(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            return result
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(self._conn)
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                self._conn.execute("COMMIT")
+                return result
+            finally:
+                if not sync:
+                    self._conn.execute("PRAGMA synchronous=FULL")
 
     def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         with self._lock:

@@ -217,6 +217,19 @@ def test_status_after_restart_and_after_a_cut_short_wait(tmp_path: Path) -> None
     assert core.charges == 1
 
 
+def test_an_answer_lost_to_a_power_cut_is_rebuilt_from_the_core(store: PosStore, core: FakeCore) -> None:
+    # The ledger keeps answers without a sync of their own (Ledger.answer): a power cut may lose
+    # the last one. Here it is lost the way a power cut would, the request's claim kept.
+    handlers = make_handlers(core, store)
+    original = handlers.handle(POS_A, nexo.payment("1", "T1")["SaleToPOIRequest"])
+    store.write(lambda conn: conn.execute("UPDATE services SET response = NULL WHERE service_id = '1'"))
+    answer = nexo.response_of(handlers.handle(POS_A, nexo.status("2", "1")["SaleToPOIRequest"]),
+                              "TransactionStatus")
+    rebuilt = answer["RepeatedMessageResponse"]["RepeatedResponseMessageBody"]["PaymentResponse"]
+    assert wire({"x": rebuilt})["x"] == wire(original)["SaleToPOIResponse"]["PaymentResponse"]
+    assert core.charges == 1
+
+
 def test_partial_refund_void_and_limits(handlers: Handlers, core: FakeCore) -> None:
     handlers.handle(POS_A, nexo.payment("1", "T1", 1200)["SaleToPOIRequest"])
     part = wire(handlers.handle(POS_A, nexo.reversal("2", "ch_0001", 500)["SaleToPOIRequest"]))

@@ -8,6 +8,7 @@ import ssl
 import threading
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -51,6 +52,18 @@ def test_a_refused_code_is_a_clear_decline_and_nothing_is_charged(live: Live) ->
     assert live.real.register.journal.history(_all()) == []
     # The register is free again for the next payment.
     code = live.real.sandbox.payment_code("alice")
+    assert result(client.send(nexo.payment("2", "T2", 800, code=code)), "Payment")["Result"] == "Success"
+
+
+def test_an_amount_over_the_maximum_is_not_allowed_not_busy(live: Live) -> None:
+    # register.max_sale (default ¥1,000,000) holds for the POS as for every surface; the register
+    # is not busy, and says so with the right condition.
+    client = live.api.client()
+    code = live.real.sandbox.payment_code("alice")
+    answer = result(client.send(nexo.payment("1", "T1", 1_000_001, code=code)), "Payment")
+    assert answer["Result"] == "Failure" and answer["ErrorCondition"] == "NotAllowed"
+    assert "maximum per sale" in parse_qs(answer["AdditionalResponse"])["message"][0]
+    assert live.real.register.journal.history(_all()) == []
     assert result(client.send(nexo.payment("2", "T2", 800, code=code)), "Payment")["Result"] == "Success"
 
 
