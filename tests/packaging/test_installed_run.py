@@ -1,5 +1,5 @@
-"""The installed build runs: `payterm --version`, then against its own sandbox wallet (started
-from the installed files) `payterm enroll` and `payterm doctor`, and the window opens offscreen."""
+"""The installed build runs: `payterm --version`, then against a sandbox wallet (run from this
+checkout: the package does not carry it) `payterm enroll` and `payterm doctor`, and the window opens offscreen."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,11 @@ import httpx
 import pytest
 
 from terminal import __version__
-from tests.packaging.conftest import Installed
+from tests.packaging.conftest import ROOT, Installed
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 WAIT = 60.0  # seconds for a process of the build to come up (first start unpacks nothing, but is cold)
+SOURCE_PAYTERM = [sys.executable, "-m", "terminal.cli"]  # this checkout's, with the sandbox
 
 
 def free_port() -> int:
@@ -48,10 +50,12 @@ def run(package: Installed, env: dict[str, str], *args: str) -> subprocess.Compl
 
 
 @pytest.fixture
-def sandbox(package: Installed, env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def sandbox(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The sandbox wallet from this checkout: the package does not carry it."""
     port, db = free_port(), tmp_path / "sandbox.sqlite3"
-    proc = subprocess.Popen([str(package.payterm), "sandbox", "serve", "--port", str(port), "--db", str(db)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd="/")
+    proc = subprocess.Popen([*SOURCE_PAYTERM, "sandbox", "serve", "--port", str(port), "--db", str(db)],
+                            env={**env, "PAYTERM_HOME": str(tmp_path / "wallet-home")}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + WAIT
@@ -75,6 +79,14 @@ def test_version(package: Installed, env: dict[str, str]) -> None:
     assert done.stdout.strip() == f"payterm {__version__}"
 
 
+def test_packaged_demo_says_it_is_not_in_the_package(package: Installed, env: dict[str, str]) -> None:
+    for command in ("demo", "sandbox"):
+        done = run(package, env, command)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"payterm {command}: the demo and the sandbox wallet are not in the production package" in done.stderr
+        assert "make demo" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_doctor_before_enrollment_names_the_fix(package: Installed, env: dict[str, str]) -> None:
     done = run(package, env, "doctor", "--json")
     assert done.returncode == 1, done.stderr
@@ -86,7 +98,8 @@ def test_doctor_before_enrollment_names_the_fix(package: Installed, env: dict[st
 def test_enroll_then_doctor_all_ok_then_window_opens(package: Installed, env: dict[str, str],
                                                      sandbox: tuple[str, Path]) -> None:
     url, db = sandbox
-    code = run(package, env, "sandbox", "enrollment-code", "--db", str(db))
+    code = subprocess.run([*SOURCE_PAYTERM, "sandbox", "enrollment-code", "--db", str(db)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
     assert code.returncode == 0, code.stderr
     enrolled = run(package, env, "enroll", "--trust-on-first-use", "--wallet", url, "--code", code.stdout.strip())
     assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
