@@ -42,7 +42,9 @@ SUITE = "bookworm"  # Debian 12
 V2 = f"{__version__}.1"  # sorts after __version__ for dpkg
 STATE = "/var/lib/payterm"
 PASSPHRASE = "correct horse battery staple, chroot test"
-# What the second build's migration adds (the schema change of the upgrade).
+# What the second build's migration adds (the schema change of the upgrade), in place of the
+# line that counts the migrations (what `migrate` and the preinst's version read).
+LATEST_LINE = "LATEST_VERSION = len(MIGRATIONS)\n"
 V2_MIGRATION = '''
 
 def _v_next_chroot_test(conn: sqlite3.Connection) -> None:
@@ -50,8 +52,7 @@ def _v_next_chroot_test(conn: sqlite3.Connection) -> None:
 
 
 MIGRATIONS = (*MIGRATIONS, _v_next_chroot_test)
-LATEST_VERSION = len(MIGRATIONS)
-'''
+''' + LATEST_LINE
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,9 @@ def second_version(tmp: Path) -> Path:
     init = src / "terminal" / "__init__.py"
     init.write_text(init.read_text(encoding="utf-8").replace(f'"{__version__}"', f'"{V2}"'), encoding="utf-8")
     schema = src / "terminal" / "journal" / "schema.py"
-    schema.write_text(schema.read_text(encoding="utf-8") + V2_MIGRATION, encoding="utf-8")
+    text = schema.read_text(encoding="utf-8")
+    assert text.count(LATEST_LINE) == 1, "terminal/journal/schema.py no longer counts its migrations so"
+    schema.write_text(text.replace(LATEST_LINE, V2_MIGRATION), encoding="utf-8")
     changelog = src / "packaging" / "deb" / "changelog"
     changelog.write_text(f"payterm ({V2}) stable; urgency=medium\n\n  * Test release: one more journal table.\n\n"
                          " -- PayTerm <it@payterm.invalid>  Thu, 03 Dec 2026 09:00:00 +0000\n\n"
@@ -139,7 +142,9 @@ def wallet(tmp_path: Path) -> Iterator[str]:
         while True:
             assert proc.poll() is None, "the sandbox exited"
             try:
-                httpx.post(url + "/sandbox/risk", json={"step_up_first_payment": False}, timeout=2)
+                # No step-up: not on the first payment, nor for the many from one customer here.
+                httpx.post(url + "/sandbox/risk", json={"step_up_first_payment": False, "velocity_count": 1000},
+                           timeout=2)
                 break
             except httpx.TransportError:
                 assert time.monotonic() < deadline, "the sandbox did not come up"
