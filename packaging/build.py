@@ -173,7 +173,8 @@ def installed_size_kib(root: Path) -> int:
 
 
 # xz (-6 for the runtime, -9 for the small app) for the packages you ship; --fast (the tests)
-# uses zstd -3: the same files, several times faster to compress, a fifth larger.
+# uses zstd -3: the same files, compressed in seconds instead of minutes, a third larger (runtime:
+# 138 MB against 102 MB). Not for shipping: same version, other bytes.
 COMPRESSION = {"runtime": ["-Zxz", "-z6"], "app": ["-Zxz", "-z9"]}
 FAST_COMPRESSION = ["-Zzstd", "-z3"]
 
