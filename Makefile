@@ -14,9 +14,10 @@ DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 li
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page, Node
 # for the official Adyen API library that tests the local Terminal API as a POS, promtool from
 # prometheus to check `payterm metrics`, reprepro for the signed apt repository, dpkg-dev and
-# debootstrap to build the packages and install them in a Debian 12 chroot; npm comes with
+# debootstrap to build the packages and install them in a Debian 12 chroot, pulseaudio to hear
+# the packaged window's sounds played (a null sink); npm comes with
 # NodeSource's nodejs, and from Debian's npm package only where the command is missing).
-DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro dpkg-dev debootstrap
+DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro dpkg-dev debootstrap pulseaudio
 # ... and to build and publish the packages (dpkg-shlibdeps, the signed apt repository).
 DEB_PACKAGE := dpkg-dev reprepro gnupg
 

@@ -154,3 +154,52 @@ def window_stays_up(package: Installed, env: dict[str, str], journal: Path) -> N
         window.terminate()
         _, err = window.communicate(timeout=20)
     assert "Traceback" not in err, err
+
+
+SOUND_CHECK = """
+import os, sys
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtMultimedia import QSoundEffect
+app = QGuiApplication(sys.argv[:1])
+effect = QSoundEffect()
+effect.setSource(QUrl.fromLocalFile(os.environ["SOUND"]))
+states = []
+effect.playingChanged.connect(lambda: states.append(effect.isPlaying()))
+QTimer.singleShot(500, effect.play)
+QTimer.singleShot(3000, app.quit)
+app.exec()
+print("SOUND", effect.status().name, states, flush=True)
+"""
+
+
+def test_sounds_play_without_qts_ffmpeg(package: Installed, tmp_path: Path) -> None:
+    """The runtime leaves Qt Multimedia's FFmpeg out (docs/deploy.md, "Package sizes"): the
+    window's sounds (QSoundEffect, as terminal/ui/sounds.py plays them) still reach PulseAudio,
+    here a server of the test's own with a null sink. The module runs on the runtime through its
+    import check (packaging/runtime_entry.py)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(mode=0o700)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(run_dir)}
+    server = subprocess.Popen(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--load=module-null-sink",
+                               "--load=module-native-protocol-unix"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + WAIT
+        while not (run_dir / "pulse" / "native").exists():
+            assert server.poll() is None and time.monotonic() < deadline, "pulseaudio did not start"
+            time.sleep(0.2)
+        app = tmp_path / "app"
+        app.mkdir()
+        (app / "soundcheck.py").write_text(SOUND_CHECK, encoding="utf-8")
+        (tmp_path / "modules.txt").write_text("soundcheck\n", encoding="utf-8")
+        sound = package.root / "opt/payterm/assets/sounds/approved.wav"
+        done = subprocess.run([str(package.runtime / "payterm-runtime")], capture_output=True, text=True, timeout=120,
+                              env={**env, "QT_QPA_PLATFORM": "offscreen", "PAYTERM_APP_DIR": str(app),
+                                   "PAYTERM_RUNTIME_CHECK": str(tmp_path / "modules.txt"), "SOUND": str(sound)},
+                              check=False)
+    finally:
+        server.terminate()
+        server.wait(20)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SOUND Ready [True, False]" in done.stdout, done.stdout + done.stderr  # played to its end
