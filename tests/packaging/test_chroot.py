@@ -193,6 +193,8 @@ def test_two_real_versions_install_upgrade_refuse_downgrade_restore(
             f"{LATEST_VERSION} to {LATEST_VERSION + 1}") in upgraded.stdout, upgraded.stdout
     assert debian.payterm("--version").stdout.strip() == f"payterm {V2}"
     assert journal_check(debian)[1]["status"] == "ok"
+    for made in (f"{STATE}/journal.sqlite3", f"{STATE}/journal.v{LATEST_VERSION}.bak"):  # by payterm, not root
+        assert debian.run("stat", "-c", "%U %a", made).stdout.split() == ["payterm", "600"], made
     sell(debian, wallet, 400)
 
     # Downgrade onto the migrated journal: refused, version 2 stays and works.
