@@ -13,11 +13,13 @@ DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 li
                libxkbcommon-x11-0 fonts-noto-cjk libzbar0
 # ... and for the tests (virtual screen, PKCS#11 token, a real browser for the wallet page, Node
 # for the official Adyen API library that tests the local Terminal API as a POS, promtool from
-# prometheus to check `payterm metrics`, reprepro for the signed apt repository; npm comes with
+# prometheus to check `payterm metrics`, reprepro for the signed apt repository, dpkg-dev and
+# debootstrap to build the packages and install them in a Debian 12 chroot, pulseaudio to hear
+# the packaged window's sounds played (a null sink); npm comes with
 # NodeSource's nodejs, and from Debian's npm package only where the command is missing).
-DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro
-# ... and to build and publish the packages (the signed apt repository).
-DEB_PACKAGE := reprepro gnupg
+DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro dpkg-dev debootstrap pulseaudio
+# ... and to build and publish the packages (dpkg-shlibdeps, the signed apt repository).
+DEB_PACKAGE := dpkg-dev reprepro gnupg
 
 .PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm sysdeps-package demo test test-fast sandbox \
         package repo clean adyen-client
@@ -26,7 +28,7 @@ help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
 	@echo "make test   - install everything and run the whole test suite"
 	@echo "make sandbox - only run the sandbox wallet server"
-	@echo "make package - PyInstaller one-folder build and .deb in dist/ (see docs/deploy.md)"
+	@echo "make package - payterm-runtime and payterm .deb files in dist/ (see docs/deploy.md)"
 	@echo "make repo REPO_KEY=KEYID - signed apt repository of dist/*.deb in dist/repo"
 
 # --- system packages ------------------------------------------------------------------------
@@ -96,9 +98,11 @@ test: sysdeps-test venv adyen-client
 test-fast: venv adyen-client
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -x -m "not slow and not browser"
 
-package: sysdeps venv
-	$(PIP) install -q -e ".[package]"
-	$(PY) packaging/build.py --out dist --work build/package
+# Two packages: payterm-runtime (rebuilt only when packaging/requirements.lock or its recipe
+# changes; kept in build/package-cache) and payterm (PayTerm's code). packaging/lock.py renews
+# the lock after a change to pyproject's dependencies.
+package: sysdeps-package
+	$(PYTHON) packaging/build.py --out dist --work build/package --cache build/package-cache
 
 repo: sysdeps-package
 	@test -n "$(REPO_KEY)" || { echo "make repo needs REPO_KEY=<gpg key id of the release key>"; exit 1; }

@@ -1,28 +1,28 @@
-"""`make package`: the PyInstaller one-folder build of PayTerm and the .deb that installs it.
+"""`make package`: PayTerm's two Debian packages.
 
-    python packaging/build.py [--out dist] [--work build/package]
+    python packaging/build.py [--out dist] [--work build/package] [--cache build/package-cache]
 
-Makes ``<out>/payterm/`` (the one-folder build: ``payterm`` + ``_internal/``) and
-``<out>/payterm_<version>_<arch>.deb``:
+- ``payterm-runtime_<serial>+<hash>_<arch>.deb``: Python, Qt, OpenCV, the decoders and every
+  third-party module PayTerm uses, frozen by PyInstaller into /opt/payterm-runtime/. Built in a
+  new virtual environment from ``packaging/requirements.lock`` (``pip install --require-hashes``:
+  runtime dependencies only, no test tools). Its version is the lock's serial and a hash of what
+  makes it (the locks, runtime.spec, runtime_entry.py, the Python version): it changes only when
+  those do, and a runtime already built for that version is taken from the cache.
+- ``payterm_<version>_all.deb``: PayTerm's own code (terminal/, compiled), assets, docs, config,
+  systemd units, udev rule, maintainer scripts; ``Depends: payterm-runtime (= <that version>)``.
+  A release that changes only PayTerm's code is a new app package alone (a few hundred KB).
 
-- /opt/payterm/                 the build, plus the docs and example config
-- /usr/bin/payterm              runs it
-- /etc/payterm/terminal.toml    IT's config layer (conffile)
-- /etc/default/payterm          the service's environment (conffile)
-- /lib/systemd/system/payterm.service   the kiosk window as user ``payterm``, restarted
-- /lib/systemd/system/payterm-metrics.{service,timer}   counters for Prometheus every minute
-- /lib/udev/rules.d/70-payterm.rules    cameras, scanners, printers for that user
-- /usr/share/doc/payterm/               copyright (with the bundled distributions) and changelog.gz
-
-``Depends`` lists the Debian packages owning every shared library the build links to outside
-itself (found with ldd and dpkg, as dpkg-shlibdeps would), plus what is loaded by name at run
-time (zbar, the Japanese font) and adduser for the postinst; libusb (USB printers) is Recommends.
+The runtime's ``Depends`` comes from ``dpkg-shlibdeps`` (versioned, from the libraries its ELF
+files link to outside the bundle) plus what is loaded by name (libzbar0 through pyzbar). Both
+packages install with ``apt-get install --no-install-recommends``. The sandbox wallet is not in
+either: ``payterm demo`` runs from a checkout (README).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import os
 import re
 import shutil
@@ -34,15 +34,22 @@ ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "packaging"
 DEB = HERE / "deb"
 NAME = "payterm"
-# Loaded by name through ctypes (pyzbar) or needed as data (receipt and screen font): ldd
-# cannot see these.
-RUNTIME_DEPENDS = ("adduser", "fonts-noto-cjk", "libzbar0")
-# Only for some hardware: libusb for USB receipt printers (pyusb), tpm2-pkcs11 for TPM keys.
+RUNTIME = "payterm-runtime"
+RUNTIME_LOCK = HERE / "requirements.lock"
+BUILD_LOCK = HERE / "build-requirements.lock"
+# What makes the runtime: a change to any of these is a new runtime version.
+RUNTIME_INPUTS = (RUNTIME_LOCK, BUILD_LOCK, HERE / "runtime.spec", HERE / "runtime_entry.py")
+# Loaded by name through ctypes (pyzbar), so dpkg-shlibdeps cannot see it.
+RUNTIME_DEPENDS = ("libzbar0",)
+# The app: the receipt and screen font (data), adduser for the postinst.
+APP_DEPENDS = ("adduser", "fonts-noto-cjk")
+# Only for some hardware: libusb for USB receipt printers, tpm2-pkcs11 for TPM keys.
 RECOMMENDS = "libusb-1.0-0"
 SUGGESTS = "libtpm2-pkcs11-1, softhsm2"
-# systemd units: the kiosk window, and the metrics for node_exporter's textfile collector.
-UNITS = ("payterm.service", "payterm-metrics.service", "payterm-metrics.timer")
-LDD_LINE = re.compile(r"^\s*\S+ => (/\S+) \(0x[0-9a-f]+\)$")
+# systemd units: the kiosk window, the headless POS API, the metrics for node_exporter.
+UNITS = ("payterm.service", "payterm-serve.service", "payterm-metrics.service", "payterm-metrics.timer")
+DOCS = ("deploy.md", "pos-integration.md")
+SERIAL = re.compile(r"^# runtime-serial: (\d+)$", re.MULTILINE)
 
 
 class BuildError(Exception):
@@ -65,15 +72,52 @@ def version() -> str:
     return found.group(1)
 
 
-def pyinstaller(out: Path, work: Path) -> Path:
-    """The one-folder build at ``out/payterm``."""
-    shutil.rmtree(out / NAME, ignore_errors=True)
-    run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
-         "--distpath", str(out), "--workpath", str(work / "pyinstaller"), str(HERE / "payterm.spec")],
-        cwd=ROOT)
-    build = out / NAME
-    if not (build / NAME).is_file():
-        raise BuildError(f"PyInstaller made no {build / NAME}")
+def arch() -> str:
+    return run(["dpkg", "--print-architecture"]).stdout.strip()
+
+
+def runtime_version() -> str:
+    found = SERIAL.search(RUNTIME_LOCK.read_text(encoding="utf-8"))
+    if not found:
+        raise BuildError("packaging/requirements.lock has no '# runtime-serial: N' line: run packaging/lock.py")
+    digest = hashlib.sha256(sys.version.encode())
+    for path in RUNTIME_INPUTS:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"{found.group(1)}+{digest.hexdigest()[:10]}"
+
+
+# --- the clean build environment ---------------------------------------------------------------
+def clean_venv(cache: Path) -> Path:
+    """A virtual environment with exactly the locked distributions (runtime and PyInstaller),
+    made once per lock: returns its python."""
+    digest = hashlib.sha256(RUNTIME_LOCK.read_bytes() + BUILD_LOCK.read_bytes() + sys.version.encode())
+    venv = cache / f"venv-{digest.hexdigest()[:10]}"
+    python = venv / "bin" / "python"
+    if (venv / ".complete").is_file():
+        return python
+    for old in cache.glob("venv-*"):  # environments of older locks
+        shutil.rmtree(old, ignore_errors=True)
+    base = getattr(sys, "_base_executable", sys.executable)
+    run([base, "-m", "venv", str(venv)])
+    run([str(python), "-m", "pip", "install", "--quiet", "--no-input", "--require-hashes", "--no-deps",
+         "--only-binary", ":all:", "-r", str(RUNTIME_LOCK), "-r", str(BUILD_LOCK)])
+    (venv / ".complete").touch()
+    return python
+
+
+# --- the runtime package ----------------------------------------------------------------------
+def freeze_runtime(python: Path, dest: Path, work: Path) -> Path:
+    shutil.rmtree(dest / RUNTIME, ignore_errors=True)
+    run([str(python), "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(dest),
+         "--workpath", str(work / "pyinstaller"), str(HERE / "runtime.spec")], cwd=ROOT)
+    build = dest / RUNTIME
+    if not (build / RUNTIME).is_file():
+        raise BuildError(f"PyInstaller made no {build / RUNTIME}")
+    # PyInstaller links some libraries at the top of _internal; those whose file runtime.spec
+    # left out would dangle.
+    for link in build.rglob("*"):
+        if link.is_symlink() and not link.exists():
+            link.unlink()
     return build
 
 
@@ -87,112 +131,21 @@ def elf_files(folder: Path) -> list[Path]:
     return found
 
 
-def external_libraries(build: Path) -> set[str]:
-    """Shared libraries outside the build that its programs and libraries load."""
-    libs: set[str] = set()
-    missing: set[str] = set()
-    files = [str(p) for p in elf_files(build)]
-    for start in range(0, len(files), 200):
-        out = subprocess.run(["ldd", *files[start:start + 200]], text=True, capture_output=True,
-                             check=False).stdout
-        for line in out.splitlines():
-            if "=> not found" in line:
-                missing.add(line.split()[0])
-            elif (m := LDD_LINE.match(line)) and not m.group(1).startswith(str(build)):
-                libs.add(m.group(1))
-    # Libraries the build carries itself resolve inside it when it runs; anything else missing
-    # here would be missing on the register too.
-    carried = {p.name for p in build.rglob("*.so*")}
-    if missing - carried:
-        raise BuildError("the build links to libraries not installed here: " + ", ".join(sorted(missing - carried))
-                         + " (install their Debian packages: `make sysdeps`)")
-    return libs
-
-
-def owning_packages(paths: set[str]) -> set[str]:
-    """Debian packages owning ``paths`` (merged /usr: try each spelling of a path)."""
-    candidates: set[str] = set()
-    for path in paths:
-        for p in {path, os.path.realpath(path)}:
-            candidates.add(p)
-            if p.startswith("/usr/lib/"):
-                candidates.add(p[len("/usr"):])
-            elif p.startswith("/lib"):
-                candidates.add("/usr" + p)
-    out = subprocess.run(["dpkg-query", "-S", *sorted(candidates)], text=True, capture_output=True,
-                         check=False).stdout
-    packages: dict[str, set[str]] = {}
-    for line in out.splitlines():
-        owners, _, path = line.partition(": ")
-        for owner in owners.split(", "):
-            packages.setdefault(os.path.realpath(path), set()).add(owner.split(":")[0])
-    unowned = sorted(p for p in paths if os.path.realpath(p) not in packages)
-    if unowned:
-        raise BuildError(f"no Debian package owns {', '.join(unowned)}: cannot state Depends")
-    return {pkg for owners in packages.values() for pkg in owners}
-
-
-def depends(build: Path) -> str:
-    packages = owning_packages(external_libraries(build)) | set(RUNTIME_DEPENDS)
-    libc = run(["dpkg-query", "-W", "-f=${Version}", "libc6"]).stdout.split("-")[0]
-    packages.discard("libc6")
-    return ", ".join([f"libc6 (>= {libc})", *sorted(packages)])
-
-
-def control(ver: str, arch: str, deps: str, size_kib: int) -> str:
-    return (
-        f"Package: {NAME}\nVersion: {ver}\nArchitecture: {arch}\nSection: misc\nPriority: optional\n"
-        f"Maintainer: PayTerm <it@payterm.invalid>\nInstalled-Size: {size_kib}\nDepends: {deps}\n"
-        f"Recommends: {RECOMMENDS}\nSuggests: {SUGGESTS}\n"
-        "Description: PayTerm payment terminal for mobile-wallet payments\n"
-        " The register application: the cashier window (kiosk mode, run by systemd as the\n"
-        " user payterm), the payterm command line, and the sandbox wallet for training.\n"
-    )
-
-
-def install(src: Path, dest: Path, mode: int) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(src, dest)
-    dest.chmod(mode)
-
-
-def stage(build: Path, root: Path, deps: str) -> None:
-    """The package's file tree under ``root``."""
-    shutil.rmtree(root, ignore_errors=True)
-    opt = root / "opt" / NAME
-    shutil.copytree(build, opt, symlinks=True, copy_function=os.link)  # hard links: no second copy
-    install(ROOT / "docs" / "deploy.md", opt / "docs" / "deploy.md", 0o644)
-    install(ROOT / "config" / "terminal.example.toml", opt / "config" / "terminal.example.toml", 0o644)
-    install(DEB / "payterm", root / "usr" / "bin" / NAME, 0o755)
-    install(DEB / "terminal.toml", root / "etc" / NAME / "terminal.toml", 0o644)
-    install(DEB / "default", root / "etc" / "default" / NAME, 0o640)
-    for unit in UNITS:
-        install(DEB / unit, root / "lib" / "systemd" / "system" / unit, 0o644)
-    install(DEB / "70-payterm.rules", root / "lib" / "udev" / "rules.d" / "70-payterm.rules", 0o644)
-    (root / "etc" / NAME / "terminal.d").mkdir(parents=True)  # IT's drop-ins (docs/config.md)
-    docs(build, root)
-    meta = root / "DEBIAN"
-    for script in ("postinst", "prerm", "postrm"):
-        install(DEB / script, meta / script, 0o755)
-    # The preinst refuses a downgrade onto a newer journal: it must know which schema this build
-    # reads, asked of the journal's own schema module.
-    from terminal.journal.schema import LATEST_VERSION
-
-    preinst = (DEB / "preinst").read_text(encoding="utf-8").replace("@SCHEMA_VERSION@", str(LATEST_VERSION))
-    (meta / "preinst").write_text(preinst, encoding="utf-8")
-    (meta / "preinst").chmod(0o755)
-    (meta / "conffiles").write_text(f"/etc/{NAME}/terminal.toml\n/etc/default/{NAME}\n", encoding="utf-8")
-    size = sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink())
-    arch = run(["dpkg", "--print-architecture"]).stdout.strip()
-    (meta / "control").write_text(control(version(), arch, deps, size // 1024 + 1), encoding="utf-8")
-
-
-def changelog_version() -> str:
-    first = (DEB / "changelog").read_text(encoding="utf-8").splitlines()[0]
-    found = re.match(rf"{NAME} \(([^)]+)\) ", first)
+def shlibdeps(tree: Path, package: str) -> str:
+    """``dpkg-shlibdeps`` over every ELF file of the package tree ``tree`` (which must be
+    ``<dir>/debian/<package>``): the versioned Depends of the libraries outside it."""
+    source = tree.parent.parent
+    (source / "debian" / "control").write_text(
+        f"Source: {package}\n\nPackage: {package}\nArchitecture: any\n", encoding="utf-8")
+    files = [str(p.relative_to(source)) for p in elf_files(tree)]
+    # The bundle's own libraries are found in it (their RPATH, or -l) and need no Debian package.
+    libdirs = sorted({str(Path(f).parent) for f in files if ".so" in Path(f).name})
+    done = run(["dpkg-shlibdeps", "-O", "--ignore-missing-info", f"-p{package}", *(f"-l{d}" for d in libdirs),
+                "-e", *files], cwd=source)
+    found = re.search(rf"^{package}:Depends=(.*)$", done.stdout, re.MULTILINE)
     if not found:
-        raise BuildError(f"packaging/deb/changelog does not start with a '{NAME} (VERSION) ...' entry")
-    return found.group(1)
+        raise BuildError(f"dpkg-shlibdeps gave no shlibs:Depends:\n{done.stdout}{done.stderr[-2000:]}")
+    return found.group(1).strip()
 
 
 def bundled_distributions(build: Path) -> list[str]:
@@ -209,46 +162,197 @@ def bundled_distributions(build: Path) -> list[str]:
     return found
 
 
-def docs(build: Path, root: Path) -> None:
-    """/usr/share/doc/payterm: copyright (with the bundled distributions) and changelog.gz."""
+def install(src: Path, dest: Path, mode: int) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dest)
+    dest.chmod(mode)
+
+
+def installed_size_kib(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not p.is_symlink()) // 1024 + 1
+
+
+# xz (-6 for the runtime, -9 for the small app) for the packages you ship; --fast (the tests)
+# uses zstd -3: the same files, compressed in seconds instead of minutes, a third larger (runtime:
+# 138 MB against 102 MB). Not for shipping: same version, other bytes.
+COMPRESSION = {"runtime": ["-Zxz", "-z6"], "app": ["-Zxz", "-z9"]}
+FAST_COMPRESSION = ["-Zzstd", "-z3"]
+
+
+def build_deb(root: Path, deb: Path, compression: list[str]) -> Path:
+    deb.unlink(missing_ok=True)
+    run(["dpkg-deb", "--root-owner-group", *compression, "--build", str(root), str(deb)])
+    return deb
+
+
+def runtime_package(python: Path, out: Path, work: Path, ver: str, compression: list[str]) -> Path:
+    source = work / "runtime-src"
+    shutil.rmtree(source, ignore_errors=True)
+    tree = source / "debian" / RUNTIME
+    build = freeze_runtime(python, tree / "opt", work)
+    (build / "RUNTIME-VERSION").write_text(ver + "\n", encoding="utf-8")
+    (tree / "DEBIAN").mkdir()  # dpkg-shlibdeps finds the package's own root by it ($ORIGIN in RPATHs)
+    doc = tree / "usr" / "share" / "doc" / RUNTIME
+    doc.mkdir(parents=True)
+    listed = "".join(f" {line}\n" for line in bundled_distributions(build)) or " (none found)\n"
+    (doc / "copyright").write_text((DEB / "runtime-copyright").read_text(encoding="utf-8") + " .\n" + listed,
+                                   encoding="utf-8")
+    depends = ", ".join([shlibdeps(tree, RUNTIME), *RUNTIME_DEPENDS])
+    meta = tree / "DEBIAN"
+    (meta / "control").write_text(
+        f"Package: {RUNTIME}\nVersion: {ver}\nArchitecture: {arch()}\nSection: misc\nPriority: optional\n"
+        f"Maintainer: PayTerm <it@payterm.invalid>\nInstalled-Size: {installed_size_kib(tree)}\n"
+        f"Depends: {depends}\n"
+        "Description: PayTerm runtime: Python, Qt, OpenCV and the code decoders\n"
+        " What the PayTerm register application runs on, frozen from the project's lock file.\n"
+        " It changes rarely; the payterm package (PayTerm's own code) depends on one exact\n"
+        " version of it.\n", encoding="utf-8")
+    out.mkdir(parents=True, exist_ok=True)
+    deb = build_deb(tree, out / f"{RUNTIME}_{ver}_{arch()}.deb", compression)
+    shutil.rmtree(source)
+    return deb
+
+
+def cached_runtime(python: Path, cache: Path, work: Path, fast: bool) -> tuple[Path, str]:
+    """The runtime .deb for this lock and recipe: from the cache, or built into it."""
+    ver = runtime_version()
+    kept = cache / ("fast" if fast else "release")
+    kept.mkdir(parents=True, exist_ok=True)
+    deb = kept / f"{RUNTIME}_{ver}_{arch()}.deb"
+    if not deb.is_file():
+        compression = FAST_COMPRESSION if fast else COMPRESSION["runtime"]
+        made = runtime_package(python, cache / "partial", work, ver, compression)
+        made.rename(deb)
+    for old in kept.glob(f"{RUNTIME}_*.deb"):  # runtimes of older locks or recipes
+        if old != deb:
+            old.unlink()
+    return deb, ver
+
+
+def unpacked_runtime(deb: Path, work: Path) -> Path:
+    """The runtime's folder, unpacked from its .deb (to check the app against it)."""
+    into = work / "runtime-unpacked"
+    shutil.rmtree(into, ignore_errors=True)
+    run(["dpkg-deb", "-x", str(deb), str(into)])
+    return into / "opt" / RUNTIME
+
+
+# --- the app package --------------------------------------------------------------------------
+def app_modules(app: Path) -> list[str]:
+    names = []
+    for path in sorted((app / "terminal").rglob("*.py")):
+        parts = list(path.relative_to(app).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        names.append(".".join(parts))
+    return names
+
+
+def check_app_on_runtime(runtime: Path, app: Path, work: Path) -> None:
+    """Every module of the app imports on this runtime, or the build stops."""
+    listing = work / "app-modules.txt"
+    listing.write_text("\n".join(app_modules(app)) + "\n", encoding="utf-8")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PAYTERM_APP_DIR": str(app),
+           "PAYTERM_RUNTIME_CHECK": str(listing), "QT_QPA_PLATFORM": "offscreen", "HOME": str(work)}
+    done = subprocess.run([str(runtime / RUNTIME)], env=env, text=True, capture_output=True, check=False,
+                          timeout=600)
+    if done.returncode != 0:
+        raise BuildError("the app needs modules that the runtime does not carry: add them to the runtime "
+                         "(pyproject and packaging/lock.py, or packaging/runtime.spec) so that it gets a new "
+                         f"version:\n{done.stdout[-3000:]}{done.stderr[-2000:]}")
+
+
+def changelog_version() -> str:
+    first = (DEB / "changelog").read_text(encoding="utf-8").splitlines()[0]
+    found = re.match(rf"{NAME} \(([^)]+)\) ", first)
+    if not found:
+        raise BuildError(f"packaging/deb/changelog does not start with a '{NAME} (VERSION) ...' entry")
+    return found.group(1)
+
+
+def stage_app(root: Path, runtime_ver: str, python: Path) -> None:
+    """The app package's file tree under ``root``."""
+    shutil.rmtree(root, ignore_errors=True)
+    opt = root / "opt" / NAME
+    app = opt / "app"
+    shutil.copytree(ROOT / "terminal", app / "terminal", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    # Compiled here, once: /opt is read-only to the service, so it could not write them itself.
+    run([str(python), "-m", "compileall", "-q", "-f", "--invalidation-mode", "unchecked-hash",
+         "-d", f"/opt/{NAME}/app/terminal", str(app / "terminal")])
+    shutil.copytree(ROOT / "assets", opt / "assets")
+    for doc in DOCS:
+        install(ROOT / "docs" / doc, opt / "docs" / doc, 0o644)
+    install(ROOT / "config" / "terminal.example.toml", opt / "config" / "terminal.example.toml", 0o644)
+    install(DEB / "payterm", root / "usr" / "bin" / NAME, 0o755)
+    install(DEB / "terminal.toml", root / "etc" / NAME / "terminal.toml", 0o644)
+    install(DEB / "default", root / "etc" / "default" / NAME, 0o640)
+    for unit in UNITS:
+        install(DEB / unit, root / "lib" / "systemd" / "system" / unit, 0o644)
+    install(DEB / "70-payterm.rules", root / "lib" / "udev" / "rules.d" / "70-payterm.rules", 0o644)
+    (root / "etc" / NAME / "terminal.d").mkdir(parents=True)  # IT's drop-ins (docs/config.md)
+    app_docs(root)
+    meta = root / "DEBIAN"
+    for script in ("postinst", "prerm", "postrm"):
+        install(DEB / script, meta / script, 0o755)
+    # The preinst refuses a downgrade onto a newer journal: it must know which schema this build
+    # reads, asked of the journal's own schema module (of the tree being built).
+    latest = run([str(python), "-c", "import sys; sys.path.insert(0, sys.argv[1]); "
+                  "from terminal.journal.schema import LATEST_VERSION; print(LATEST_VERSION)", str(ROOT)],
+                 cwd="/").stdout.strip()
+    preinst = (DEB / "preinst").read_text(encoding="utf-8").replace("@SCHEMA_VERSION@", latest)
+    (meta / "preinst").write_text(preinst, encoding="utf-8")
+    (meta / "preinst").chmod(0o755)
+    (meta / "conffiles").write_text(f"/etc/{NAME}/terminal.toml\n/etc/default/{NAME}\n", encoding="utf-8")
+    depends = ", ".join([f"{RUNTIME} (= {runtime_ver})", *APP_DEPENDS])
+    (meta / "control").write_text(
+        f"Package: {NAME}\nVersion: {version()}\nArchitecture: all\nSection: misc\nPriority: optional\n"
+        f"Maintainer: PayTerm <it@payterm.invalid>\nInstalled-Size: {installed_size_kib(root)}\n"
+        f"Depends: {depends}\nRecommends: {RECOMMENDS}\nSuggests: {SUGGESTS}\n"
+        "Description: PayTerm payment terminal for mobile-wallet payments\n"
+        " The register application: the cashier window (kiosk mode, run by systemd as the\n"
+        " user payterm), the headless POS API service, and the payterm command line. The\n"
+        " sandbox wallet and the demo are not in this package.\n", encoding="utf-8")
+
+
+def app_docs(root: Path) -> None:
+    """/usr/share/doc/payterm: copyright and changelog.gz."""
     if changelog_version() != version():
         raise BuildError(f"packaging/deb/changelog's newest entry is {changelog_version()}, the program is "
                          f"{version()}: add an entry")
     doc = root / "usr" / "share" / "doc" / NAME
     doc.mkdir(parents=True, exist_ok=True)
-    listed = "".join(f" {line}\n" for line in bundled_distributions(build)) or " (none found)\n"
-    (doc / "copyright").write_text((DEB / "copyright").read_text(encoding="utf-8") + " .\n" + listed,
-                                   encoding="utf-8")
+    install(DEB / "copyright", doc / "copyright", 0o644)
     with gzip.GzipFile(doc / "changelog.gz", "wb", compresslevel=9, mtime=0) as fh:
         fh.write((DEB / "changelog").read_bytes())
-    for path in (doc / "copyright", doc / "changelog.gz"):
-        path.chmod(0o644)
-
-
-def build_deb(root: Path, out: Path) -> Path:
-    arch = run(["dpkg", "--print-architecture"]).stdout.strip()
-    deb = out / f"{NAME}_{version()}_{arch}.deb"
-    deb.unlink(missing_ok=True)
-    # zstd at a low level: about as small as xz for this tree, in a fraction of the time.
-    run(["dpkg-deb", "--root-owner-group", "-Zzstd", "-z3", "--build", str(root), str(deb)])
-    return deb
+    (doc / "changelog.gz").chmod(0o644)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the build and .deb go")
+    parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the two .deb files go")
     parser.add_argument("--work", type=Path, default=ROOT / "build" / "package", help="scratch space")
+    parser.add_argument("--cache", type=Path, default=ROOT / "build" / "package-cache",
+                        help="the clean environment and the runtime .deb, kept per lock (reused by later builds)")
+    parser.add_argument("--fast", action="store_true",
+                        help="compress with zstd -3 instead of xz (the tests: same files, faster, larger)")
     args = parser.parse_args(argv)
-    out, work = args.out.resolve(), args.work.resolve()
+    out, work, cache = args.out.resolve(), args.work.resolve(), args.cache.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    work.mkdir(parents=True, exist_ok=True)
     try:
-        build = pyinstaller(out, work)
-        stage(build, work / "deb-root", depends(build))
-        deb = build_deb(work / "deb-root", out)
+        python = clean_venv(cache)
+        runtime_deb, runtime_ver = cached_runtime(python, cache, work, args.fast)
+        root = work / "app-root"
+        stage_app(root, runtime_ver, python)
+        check_app_on_runtime(unpacked_runtime(runtime_deb, work), root / "opt" / NAME / "app", work)
+        app_deb = build_deb(root, out / f"{NAME}_{version()}_all.deb",
+                            FAST_COMPRESSION if args.fast else COMPRESSION["app"])
+        shutil.copyfile(runtime_deb, out / runtime_deb.name)
     except BuildError as exc:
         print(f"packaging failed: {exc}", file=sys.stderr)
         return 1
-    print(f"one-folder build: {build}\npackage: {deb}")
+    for deb in (out / runtime_deb.name, app_deb):
+        print(f"package: {deb} ({deb.stat().st_size / 1e6:.1f} MB)")
     return 0
 
 

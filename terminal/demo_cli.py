@@ -22,9 +22,24 @@ from terminal.ui.demo_backend import DemoCustomer, PendingStepUp, PhoneState
 from terminal.domain.flow import StepUpMethod
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from sandbox import cli as sandbox_cli  # the only import of sandbox from terminal
+# Shown by `payterm demo` and `payterm sandbox` in the production package, which leaves the
+# sandbox wallet out (docs/deploy.md): English, then Japanese.
+NOT_IN_PACKAGE = (
+    "payterm {command}: the demo and the sandbox wallet are not in the production package.\n"
+    "Run them from a PayTerm source checkout: `make demo` (README).\n"
+    "payterm {command}: デモとサンドボックスのウォレットは本番用パッケージに含まれていません。\n"
+    "PayTerm のソースから `make demo` で起動してください（README 参照）。"
+)
 
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    try:
+        from sandbox import cli as sandbox_cli  # the only import of sandbox from terminal
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in ("sandbox", "fastapi", "uvicorn"):
+            raise
+        _register_absent(sub)
+        return
     sandbox_cli.register(sub)
 
     demo = sub.add_parser("demo", help="start the built-in sandbox wallet and the terminal")
@@ -42,6 +57,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo.add_argument("--pairing-file", default=str(Path(tempfile.gettempdir()) / "payterm-demo-pos.json"),
                       help="with --pos: where the demo POS's pairing is written for the reference client")
     demo.set_defaults(func=run_demo)
+
+
+def _register_absent(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """The production package: `payterm demo` and `payterm sandbox` say where to find them."""
+    for command in ("sandbox", "demo"):
+        parser = sub.add_parser(command, help="not in the production package (run from a source checkout)",
+                                add_help=False)
+        parser.add_argument("rest", nargs=argparse.REMAINDER)
+        parser.set_defaults(func=lambda _args, name=command: _absent(name))
+
+
+def _absent(command: str) -> int:
+    print(NOT_IN_PACKAGE.format(command=command), file=sys.stderr)
+    return 2
 
 
 class SandboxDemo:

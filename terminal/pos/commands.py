@@ -11,6 +11,7 @@ import getpass
 import json
 import signal
 import sys
+import time
 from collections.abc import Callable
 
 from terminal.config import ConfigError
@@ -28,6 +29,7 @@ from terminal.register.manager_pin import PinOutcome
 from terminal.register.runner import Hooks
 from terminal.register.setup import open_register
 from terminal.scan.types import ScanResult
+from terminal.sdnotify import notify, watchdog_interval
 
 OK, USAGE, SETUP, FAILED = 0, 2, 3, 4
 
@@ -251,8 +253,11 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"POS API on https://{host}:{port}/nexo (certificate SHA-256 {api.certificate.fingerprint})",
               flush=True)
         core.recover_in_background()
+        # Under systemd (payterm-serve.service, Type=notify): ready once listening, and a
+        # watchdog ping from the serving loop itself, so a hung loop is restarted.
+        notify(f"READY=1\nSTATUS=POS API on https://{host}:{port}/nexo")
         try:
-            api.server.serve_forever()
+            api.server.serve_forever(on_tick=_watchdog_pinger(watchdog_interval()))
         except KeyboardInterrupt:
             pass
         finally:
@@ -266,6 +271,22 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _interrupt() -> None:
     raise KeyboardInterrupt
+
+
+def _watchdog_pinger(interval: float | None) -> Callable[[], None] | None:
+    """WATCHDOG=1 at most every ``interval`` seconds, from the loop that calls it; None without
+    a watchdog."""
+    if interval is None:
+        return None
+    last = [0.0]
+
+    def tick() -> None:
+        now = time.monotonic()
+        if now - last[0] >= interval:
+            last[0] = now
+            notify("WATCHDOG=1")
+
+    return tick
 
 
 def run_conformance(args: argparse.Namespace) -> int:

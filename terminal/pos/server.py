@@ -12,6 +12,7 @@ import logging
 import socket
 import ssl
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -186,7 +187,11 @@ class PosServer:
         )
         self._thread.start()
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, on_tick: Callable[[], None] | None = None) -> None:
+        """Serve on this thread; ``on_tick`` runs on it at least every half second while the
+        loop turns (``payterm serve`` pings systemd's watchdog from it)."""
+        if on_tick is not None:
+            self._server.service_actions = on_tick  # type: ignore[method-assign]
         self._server.serve_forever()
 
     def stop(self) -> None:

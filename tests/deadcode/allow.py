@@ -84,3 +84,4 @@ _.FILE_MODES  # doctor's Check members, made by value from the security checks' 
 _.KEY_PROTECTION
 _._check_protocol  # a function only mypy reads: the adapter implements the PaymentCore Protocol
 _.request_for_sale  # the POS request behind a sale (diagnosis: which POS asked for a sale)
+_.service_actions  # socketserver calls it on every turn of serve_forever (the POS API's watchdog)

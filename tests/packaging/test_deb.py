@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import os
 import pwd
+import re
 import subprocess
 from pathlib import Path
 
@@ -25,24 +26,61 @@ def field(deb: Path, name: str) -> str:
                           check=True).stdout.strip()
 
 
+def depends_of(deb: Path) -> dict[str, str]:
+    """Depends as {package: version constraint ('' when none)}."""
+    found = {}
+    for item in field(deb, "Depends").split(","):
+        name, _, constraint = item.strip().partition(" ")
+        found[name] = constraint.strip("()")
+    return found
+
+
 def test_control_fields_and_depends(package: Installed) -> None:
     assert field(package.deb, "Package") == "payterm"
     assert field(package.deb, "Version") == __version__
-    depends = {d.strip().split(" ")[0] for d in field(package.deb, "Depends").split(",")}
-    # Qt's xcb platform and its X libraries, EGL/GL, sound, the Japanese font, zbar, libusb.
-    for needed in ("libc6", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
-                   "libegl1", "libgl1", "libpulse0", "fonts-noto-cjk", "libzbar0", "adduser"):
-        assert needed in depends, needed
-    assert "libgtk-3-0" not in depends
+    assert field(package.deb, "Architecture") == "all"  # PayTerm's own code: no native file
+    runtime_version = field(package.runtime_deb, "Version")
+    app = depends_of(package.deb)
+    assert app == {"payterm-runtime": f"= {runtime_version}", "adduser": "", "fonts-noto-cjk": ""}
     assert field(package.deb, "Recommends") == "libusb-1.0-0"
+
+    assert field(package.runtime_deb, "Package") == "payterm-runtime"
+    assert re.fullmatch(r"\d+\+[0-9a-f]{10}", runtime_version)
+    runtime = depends_of(package.runtime_deb)
+    # Qt's xcb platform and its X libraries, EGL/GL, sound, zbar: from dpkg-shlibdeps, versioned
+    # where Debian's symbols files say so.
+    for needed in ("libc6", "libxcb-cursor0", "libxcb-icccm4", "libxcb-keysyms1", "libxkbcommon-x11-0",
+                   "libegl1", "libgl1", "libpulse0", "libzbar0", "libfontconfig1", "libssl3"):
+        assert needed in runtime, needed
+    assert runtime["libc6"].startswith(">= ") and runtime["libxcb-cursor0"].startswith(">= ")
+    assert "libgtk-3-0" not in runtime and field(package.runtime_deb, "Recommends") == ""
     # Every dependency is a real Debian package: installed here, or at least known to apt.
-    installed = subprocess.run(["dpkg-query", "-W", "-f=${Package}\n", *sorted(depends)],
+    names = set(runtime) | set(app) - {"payterm-runtime"}
+    installed = subprocess.run(["dpkg-query", "-W", "-f=${Package}\n", *sorted(names)],
                                capture_output=True, text=True, check=False).stdout.split()
-    unknown = sorted(depends - set(installed))
+    unknown = sorted(names - set(installed))
     if unknown:
         shown = subprocess.run(["apt-cache", "show", "--no-all-versions", *unknown], capture_output=True,
                                text=True, check=False).stdout
         assert {ln.split(": ")[1] for ln in shown.splitlines() if ln.startswith("Package: ")} == set(unknown)
+
+
+def test_package_sizes(package: Installed) -> None:
+    """docs/deploy.md, "Package sizes": the app package is small; the runtime carries one copy of
+    each native library and no Qt Quick, QML, virtual keyboard, Wayland or Qt FFmpeg."""
+    assert package.deb.stat().st_size <= 5_000_000
+    internal = package.runtime / "_internal"
+    names = [p.name for p in internal.rglob("*")]
+    for left_out in ("libQt6Quick", "libQt6Qml", "libQt6VirtualKeyboard", "libQt6Wayland", "libffmpegmediaplugin",
+                     "libQt6FFmpegStub", "mypy", "pytest", "fastapi", "uvicorn", "sandbox",
+                     "terminal", "hypothesis", "PyInstaller"):
+        assert not [n for n in names if n.startswith(left_out)], left_out
+    # Debian's own libraries are Depends, not copies (the bundle's are the wheels' private ones).
+    for system in ("libX11.so.6", "libglib-2.0.so.0", "libssl.so.3", "libcrypto.so.3", "libpulse.so.0",
+                   "libzbar.so.0", "libfontconfig.so.1", "libstdc++.so.6"):
+        assert system not in names, system
+    # One FFmpeg: OpenCV's.
+    assert len({p.resolve() for p in internal.rglob("libavcodec*")}) == 1
 
 
 def test_files_conffiles_and_maintainer_scripts(package: Installed, tmp_path: Path) -> None:
@@ -57,10 +95,15 @@ def test_files_conffiles_and_maintainer_scripts(package: Installed, tmp_path: Pa
     root = package.root
     for conffile in CONFFILES:
         assert (root / conffile.lstrip("/")).is_file()
-    assert (root / "usr/bin/payterm").read_text().strip().endswith('exec /opt/payterm/payterm "$@"')
-    assert (root / "opt/payterm/_internal/assets/translations/payterm_ja.qm").is_file()
-    assert (root / "opt/payterm/_internal/assets/sounds/approved.wav").is_file()
-    assert (root / "opt/payterm/_internal/PySide6/Qt/plugins/platforms/libqxcb.so").is_file()
+    assert (root / "usr/bin/payterm").read_text().strip().endswith(
+        'exec /opt/payterm-runtime/payterm-runtime "$@"')
+    assert (root / "opt/payterm/assets/translations/payterm_ja.qm").is_file()
+    assert (root / "opt/payterm/assets/sounds/approved.wav").is_file()
+    assert (root / "opt/payterm/app/terminal/cli.py").is_file()
+    assert list((root / "opt/payterm/app/terminal/__pycache__").glob("cli.cpython-*.pyc"))  # compiled at build
+    assert not (root / "opt/payterm/app/sandbox").exists()
+    assert (package.runtime / "_internal/PySide6/Qt/plugins/platforms/libqxcb.so").is_file()
+    assert (package.runtime / "RUNTIME-VERSION").read_text().strip() == field(package.runtime_deb, "Version")
     assert (root / "opt/payterm/docs/deploy.md").stat().st_size > 0
     assert (root / "etc/payterm/terminal.d").is_dir()
 
@@ -69,12 +112,13 @@ def test_copyright_and_changelog(package: Installed) -> None:
     doc = package.root / "usr/share/doc/payterm"
     copyright_ = (doc / "copyright").read_text(encoding="utf-8")
     assert copyright_.startswith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/")
-    assert "Files: opt/payterm/_internal/*" in copyright_ and " cryptography " in copyright_
+    runtime = (package.root / "usr/share/doc/payterm-runtime/copyright").read_text(encoding="utf-8")
+    assert "Files: opt/payterm-runtime/_internal/*" in runtime and " cryptography " in runtime
     changelog = gzip.decompress((doc / "changelog.gz").read_bytes()).decode("utf-8")
     assert changelog.startswith(f"payterm ({__version__}) ")
 
 
-@pytest.mark.parametrize("unit", ["payterm.service", "payterm-metrics.service"])
+@pytest.mark.parametrize("unit", ["payterm.service", "payterm-serve.service", "payterm-metrics.service"])
 def test_units_score_at_most_5_in_systemd_analyze_security(package: Installed, unit: str) -> None:
     path = package.root / "lib/systemd/system" / unit
     shown = subprocess.run(["systemd-analyze", "security", "--offline=yes", str(path)], capture_output=True,
@@ -138,7 +182,7 @@ PLATFORMS = ("libqlinuxfb.so", "libqxcb.so", "libqeglfs.so", "libqoffscreen.so")
 def test_every_qt_plugin_in_the_bundle_finds_its_libraries(package: Installed) -> None:
     """ldd over every plugin the build carries: a plugin whose library is "not found" would
     abort the window on a register with that screen (the issue's eglfs_kms without GBM)."""
-    plugins = sorted((package.root / "opt/payterm/_internal/PySide6/Qt/plugins").rglob("*.so"))
+    plugins = sorted((package.runtime / "_internal/PySide6/Qt/plugins").rglob("*.so"))
     names = {p.name for p in plugins}
     for needed in (*PLATFORMS, "libqxcb-glx-integration.so", "libqxcb-egl-integration.so"):
         assert needed in names, needed  # the screens docs/deploy.md supports
@@ -147,12 +191,12 @@ def test_every_qt_plugin_in_the_bundle_finds_its_libraries(package: Installed) -
         shown = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=False)
         lost = [ln.split()[0] for ln in shown.stdout.splitlines() if "not found" in ln]
         if lost:
-            missing[str(plugin.relative_to(package.root))] = lost
+            missing[str(plugin.relative_to(package.runtime))] = lost
     assert missing == {}, missing
 
 
 def test_window_unit_draws_through_linuxfb_on_drm(package: Installed) -> None:
     unit = (package.root / "lib/systemd/system/payterm.service").read_text().splitlines()
     assert "Environment=QT_QPA_PLATFORM=linuxfb" in unit and "Environment=QT_QPA_FB_DRM=1" in unit
-    linuxfb = package.root / "opt/payterm/_internal/PySide6/Qt/plugins/platforms/libqlinuxfb.so"
+    linuxfb = package.runtime / "_internal/PySide6/Qt/plugins/platforms/libqlinuxfb.so"
     assert b"QT_QPA_FB_DRM" in linuxfb.read_bytes()  # this Qt build's linuxfb has the DRM backend

@@ -1,5 +1,5 @@
-"""The installed build runs: `payterm --version`, then against its own sandbox wallet (started
-from the installed files) `payterm enroll` and `payterm doctor`, and the window opens offscreen."""
+"""The installed build runs: `payterm --version`, then against a sandbox wallet (run from this
+checkout: the package does not carry it) `payterm enroll` and `payterm doctor`, and the window opens offscreen."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +18,11 @@ import httpx
 import pytest
 
 from terminal import __version__
-from tests.packaging.conftest import Installed
+from tests.packaging.conftest import ROOT, Installed
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # the first test also waits for the build
 WAIT = 60.0  # seconds for a process of the build to come up (first start unpacks nothing, but is cold)
+SOURCE_PAYTERM = [sys.executable, "-m", "terminal.cli"]  # this checkout's, with the sandbox
 
 
 def free_port() -> int:
@@ -48,10 +50,12 @@ def run(package: Installed, env: dict[str, str], *args: str) -> subprocess.Compl
 
 
 @pytest.fixture
-def sandbox(package: Installed, env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def sandbox(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The sandbox wallet from this checkout: the package does not carry it."""
     port, db = free_port(), tmp_path / "sandbox.sqlite3"
-    proc = subprocess.Popen([str(package.payterm), "sandbox", "serve", "--port", str(port), "--db", str(db)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd="/")
+    proc = subprocess.Popen([*SOURCE_PAYTERM, "sandbox", "serve", "--port", str(port), "--db", str(db)],
+                            env={**env, "PAYTERM_HOME": str(tmp_path / "wallet-home")}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + WAIT
@@ -75,6 +79,14 @@ def test_version(package: Installed, env: dict[str, str]) -> None:
     assert done.stdout.strip() == f"payterm {__version__}"
 
 
+def test_packaged_demo_says_it_is_not_in_the_package(package: Installed, env: dict[str, str]) -> None:
+    for command in ("demo", "sandbox"):
+        done = run(package, env, command)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert f"payterm {command}: the demo and the sandbox wallet are not in the production package" in done.stderr
+        assert "make demo" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_doctor_before_enrollment_names_the_fix(package: Installed, env: dict[str, str]) -> None:
     done = run(package, env, "doctor", "--json")
     assert done.returncode == 1, done.stderr
@@ -86,7 +98,8 @@ def test_doctor_before_enrollment_names_the_fix(package: Installed, env: dict[st
 def test_enroll_then_doctor_all_ok_then_window_opens(package: Installed, env: dict[str, str],
                                                      sandbox: tuple[str, Path]) -> None:
     url, db = sandbox
-    code = run(package, env, "sandbox", "enrollment-code", "--db", str(db))
+    code = subprocess.run([*SOURCE_PAYTERM, "sandbox", "enrollment-code", "--db", str(db)], env=env, cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
     assert code.returncode == 0, code.stderr
     enrolled = run(package, env, "enroll", "--trust-on-first-use", "--wallet", url, "--code", code.stdout.strip())
     assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
@@ -141,3 +154,52 @@ def window_stays_up(package: Installed, env: dict[str, str], journal: Path) -> N
         window.terminate()
         _, err = window.communicate(timeout=20)
     assert "Traceback" not in err, err
+
+
+SOUND_CHECK = """
+import os, sys
+from PySide6.QtCore import QTimer, QUrl
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtMultimedia import QSoundEffect
+app = QGuiApplication(sys.argv[:1])
+effect = QSoundEffect()
+effect.setSource(QUrl.fromLocalFile(os.environ["SOUND"]))
+states = []
+effect.playingChanged.connect(lambda: states.append(effect.isPlaying()))
+QTimer.singleShot(500, effect.play)
+QTimer.singleShot(3000, app.quit)
+app.exec()
+print("SOUND", effect.status().name, states, flush=True)
+"""
+
+
+def test_sounds_play_without_qts_ffmpeg(package: Installed, tmp_path: Path) -> None:
+    """The runtime leaves Qt Multimedia's FFmpeg out (docs/deploy.md, "Package sizes"): the
+    window's sounds (QSoundEffect, as terminal/ui/sounds.py plays them) still reach PulseAudio,
+    here a server of the test's own with a null sink. The module runs on the runtime through its
+    import check (packaging/runtime_entry.py)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir(mode=0o700)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(run_dir)}
+    server = subprocess.Popen(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--load=module-null-sink",
+                               "--load=module-native-protocol-unix"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + WAIT
+        while not (run_dir / "pulse" / "native").exists():
+            assert server.poll() is None and time.monotonic() < deadline, "pulseaudio did not start"
+            time.sleep(0.2)
+        app = tmp_path / "app"
+        app.mkdir()
+        (app / "soundcheck.py").write_text(SOUND_CHECK, encoding="utf-8")
+        (tmp_path / "modules.txt").write_text("soundcheck\n", encoding="utf-8")
+        sound = package.root / "opt/payterm/assets/sounds/approved.wav"
+        done = subprocess.run([str(package.runtime / "payterm-runtime")], capture_output=True, text=True, timeout=120,
+                              env={**env, "QT_QPA_PLATFORM": "offscreen", "PAYTERM_APP_DIR": str(app),
+                                   "PAYTERM_RUNTIME_CHECK": str(tmp_path / "modules.txt"), "SOUND": str(sound)},
+                              check=False)
+    finally:
+        server.terminate()
+        server.wait(20)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "SOUND Ready [True, False]" in done.stdout, done.stdout + done.stderr  # played to its end

@@ -39,7 +39,7 @@ def repo(package: Installed, release_key: tuple[Path, str], tmp_path: Path) -> P
     home, fpr = release_key
     out = tmp_path / "repo"
     made = subprocess.run([sys.executable, str(ROOT / "packaging" / "repo.py"), "--key", fpr, "--gnupghome",
-                           str(home), "--out", str(out), str(package.deb)], capture_output=True, text=True,
+                           str(home), "--out", str(out), str(package.runtime_deb), str(package.deb)], capture_output=True, text=True,
                           check=False)
     assert made.returncode == 0, made.stdout + made.stderr
     return out
