@@ -155,8 +155,11 @@ class CustomerDisplay(QWidget):
         super().changeEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.may_close:
-            event.ignore()  # it closes with the cashier window
+        if not self.may_close and event.spontaneous():
+            # A customer (or the window manager) closing it: it closes with the cashier window.
+            # The application quitting (Qt 6 closes every window first) is not refused, or a
+            # sale on the customer's screen would keep the register from ever exiting.
+            event.ignore()
             return
         self.countdown.stop()
         super().closeEvent(event)

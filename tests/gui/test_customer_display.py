@@ -105,3 +105,17 @@ def test_no_page_is_clipped_at_customer_display_sizes(qtbot, with_display: Cashi
     finally:
         qapp.setStyleSheet(before)
     assert not problems, "\n".join(problems)
+
+
+def test_the_customer_display_does_not_keep_the_register_from_quitting(  # type: ignore[no-untyped-def]
+        qtbot, with_display: CashierWindow, register: FakeRegister) -> None:
+    """Qt 6 closes every window before it quits: a customer display showing a sale must not
+    refuse that (it did, and `app.quit()` then never returned)."""
+    from PySide6.QtWidgets import QApplication
+
+    display = with_display.customer
+    assert display is not None and not display.may_close
+    shown(qtbot, with_display, register, sale_in(SaleState.AWAITING_CODE))
+    assert display.isVisible()
+    QApplication.closeAllWindows()  # what QApplication.quit() does first
+    qtbot.waitUntil(lambda: not display.isVisible() and not with_display.isVisible(), timeout=3000)
