@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,6 +63,10 @@ def run(wallet_url: str, enrollment_code: Callable[[], str], home: Path, pairing
           f"Its pairing (passphrase included) is in {pairing_file}; take a payment with:\n"
           f"  .venv/bin/python examples/reference_pos.py --pairing {pairing_file} --amount 1200\n"
           f"A ReversalRequest asks for the manager PIN here ({DEMO_MANAGER_PIN}). Ctrl-C stops.", flush=True)
+    # Ctrl-C (and a SIGTERM) stop it, even when started from a shell that ignores SIGINT in
+    # background jobs (the ignored disposition is inherited, and Python then installs no handler).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         api.server.serve_forever()
     except KeyboardInterrupt:

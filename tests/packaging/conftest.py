@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging import early
+
 ROOT = Path(__file__).resolve().parents[2]
 STATE = Path("/var/lib/payterm")
 CACHE = ROOT / "build" / "package-cache"  # the clean build environment and the runtime .deb, per lock
@@ -70,6 +72,10 @@ def build_packages(root: Path, out: Path, work: Path) -> tuple[Path, Path]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     if shutil.which("dpkg-deb") is None or shutil.which("dpkg-shlibdeps") is None:
         pytest.fail("dpkg-deb and dpkg-shlibdeps are needed to build the packages (Debian: dpkg-dev)")
+    early_builds = early.result("builds", timeout=2400)  # started at collection (tests/packaging/early.py)
+    if early_builds is not None:
+        first: tuple[Path, Path] = early_builds[0]
+        return first
     base = tmp_path_factory.mktemp("package")
     return build_packages(ROOT, base / "dist", base / "work")
 

@@ -33,6 +33,7 @@ import pytest
 
 from terminal import __version__
 from terminal.journal.schema import LATEST_VERSION
+from tests.packaging import early
 from tests.packaging.conftest import ROOT, build_packages
 from tests.packaging.test_installed_run import WAIT, free_port
 
@@ -84,13 +85,19 @@ class Chroot:
         return self.run("dpkg-query", "-W", "-f=${Version}", package).stdout
 
 
-@pytest.fixture(scope="session")
-def debian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chroot]:
-    """A minimal Debian 12, made once per run (about a minute), with /proc mounted."""
-    root = tmp_path_factory.mktemp("chroot") / "bookworm"
+def debootstrap(root: Path) -> Path:
+    """A minimal Debian 12 at ``root`` (about a minute)."""
     made = subprocess.run(["debootstrap", "--variant=minbase", SUITE, str(root), MIRROR], capture_output=True,
                           text=True, timeout=1200, check=False)
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    return root
+
+
+@pytest.fixture(scope="session")
+def debian(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chroot]:
+    """A minimal Debian 12, made once per run (started at collection when it can be, see
+    tests/packaging/early.py), with /proc mounted."""
+    root = early.result("debian", timeout=1800) or debootstrap(tmp_path_factory.mktemp("chroot") / "bookworm")
     subprocess.run(["mount", "-t", "proc", "proc", str(root / "proc")], check=True)
     try:
         chroot = Chroot(root)
@@ -125,6 +132,10 @@ def second_version(tmp: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def v2(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    early_builds = early.result("builds", timeout=2400)
+    if early_builds is not None and early_builds[1] is not None:
+        second: tuple[Path, Path] = early_builds[1]
+        return second
     tmp = tmp_path_factory.mktemp("v2")
     return build_packages(second_version(tmp), tmp / "dist", tmp / "work")
 
