@@ -10,7 +10,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Start the packaging tests' builds and chroot now, in the background (tests/packaging/early.py)."""
     from tests.packaging import early
 
-    early.start(session.items)
+    if not session.config.option.collectonly:
+        early.start(session.items)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
