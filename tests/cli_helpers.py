@@ -8,8 +8,7 @@ import io
 import pytest
 
 from terminal.cli import main
-
-MANAGER_PIN = "2468"
+from tests.sandbox_fixtures import MANAGER_PIN
 
 
 def payterm(argv: list[str]) -> int:

@@ -17,7 +17,7 @@ from terminal.register.manager_pin import ManagerPin
 from terminal.register.operations import OperationResult, Operations
 from terminal.register.register import Register
 from terminal.register.setup import enrollment_path, open_keys, open_register
-from tests.sandbox_fixtures import RunningSandbox
+from tests.sandbox_fixtures import MANAGER_PIN, RunningSandbox
 
 # Short timings so that doubt, step-up and reversal paths finish within a test; development mode
 # (the KEK file beside the key, docs/keys.md), as every test register that is not about keys.
@@ -64,9 +64,6 @@ def pay(reg: Register, amount: int, code: str, *, currency: str = "JPY",
         reg.runner.wait_for(lambda s: s.state not in {SaleState.AWAITING_CODE, SaleState.AUTHORIZING}, timeout)
         during(reg)
     return reg.wait_final(timeout)
-
-
-MANAGER_PIN = "2468"
 
 
 def reset_code(sandbox: RunningSandbox, reg: Register) -> str:

@@ -106,6 +106,9 @@ class Sent:
         return self.response.json()
 
 
+MANAGER_PIN = "2468"  # every test register's manager PIN (held by the sandbox wallet)
+
+
 @dataclass
 class SignedClient:
     """A register's view of the wallet: its device key, the pinned wallet keys, signed calls."""
@@ -172,7 +175,7 @@ class SignedClient:
 
     # -- the manager's authorization (held by the wallet) ----------------------------------------
 
-    manager_pin: str = "2468"
+    manager_pin: str = MANAGER_PIN
     _manager_set: bool = False
 
     def set_manager_pin(self) -> None:

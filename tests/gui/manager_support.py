@@ -26,9 +26,9 @@ from terminal.ui.sounds import SoundPlayer
 from tests.gui.fakes import FakeRegister
 from tests.gui.helpers import press
 from tests.register_fixtures import FAST_ENV, make_register, set_manager_pin
-from tests.sandbox_fixtures import RunningSandbox
+from tests.sandbox_fixtures import MANAGER_PIN, RunningSandbox
 
-PIN = "2468"
+PIN = MANAGER_PIN
 
 
 class MovableClock:

@@ -16,7 +16,7 @@ from terminal.pos.register_core import RegisterPaymentCore
 from terminal.register.register import Register
 from tests.pos.server_fixtures import RunningApi, start_api
 from tests.register_fixtures import FAST_ENV, make_register, set_manager_pin
-from tests.sandbox_fixtures import RunningSandbox
+from tests.sandbox_fixtures import MANAGER_PIN, RunningSandbox
 
 
 @dataclass
@@ -26,7 +26,7 @@ class ManagerDesk:
 
     answer: bool = True
     asked: list[str] = field(default_factory=list)
-    pin: str = "2468"  # the manager PIN typed when authorizing (the wallet checks it)
+    pin: str = MANAGER_PIN  # typed when authorizing (the wallet checks it)
 
     def __call__(self, what: str, wait: float) -> str | None:
         self.asked.append(what)
@@ -79,9 +79,6 @@ def real(sandbox_server: RunningSandbox, tmp_path: Path) -> Iterator[RealHarness
         yield harness
     finally:
         harness.core.close()
-
-
-MANAGER_PIN = "2468"
 
 
 @dataclass
