@@ -82,7 +82,11 @@ def receipt_png(receipt: Receipt, path: Path, columns: int = DEFAULT_COLUMNS) ->
 
 def receipt_pdf(receipt: Receipt, path: Path, columns: int = DEFAULT_COLUMNS) -> Path:
     """A one-page PDF the size of the paper slip (the receipt as an image at 203 dpi)."""
-    with open_private(path) as fh:
+    # Written under a temporary name and renamed: whoever looks in the folder (IT, a reprint, a
+    # test) sees a receipt's name only once its whole file is there.
+    partial = path.with_name(f".{path.name}.partial")
+    with open_private(partial) as fh:
         receipt_image(receipt, columns).save(fh, "PDF", resolution=float(DPI), title=f"Receipt {receipt.qr_data}")
+    partial.replace(path)
     return path
 
