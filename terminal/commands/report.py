@@ -5,7 +5,9 @@ The day is the store's business day (the store's time zone from enrollment), as 
 counts it.
 
 `payterm report --close` closes the business day (the Z close): the next Z number, the day's
-figures frozen in the journal, and every later sale belonging to the next close. A day already
+figures frozen in the journal, and every later sale belonging to the next close. Closing the day is a
+manager's action, as on the window's end-of-day screen: the manager PIN is asked at the terminal
+(or read from stdin with `--manager-pin-stdin`) and checked by the wallet first. A day already
 closed is refused (exit 4). `payterm report --z N` (or `--z last`) shows a close again exactly as
 frozen; `payterm report --closes` lists them.
 """
@@ -19,6 +21,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from terminal.commands.common import CommandError, Exit, fail, settings
+from terminal.commands.ops import read_manager_pin
 from terminal.commands.zreport_text import close_as_json, close_as_text
 from terminal.domain.money import Money
 from terminal.crypto.keystore import KeyStoreError
@@ -26,6 +29,7 @@ from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader
 from terminal.register.enrollment import NotEnrolled
 from terminal.register.day_close import DayCloser, DayCloseRefused
+from terminal.register.manager_pin import ManagerPin
 from terminal.register.reconcile import Reconciliation, gather
 from terminal.register.setup import load_enrollment, open_journal, open_keys, wallet_client
 from terminal.wallet.errors import WalletError
@@ -43,6 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                       help="close the business day (--date, default today): Z number, figures frozen")
     what.add_argument("--z", metavar="N", help="show the Z close number N (or 'last') exactly as frozen")
     what.add_argument("--closes", action="store_true", help="list the Z closes, newest first")
+    p.add_argument("--manager-pin-stdin", action="store_true",
+                   help="--close: read the manager PIN from stdin (otherwise it is asked at the terminal)")
     p.set_defaults(func=run)
 
 
@@ -112,9 +118,15 @@ def _closes(args: argparse.Namespace) -> int:
         loaded = settings()
         enrollment = load_enrollment(loaded)
         if args.close:
+            pin = read_manager_pin(args.manager_pin_stdin)
             store = open_keys(loaded.settings)
             with open_journal(loaded.settings) as journal, \
                     wallet_client(loaded.settings, enrollment, store) as client:
+                check = ManagerPin(journal, client, enrollment.pin_key).check(pin, actor="cli:report")
+                del pin
+                if not check.ok:
+                    raise CommandError(f"{check.refusal()}: the day was not closed",
+                                       Exit.SETUP if check.needs_it else Exit.USAGE)
                 closed = DayCloser(journal, enrollment.timezone, actor="manager", client=client).close(args.date)
             print(json.dumps(close_as_json(closed), ensure_ascii=False) if args.json else close_as_text(closed))
             return int(Exit.OK)

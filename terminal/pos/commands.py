@@ -25,7 +25,6 @@ from terminal.pos.pairing import PairingError, Pairings
 from terminal.pos.register_core import ManagerApproval, RegisterPaymentCore
 from terminal.pos.store import PosStore, PosStoreError
 from terminal.register.enrollment import NotEnrolled
-from terminal.register.manager_pin import PinOutcome
 from terminal.register.runner import Hooks
 from terminal.register.setup import open_register
 from terminal.scan.types import ScanResult
@@ -108,17 +107,8 @@ def authorize_manager(loaded: LoadedSettings, from_stdin: bool, actor: str) -> N
         check = reg.manager_pin().check(pin, actor=actor)
     finally:
         reg.close()
-    if check.outcome is PinOutcome.WRONG:
-        raise PosCommandError(f"wrong manager PIN ({check.tries_left} tries left)", USAGE)
-    if check.outcome is PinOutcome.LOCKED:
-        raise PosCommandError("manager actions are locked after too many wrong PINs; try again later", USAGE)
-    if check.outcome is PinOutcome.NOT_SET:
-        raise PosCommandError("this register has no manager PIN at the wallet: IT sets one with "
-                              "`payterm manager-pin reset`", SETUP)
-    if check.outcome is PinOutcome.UNREACHABLE:
-        raise PosCommandError(f"the wallet could not check the manager PIN: {check.message}; try again", SETUP)
     if not check.ok:
-        raise PosCommandError(f"the wallet refused the manager PIN: {check.message}", USAGE)
+        raise PosCommandError(check.refusal(), SETUP if check.needs_it else USAGE)
 
 
 def _pairings(loaded: LoadedSettings) -> tuple[PosStore, Pairings]:

@@ -90,6 +90,25 @@ class PinCheck:
     def ok(self) -> bool:
         return self.outcome is PinOutcome.OK
 
+    @property
+    def needs_it(self) -> bool:
+        """Whether IT (not the manager retyping) must act: no PIN at the wallet, or no wallet."""
+        return self.outcome in (PinOutcome.NOT_SET, PinOutcome.UNREACHABLE)
+
+    def refusal(self) -> str:
+        """Why nothing was done, for a command line, with what to do next ("" when ok)."""
+        if self.outcome is PinOutcome.WRONG:
+            return f"wrong manager PIN ({self.tries_left} tries left)"
+        if self.outcome is PinOutcome.LOCKED:
+            return "manager actions are locked after too many wrong PINs; try again later"
+        if self.outcome is PinOutcome.NOT_SET:
+            return "this register has no manager PIN at the wallet: IT sets one with `payterm manager-pin reset`"
+        if self.outcome is PinOutcome.UNREACHABLE:
+            return f"the wallet could not check the manager PIN: {self.message}; try again"
+        if self.outcome is PinOutcome.REFUSED:
+            return f"the wallet refused the manager PIN: {self.message}"
+        return ""
+
 
 @dataclass(frozen=True)
 class PinState:

@@ -5,6 +5,7 @@ restart, the audit head anchored at the close, and an edited close found by `pay
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from datetime import datetime, timedelta
@@ -15,12 +16,17 @@ import pytest
 
 from terminal.cli import main
 from terminal.domain.money import Money
-from tests.register_fixtures import make_register, manager_refund, pay
-from tests.sandbox_fixtures import RunningSandbox
+from tests.register_fixtures import make_register, manager_refund, pay, set_manager_pin
+from tests.sandbox_fixtures import MANAGER_PIN, RunningSandbox
 
 
-def report(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, object, str]:
-    code = main(["report", *args])
+def report(capsys: pytest.CaptureFixture[str], *args: str, pin: str | None = MANAGER_PIN) -> tuple[int, object, str]:
+    """`payterm report ARGS`; a close gets the manager's ``pin`` on stdin (None: none given)."""
+    with pytest.MonkeyPatch.context() as mp:
+        if "--close" in args and pin is not None:
+            mp.setattr("sys.stdin", io.StringIO(pin + "\n"))
+            args = (*args, "--manager-pin-stdin")
+        code = main(["report", *args])
     out = capsys.readouterr()
     return code, json.loads(out.out) if "--json" in args and out.out.strip() else out.out, out.err
 
@@ -35,10 +41,20 @@ def test_closing_the_day_from_the_command_line(sandbox_server: RunningSandbox, t
     today = datetime.now(ZoneInfo(reg.enrollment.timezone)).date()
     yesterday = (today - timedelta(days=1)).isoformat()
     try:
+        set_manager_pin(reg, sandbox_server)
         first = pay(reg, 1200, sandbox_server.payment_code("alice"))
         pay(reg, 800, sandbox_server.payment_code("alice"))
     finally:
         reg.close()
+
+    # Closing the day is the manager's: no PIN (and no terminal to ask at), or a wrong one, closes
+    # nothing, and the wrong one counts at the wallet.
+    code, _, err = report(capsys, "--close", "--date", yesterday, pin=None)
+    assert code == 2 and "manager PIN is needed" in err
+    code, _, err = report(capsys, "--close", "--date", yesterday, pin="13579")
+    assert code == 2 and "wrong manager PIN (4 tries left)" in err and "the day was not closed" in err
+    code, listed, _ = report(capsys, "--closes")
+    assert code == 0 and listed == "no day has been closed yet\n"
 
     # Yesterday's business, closed this morning (a close the manager forgot last night).
     code, z1, _ = report(capsys, "--close", "--date", yesterday, "--json")
@@ -77,7 +93,8 @@ def test_closing_the_day_from_the_command_line(sandbox_server: RunningSandbox, t
     # The close was anchored at the wallet, and the log verifies; then the frozen row is edited.
     assert main(["audit", "verify", "--json"]) == 0
     verified = json.loads(capsys.readouterr().out)
-    assert verified["anchor"] is not None and verified["not_anchored"] == [], verified
+    # (only the manager's PIN check for the refused second close comes after the anchor)
+    assert verified["anchor"] is not None and verified["not_anchored"] == [verified["anchor"]["seq"] + 1], verified
     with sqlite3.connect(next(home.rglob("journal.sqlite3"))) as raw:
         raw.execute("DROP TRIGGER day_closes_no_update")
         raw.execute("UPDATE day_closes SET figures = replace(figures, '2000', '1500') WHERE z_number = 1")
