@@ -20,9 +20,11 @@ DEB_RUNTIME := libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libpulse0 libegl1 li
 DEB_TEST    := xvfb softhsm2 chromium nodejs prometheus reprepro dpkg-dev debootstrap pulseaudio
 # ... and to build and publish the packages (dpkg-shlibdeps, the signed apt repository).
 DEB_PACKAGE := dpkg-dev reprepro gnupg
+# ... and to rebuild the runtime's own OpenCV wheel (packaging/opencv.py; rarely: it is in git).
+DEB_OPENCV  := cmake g++ ninja-build python3-dev
 
 .PHONY: help venv sysdeps sysdeps-test sysdeps-npm debs-npm sysdeps-package demo test test-fast sandbox \
-        package repo clean adyen-client
+        package repo opencv-wheel clean adyen-client
 
 help:
 	@echo "make demo   - install into $(VENV) and start PayTerm on the sandbox wallet"
@@ -30,6 +32,7 @@ help:
 	@echo "make sandbox - only run the sandbox wallet server"
 	@echo "make package - payterm-runtime and payterm .deb files in dist/ (see docs/deploy.md)"
 	@echo "make repo REPO_KEY=KEYID - signed apt repository of dist/*.deb in dist/repo"
+	@echo "make opencv-wheel - rebuild the runtime's OpenCV (packaging/wheels/) and the lock (~15 min)"
 
 # --- system packages ------------------------------------------------------------------------
 # Installs what is missing when run as root; otherwise prints the exact apt command and stops.
@@ -103,6 +106,10 @@ test-fast: venv adyen-client
 # the lock after a change to pyproject's dependencies.
 package: sysdeps-package
 	$(PYTHON) packaging/build.py --out dist --work build/package --cache build/package-cache
+
+opencv-wheel: sysdeps-package
+	$(call ensure_debs,$(DEB_OPENCV))
+	$(PYTHON) packaging/opencv.py && $(PYTHON) packaging/lock.py
 
 repo: sysdeps-package
 	@test -n "$(REPO_KEY)" || { echo "make repo needs REPO_KEY=<gpg key id of the release key>"; exit 1; }

@@ -5,9 +5,11 @@
 - ``payterm-runtime_<serial>+<hash>_<arch>.deb``: Python, Qt, OpenCV, the decoders and every
   third-party module PayTerm uses, frozen by PyInstaller into /opt/payterm-runtime/. Built in a
   new virtual environment from ``packaging/requirements.lock`` (``pip install --require-hashes``:
-  runtime dependencies only, no test tools). Its version is the lock's serial and a hash of what
-  makes it (the locks, runtime.spec, runtime_entry.py, the Python version): it changes only when
-  those do, and a runtime already built for that version is taken from the cache.
+  runtime dependencies only, no test tools); its OpenCV is our own build of the four modules the
+  register uses (``packaging/opencv.py``, the wheel in ``packaging/wheels/``). Its version is
+  the lock's serial and a hash of what makes it (the locks, runtime.spec, runtime_entry.py, the
+  Python version): it changes only when those do, and a runtime already built for that version
+  is taken from the cache.
 - ``payterm_<version>_all.deb``: PayTerm's own code (terminal/, compiled), assets, docs, config,
   systemd units, udev rule, maintainer scripts; ``Depends: payterm-runtime (= <that version>)``.
   A release that changes only PayTerm's code is a new app package alone (a few hundred KB).
@@ -99,8 +101,9 @@ def clean_venv(cache: Path) -> Path:
         shutil.rmtree(old, ignore_errors=True)
     base = getattr(sys, "_base_executable", sys.executable)
     run([base, "-m", "venv", str(venv)])
+    # From the checkout's root: the lock names our own wheels (packaging/wheels/) by relative path.
     run([str(python), "-m", "pip", "install", "--quiet", "--no-input", "--require-hashes", "--no-deps",
-         "--only-binary", ":all:", "-r", str(RUNTIME_LOCK), "-r", str(BUILD_LOCK)])
+         "--only-binary", ":all:", "-r", str(RUNTIME_LOCK), "-r", str(BUILD_LOCK)], cwd=ROOT)
     (venv / ".complete").touch()
     return python
 

@@ -67,9 +67,13 @@ def test_control_fields_and_depends(package: Installed) -> None:
 
 def test_package_sizes(package: Installed) -> None:
     """docs/deploy.md, "Package sizes": the app package is small; the runtime carries one copy of
-    each native library and no Qt Quick, QML, virtual keyboard, Wayland or Qt FFmpeg."""
+    each native library and no Qt Quick, QML, virtual keyboard, Wayland or FFmpeg. (The 80 MB
+    target is for the shipped xz package, which the tests do not build: they compress with zstd.
+    Its files are checked instead: 238 MB, against 396 MB with PyPI's OpenCV.)"""
     assert package.deb.stat().st_size <= 5_000_000
     internal = package.runtime / "_internal"
+    files = [p for p in package.runtime.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert sum(p.stat().st_size for p in files) <= 270_000_000
     names = [p.name for p in internal.rglob("*")]
     for left_out in ("libQt6Quick", "libQt6Qml", "libQt6VirtualKeyboard", "libQt6Wayland", "libffmpegmediaplugin",
                      "libQt6FFmpegStub", "mypy", "pytest", "fastapi", "uvicorn", "sandbox",
@@ -79,8 +83,11 @@ def test_package_sizes(package: Installed) -> None:
     for system in ("libX11.so.6", "libglib-2.0.so.0", "libssl.so.3", "libcrypto.so.3", "libpulse.so.0",
                    "libzbar.so.0", "libfontconfig.so.1", "libstdc++.so.6"):
         assert system not in names, system
-    # One FFmpeg: OpenCV's.
-    assert len({p.resolve() for p in internal.rglob("libavcodec*")}) == 1
+    # PayTerm's own OpenCV (packaging/opencv.py): no FFmpeg, no second OpenBLAS, no codecs of
+    # image formats the register does not read.
+    for left_out in ("libavcodec", "libavformat", "libopenblas", "libaom", "libvpx", "libdav1d", "libavif"):
+        assert not [n for n in names if n.startswith(left_out)], left_out
+    assert len([n for n in names if "openblas" in n]) == 1  # numpy's
 
 
 def test_files_conffiles_and_maintainer_scripts(package: Installed, tmp_path: Path) -> None:

@@ -203,3 +203,32 @@ def test_sounds_play_without_qts_ffmpeg(package: Installed, tmp_path: Path) -> N
         server.wait(20)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "SOUND Ready [True, False]" in done.stdout, done.stdout + done.stderr  # played to its end
+
+
+def test_the_packaged_opencv_runs_the_scan_passes_and_plays_mjpeg(package: Installed, env: dict[str, str],
+                                                                  tmp_path: Path) -> None:
+    """The runtime's OpenCV is PayTerm's own build (packaging/opencv.py: core, imgproc, imgcodecs,
+    videoio; no FFmpeg): the frames that only the harder passes read (tests/unit/
+    test_scan_escalation.py: a dim, banded screen; a Code 128 held too close to the lens, read by
+    the Wiener deblur) are read by `payterm decode` on the runtime, from PNG and JPEG, and a
+    Motion-JPEG AVI plays as the camera (`doctor`'s camera check)."""
+    import cv2
+
+    from tests.scan_helpers import Scene, code128_symbol, phone_frame, qr_symbol, write_video
+
+    code = "991234567890123456"
+    dim = phone_frame(qr_symbol(code), Scene(brightness=0.35, noise=8, banding=0.35, band_period=39, symbol_px=220,
+                                             rotate_deg=37, seed=1001))
+    blurred = phone_frame(code128_symbol(code), Scene(symbol_px=535, center=(0.47, 0.5), rotate_deg=-1,
+                                                      defocus=4.6, noise=3, seed=5001))
+    assert cv2.imwrite(str(tmp_path / "dim.png"), dim)
+    assert cv2.imwrite(str(tmp_path / "blurred.jpg"), blurred, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    done = run(package, env, "decode", "--no-pyzbar", str(tmp_path / "dim.png"), str(tmp_path / "blurred.jpg"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [[c["text"] for c in line["codes"]] for line in lines] == [[code], [code]], done.stdout
+
+    video = write_video(tmp_path / "camera.avi", [dim] * 5, fps=10)
+    checked = run(package, {**env, "PAYTERM_SCANNER__CAMERA": str(video)}, "doctor", "--json")
+    camera = [c for c in json.loads(checked.stdout)["checks"] if c["check"] == "camera"]
+    assert camera and camera[0]["status"] == "ok" and "picture 1280x720" in camera[0]["detail"], checked.stdout
