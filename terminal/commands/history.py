@@ -10,7 +10,7 @@ from pathlib import Path
 
 from terminal.commands.amount_arg import minor_units
 from terminal.config import ConfigError, configured_journal_path
-from terminal.domain.money import Money
+from terminal.domain.money import format_signed
 from terminal.domain.operation import Standing
 from terminal.journal import CurrencyTotals, HistoryQuery, JournalError, Reader, SaleEntry, SaleState
 
@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
                 {
                     "date": day.isoformat(),
                     "sales": [sale_json(s) for s in sales],
-                    "totals": [totals_json(t) for t in totals],
+                    "totals": [t.as_json() for t in totals],
                 },
                 ensure_ascii=False,
             )
@@ -93,26 +93,6 @@ def sale_json(entry: SaleEntry) -> dict[str, object]:
     }
 
 
-def totals_json(t: CurrencyTotals) -> dict[str, object]:
-    return {
-        "currency": t.currency,
-        "approved_count": t.approved_count,
-        "approved_amount": t.approved_amount,
-        "declined_count": t.declined_count,
-        "reversed_count": t.reversed_count,
-        "refunded_count": t.refunded_count,
-        "refunded_amount": t.refunded_amount,
-        "voided_count": t.voided_count,
-        "voided_amount": t.voided_amount,
-        "net_amount": t.net_amount,
-    }
-
-
-def _money(amount: int, currency: str) -> str:
-    sign = "-" if amount < 0 else ""
-    return sign + Money(abs(amount), currency).format()
-
-
 def shown_state(entry: SaleEntry) -> str:
     """The sale's state, or once money went back, what it came to (refunded, voided…)."""
     standing = entry.balance.standing
@@ -135,10 +115,10 @@ def as_text(day: date, sales: list[SaleEntry], totals: list[CurrencyTotals]) -> 
             lines.append(f"          left to refund: {entry.balance.left.format()}")
     for t in totals:
         lines.append(
-            f"{t.currency}: approved {t.approved_count} ({_money(t.approved_amount, t.currency)}), "
-            f"refunded {t.refunded_count} ({_money(t.refunded_amount, t.currency)}), "
-            f"voided {t.voided_count} ({_money(t.voided_amount, t.currency)}), "
+            f"{t.currency}: approved {t.approved_count} ({format_signed(t.approved_amount, t.currency)}), "
+            f"refunded {t.refunded_count} ({format_signed(t.refunded_amount, t.currency)}), "
+            f"voided {t.voided_count} ({format_signed(t.voided_amount, t.currency)}), "
             f"declined {t.declined_count}, reversed {t.reversed_count}, "
-            f"net {_money(t.net_amount, t.currency)}"
+            f"net {format_signed(t.net_amount, t.currency)}"
         )
     return "\n".join(lines)

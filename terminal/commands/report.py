@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from terminal.commands.common import CommandError, Exit, fail, settings
 from terminal.commands.ops import read_manager_pin
 from terminal.commands.zreport_text import close_as_json, close_as_text
-from terminal.domain.money import Money
+from terminal.domain.money import format_signed
 from terminal.crypto.keystore import KeyStoreError
 from terminal.journal.errors import JournalError
 from terminal.journal.queries import Reader
@@ -84,8 +84,7 @@ def as_json(result: Reconciliation) -> dict[str, object]:
 
 def _money(amount: int, currency: str, count: int | None = None) -> str:
     """"¥2,000", "-¥300", or with a count "2: ¥2,000"."""
-    shown = Money(abs(amount), currency).format()
-    shown = "-" + shown if amount < 0 else shown
+    shown = format_signed(amount, currency)
     return shown if count is None else f"{count}: {shown}"
 
 

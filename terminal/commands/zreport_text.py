@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from terminal.domain.money import Money
+from terminal.domain.money import format_signed
 from terminal.journal.records import DayCloseRecord
 
 
@@ -25,11 +25,6 @@ def close_as_json(close: DayCloseRecord) -> dict[str, object]:
     }
 
 
-def _money(amount: int, currency: str) -> str:
-    shown = Money(abs(amount), currency).format()
-    return "-" + shown if amount < 0 else shown
-
-
 def close_as_text(close: DayCloseRecord) -> str:
     tz = close.timezone
     lines = [f"Z {close.z_number}: business day {close.business_day.isoformat()} ({tz}), "
@@ -40,12 +35,12 @@ def close_as_text(close: DayCloseRecord) -> str:
                      f"to {close.last_sale[0]} ({_local(close.last_sale[1], tz)})")
     for f in close.figures:
         c = f.currency
-        lines += [f"{c} approved  {f.approved_count:>5}  {_money(f.approved_amount, c):>14}",
+        lines += [f"{c} approved  {f.approved_count:>5}  {format_signed(f.approved_amount, c):>14}",
                   f"{c} declined  {f.declined_count:>5}",
                   f"{c} reversed  {f.reversed_count:>5}",
-                  f"{c} refunded  {f.refunded_count:>5}  {_money(-f.refunded_amount, c):>14}",
-                  f"{c} voided    {f.voided_count:>5}  {_money(-f.voided_amount, c):>14}",
-                  f"{c} net              {_money(f.net_amount, c):>14}"]
+                  f"{c} refunded  {f.refunded_count:>5}  {format_signed(-f.refunded_amount, c):>14}",
+                  f"{c} voided    {f.voided_count:>5}  {format_signed(-f.voided_amount, c):>14}",
+                  f"{c} net              {format_signed(f.net_amount, c):>14}"]
     if not close.figures:
         lines.append("no sales")
     return "\n".join(lines)

@@ -205,6 +205,12 @@ class Money:
         return self.format()
 
 
+def format_signed(amount: int, currency_code: str) -> str:
+    """A figure that may be negative (a net, a refund shown as money out): "¥2,000", "-¥300"."""
+    shown = Money(abs(amount), currency_code).format()
+    return "-" + shown if amount < 0 else shown
+
+
 def format_minor(amount: int, exponent: int, *, grouping: bool) -> str:
     """Integer minor units -> decimal string with ``exponent`` fraction digits, no floats involved."""
     sign = "-" if amount < 0 else ""

@@ -116,23 +116,9 @@ class HistoryQuery:
     limit: int = 1000
 
 
-@dataclass(frozen=True)
-class CurrencyTotals:
-    """End-of-day figures for one currency, in minor units. net = approved - refunded - voided."""
-
-    currency: str
-    approved_count: int
-    approved_amount: int
-    declined_count: int
-    reversed_count: int
-    refunded_count: int
-    refunded_amount: int
-    voided_count: int
-    voided_amount: int
-
-    @property
-    def net_amount(self) -> int:
-        return self.approved_amount - self.refunded_amount - self.voided_amount
+# One currency's figures over a span (`payterm history`, reconciliation): the same figures a Z
+# close freezes (terminal.domain.day_close).
+CurrencyTotals = DayFigures
 
 
 @dataclass(frozen=True)

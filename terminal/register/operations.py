@@ -16,7 +16,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -268,8 +268,7 @@ class Operations:
                 outcome = OperationOutcome(OperationState.IN_DOUBT, error_code="not_sent", error_message=str(exc))
         if checked is not None and self.manager is not None:
             self.manager.note(checked, actor=op.actor, purpose=op.kind.value)
-        result = self._settle(op, sale, outcome)
-        return OperationResult(result.operation, sale, manager=checked)
+        return replace(self._settle(op, sale, outcome), manager=checked)
 
     def _cancel(self, charge_id: str, auth: m.ManagerAuthorization | None) -> OperationOutcome:
         charge = self.client.cancel_charge(charge_id, authorization=auth)
